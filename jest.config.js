@@ -1,0 +1,19 @@
+// Two projects: `unit` needs no network; `integration` and `e2e` share one real Kafka broker and
+// one real schema registry, started once by the global setup (see test/infra/global-setup.ts).
+const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] }
+const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] }
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/e2e/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/infra/global-setup.ts',
+      globalTeardown: '<rootDir>/test/infra/global-teardown.ts',
+      testTimeout: 120000,
+    },
+  ],
+}
