@@ -1,0 +1,226 @@
+// Every configuration field is declared exactly once, here: its type, default, validation, the
+// environment variable that sets it and the help text (Debezium's `Field`). `Config` is tied to
+// this schema by the compiler through Ajv's JSONSchemaType, so the two cannot drift; `--help`,
+// the README table and the loader are all generated from it.
+import type { JSONSchemaType } from 'ajv'
+
+export type KeyFormat = 'avro' | 'string'
+export type DeleteMode = 'tombstone' | 'rewrite' | 'rewrite+tombstone'
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+
+export interface Config {
+  personio: {
+    baseUrl: string
+    clientId?: string
+    clientSecret?: string
+    appId: string
+    partnerId?: string
+    timeoutMs: number
+  }
+  kafka: {
+    brokers: string[]
+    clientId: string
+  }
+  registry: {
+    url: string
+    username?: string
+    password?: string
+  }
+  topics: {
+    prefix: string
+    partitions: number
+    replicationFactor: number
+    keyFormat: KeyFormat
+    deleteMode: DeleteMode
+    deleteRetentionMs: number
+  }
+  log: {
+    level: LogLevel
+  }
+}
+
+/** Extra keywords on leaf fields; registered with Ajv as annotations. */
+export interface FieldMeta {
+  env: string
+  description: string
+  secret?: boolean
+}
+
+const UPPER_SNAKE = '^[A-Z][A-Z0-9_]*$'
+
+export const configSchema: JSONSchemaType<Config> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['personio', 'kafka', 'registry', 'topics', 'log'],
+  properties: {
+    personio: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['baseUrl', 'appId', 'timeoutMs'],
+      properties: {
+        baseUrl: {
+          type: 'string',
+          format: 'uri',
+          default: 'https://api.personio.de',
+          env: 'PERSONIO_BASE_URL',
+          description: 'Personio API origin; v1 is served under /v1, v2 under /v2.',
+        },
+        clientId: {
+          type: 'string',
+          nullable: true,
+          minLength: 1,
+          env: 'PERSONIO_CLIENT_ID',
+          description:
+            'API credential id (Settings → Integrations → API credentials). Unset: demo mode against the simulator.',
+        },
+        clientSecret: {
+          type: 'string',
+          nullable: true,
+          minLength: 1,
+          env: 'PERSONIO_CLIENT_SECRET',
+          secret: true,
+          description: 'API credential secret. Never logged.',
+        },
+        appId: {
+          type: 'string',
+          pattern: UPPER_SNAKE,
+          default: 'PERSONIO_KAFKA',
+          env: 'PERSONIO_APP_ID',
+          description: 'Sent as X-Personio-App-ID; Personio asks for UPPER_SNAKE_CASE.',
+        },
+        partnerId: {
+          type: 'string',
+          nullable: true,
+          pattern: UPPER_SNAKE,
+          env: 'PERSONIO_PARTNER_ID',
+          description: 'Sent as X-Personio-Partner-ID when set (partner companies).',
+        },
+        timeoutMs: {
+          type: 'integer',
+          minimum: 1000,
+          maximum: 600000,
+          default: 30000,
+          env: 'PERSONIO_TIMEOUT_MS',
+          description: 'Timeout of one Personio request (headers and body), in milliseconds.',
+        },
+      },
+    },
+    kafka: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['brokers', 'clientId'],
+      properties: {
+        brokers: {
+          type: 'array',
+          minItems: 1,
+          items: { type: 'string', pattern: '^[^\\s:]+:[0-9]{1,5}$' },
+          default: ['127.0.0.1:9092'],
+          env: 'KAFKA_BROKERS',
+          description: 'Bootstrap brokers, comma-separated host:port.',
+        },
+        clientId: {
+          type: 'string',
+          minLength: 1,
+          default: 'personio-kafka',
+          env: 'KAFKA_CLIENT_ID',
+          description: 'Kafka client id, visible in broker logs and quotas.',
+        },
+      },
+    },
+    registry: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['url'],
+      properties: {
+        url: {
+          type: 'string',
+          format: 'uri',
+          default: 'http://127.0.0.1:8081',
+          env: 'SCHEMA_REGISTRY_URL',
+          description:
+            'Confluent-compatible schema registry base URL (Confluent: the root; Apicurio: …/apis/ccompat/v7).',
+        },
+        username: {
+          type: 'string',
+          nullable: true,
+          env: 'SCHEMA_REGISTRY_USERNAME',
+          description: 'Basic-auth user for the registry, if it needs one.',
+        },
+        password: {
+          type: 'string',
+          nullable: true,
+          env: 'SCHEMA_REGISTRY_PASSWORD',
+          secret: true,
+          description: 'Basic-auth password for the registry. Never logged.',
+        },
+      },
+    },
+    topics: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['prefix', 'partitions', 'replicationFactor', 'keyFormat', 'deleteMode', 'deleteRetentionMs'],
+      properties: {
+        prefix: {
+          type: 'string',
+          pattern: '^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*$',
+          default: 'personio',
+          env: 'TOPIC_PREFIX',
+          description: 'Topics are named <prefix>.<resource>; the dead-letter topic is <prefix>._dlq.',
+        },
+        partitions: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 1000,
+          default: 3,
+          env: 'TOPIC_PARTITIONS',
+          description: 'Partitions of topics the service creates (existing topics are left alone).',
+        },
+        replicationFactor: {
+          type: 'integer',
+          minimum: -1,
+          maximum: 32,
+          default: -1,
+          env: 'TOPIC_REPLICATION_FACTOR',
+          description: 'Replication factor of created topics; -1 takes the broker default.',
+        },
+        keyFormat: {
+          type: 'string',
+          enum: ['avro', 'string'],
+          default: 'avro',
+          env: 'KEY_FORMAT',
+          description: 'avro: key is an Avro record; string: plain UTF-8 (single-field keys only).',
+        },
+        deleteMode: {
+          type: 'string',
+          enum: ['tombstone', 'rewrite', 'rewrite+tombstone'],
+          default: 'tombstone',
+          env: 'DELETE_MODE',
+          description:
+            'How a deleted record is published: null value, last image with __deleted=true, or both.',
+        },
+        deleteRetentionMs: {
+          type: 'integer',
+          minimum: 86400000,
+          default: 86400000,
+          env: 'TOPIC_DELETE_RETENTION_MS',
+          description:
+            'delete.retention.ms of created topics: how long tombstones survive compaction (≥ 1 day).',
+        },
+      },
+    },
+    log: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['level'],
+      properties: {
+        level: {
+          type: 'string',
+          enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+          default: 'info',
+          env: 'LOG_LEVEL',
+          description: 'Log level of the structured (JSON) log on stderr.',
+        },
+      },
+    },
+  },
+}
