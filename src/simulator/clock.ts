@@ -1,0 +1,28 @@
+// The simulated clock that stamps every change. It stands still unless advanced, so tests can
+// reason about change timestamps exactly; `realClock` ties it to wall time for the demo.
+export interface SimClock {
+  now(): number
+  advance(ms: number): number
+  /** A strictly increasing change stamp: never equal to the previous one, even without advancing. */
+  stamp(): number
+}
+
+export function simClock(startMs: number, real = false): SimClock {
+  const offset = startMs - Date.now()
+  let manual = startMs
+  let last = 0
+  const now = () => (real ? Date.now() + offset : manual)
+  return {
+    now,
+    advance(ms) {
+      manual += ms
+      return now()
+    },
+    stamp() {
+      // Personio's timestamps have second granularity; bump by a second when two changes collide.
+      const t = Math.max(Math.floor(now() / 1000) * 1000, last + 1000)
+      last = t
+      return t
+    },
+  }
+}

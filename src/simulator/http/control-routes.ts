@@ -1,0 +1,72 @@
+// The control API under /_sim/: the same mutations tests make in-process, for the CLI and demo.
+import type { Company, CollectionName } from '../state/company'
+import { collectionNames } from '../state/company'
+import type { CustomAttributeDef } from '../state/model'
+import type { FaultInjector, FaultSpec } from './faults'
+import { json, type Reply } from './respond'
+
+export interface ControlDeps {
+  company: Company
+  faults: FaultInjector
+  counters: () => Record<string, number>
+  setWhitelist: (clientId: string, whitelist: string[] | undefined) => boolean
+}
+
+const idOf = (company: Company, name: CollectionName, raw: string) => {
+  const sample = company.list(name)[0]
+  return typeof sample?.id === 'number' || /^\d+$/.test(raw) ? Number(raw) : raw
+}
+
+export function control(
+  deps: ControlDeps,
+  method: string,
+  path: string,
+  body: Record<string, unknown>,
+): Reply {
+  const parts = path
+    .split('/')
+    .filter((p) => p !== '')
+    .slice(1) // drop "_sim"
+  const [first, second] = parts
+  try {
+    if (method === 'POST' && first === 'clock' && second === 'advance') {
+      return json(200, { now: new Date(deps.company.clock.advance(Number(body.ms ?? 0))).toISOString() })
+    }
+    if (method === 'GET' && first === 'counters') return json(200, deps.counters())
+    if (method === 'POST' && first === 'faults') {
+      deps.faults.inject(body as unknown as FaultSpec)
+      return json(201, { ok: true })
+    }
+    if (method === 'DELETE' && first === 'faults') {
+      deps.faults.clear()
+      return json(200, { ok: true })
+    }
+    if (method === 'POST' && first === 'custom-attributes') {
+      return json(
+        201,
+        deps.company.addCustomAttribute(body as Partial<CustomAttributeDef> & { label: string }),
+      )
+    }
+    if (method === 'PUT' && first === 'whitelist') {
+      const ok = deps.setWhitelist(
+        String(body.clientId),
+        Array.isArray(body.whitelist) ? body.whitelist.map(String) : undefined,
+      )
+      return ok ? json(200, { ok }) : json(404, { error: `no credential ${String(body.clientId)}` })
+    }
+    const name = first as CollectionName
+    if (!collectionNames.includes(name)) return json(404, { error: `unknown control path ${path}` })
+    if (method === 'GET' && second === undefined) return json(200, deps.company.list(name))
+    if (method === 'POST' && second === undefined) return json(201, deps.company.create(name, body))
+    if (second === undefined) return json(405, { error: 'method not allowed' })
+    const id = idOf(deps.company, name, second)
+    if (method === 'PATCH') return json(200, deps.company.update(name, id as never, body))
+    if (method === 'DELETE') {
+      deps.company.remove(name, id as never)
+      return json(200, { deleted: id })
+    }
+    return json(405, { error: 'method not allowed' })
+  } catch (error) {
+    return json(400, { error: (error as Error).message })
+  }
+}

@@ -1,0 +1,51 @@
+// Fault injection: errors, slow responses, truncated JSON, German messages, `error.code` 0, on a
+// path prefix, a number of times or with a (seeded) probability.
+import { seededRandom, type Random } from '../random'
+
+export interface FaultSpec {
+  /** path prefix, e.g. '/v1/company/employees' */
+  path: string
+  /** HTTP status to answer with instead (e.g. 500, 502, 503, 504, 429) */
+  status?: number
+  /** delay before answering */
+  delayMs?: number
+  /** cut the JSON body in half (a 200 with malformed JSON) */
+  malformed?: boolean
+  /** answer in German, as some v1 endpoints do */
+  german?: boolean
+  /** v1 error body with `code: 0` */
+  codeZero?: boolean
+  /** project-style `{success:false, message}` body */
+  messageOnly?: boolean
+  /** how many requests it hits; default unlimited */
+  times?: number
+  /** hit probability per matching request; default 1 */
+  probability?: number
+}
+
+export class FaultInjector {
+  private faults: (FaultSpec & { left: number })[] = []
+  private readonly random: Random
+  constructor(seed = 7) {
+    this.random = seededRandom(seed)
+  }
+
+  inject(spec: FaultSpec): void {
+    this.faults.push({ ...spec, left: spec.times ?? Number.POSITIVE_INFINITY })
+  }
+
+  clear(): void {
+    this.faults = []
+  }
+
+  /** The fault that hits this request, consuming one of its `times`. */
+  match(path: string): FaultSpec | undefined {
+    for (const f of this.faults) {
+      if (f.left <= 0 || !path.startsWith(f.path)) continue
+      if (f.probability !== undefined && !this.random.chance(f.probability)) continue
+      f.left -= 1
+      return f
+    }
+    return undefined
+  }
+}

@@ -1,0 +1,56 @@
+// Per-endpoint-family token buckets on the real wall clock (limits are about request pacing, unlike
+// data timestamps, which follow the simulated clock). A limited request gets 429 WITHOUT
+// Retry-After, as Personio sends it; every response of a family carries the x-ratelimit-* headers.
+
+export interface BucketSpec {
+  /** tokens per second */
+  rate: number
+  /** bucket size (burst) */
+  burst: number
+  /** after the bucket runs dry: a cool-down during which every request is refused (v1 auth: 60 s) */
+  coolDownMs?: number
+}
+
+export const personioLimits: Record<string, BucketSpec> = {
+  // 300/min with bursts of 15/s (changelog 2024-05-06)
+  employees: { rate: 5, burst: 15 },
+  // 60/min, then a 60 s cool-down
+  'v1-auth': { rate: 1, burst: 60, coolDownMs: 60_000 },
+  // 150/min (then 1/s for 60 s, approximated by the refill)
+  'v2-auth': { rate: 2.5, burst: 150 },
+  // observed ≈ 10/s on v2 periods
+  'v2-periods': { rate: 10, burst: 10 },
+  v2: { rate: 10, burst: 10 },
+  // undocumented for other v1 endpoints; generous
+  v1: { rate: 20, burst: 40 },
+}
+
+export class RateLimiter {
+  private readonly state = new Map<string, { tokens: number; at: number; coolUntil: number }>()
+  constructor(
+    private readonly specs: Record<string, BucketSpec>,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  take(family: string): { allowed: boolean; headers: Record<string, string> } {
+    const spec = this.specs[family]
+    if (spec === undefined) return { allowed: true, headers: {} }
+    const now = this.now()
+    const s = this.state.get(family) ?? { tokens: spec.burst, at: now, coolUntil: 0 }
+    s.tokens = Math.min(spec.burst, s.tokens + ((now - s.at) / 1000) * spec.rate)
+    s.at = now
+    const allowed = now >= s.coolUntil && s.tokens >= 1
+    if (allowed) s.tokens -= 1
+    else if (spec.coolDownMs !== undefined && now >= s.coolUntil) s.coolUntil = now + spec.coolDownMs
+    this.state.set(family, s)
+    return {
+      allowed,
+      headers: {
+        'x-ratelimit-replenish-rate': String(spec.rate),
+        'x-ratelimit-burst-capacity': String(spec.burst),
+        'x-ratelimit-requested-tokens': '1',
+        'x-ratelimit-remaining': String(Math.max(0, Math.floor(s.tokens))),
+      },
+    }
+  }
+}

@@ -1,0 +1,123 @@
+// startSimulator: a local HTTP server that behaves like Personio (v1 and v2, quirks included),
+// serving a deterministic generated company that tests mutate in-process or over /_sim/.
+import type { AddressInfo } from 'node:net'
+import { simClock } from './clock'
+import { TokenStore, type Credential } from './http/auth'
+import { FaultInjector } from './http/faults'
+import { personioLimits, RateLimiter, type BucketSpec } from './http/rate-limit'
+import { createSimulatorServer, type RequestLogEntry } from './http/server'
+import { Company } from './state/company'
+
+export type { RequestLogEntry }
+export type SimulatorCredential = Credential
+export { Company } from './state/company'
+export { FaultInjector, type FaultSpec } from './http/faults'
+
+export interface SimulatorOptions {
+  /** default 1; same seed + sizes ⇒ same company */
+  seed?: number
+  /** default 10 */
+  employees?: number
+  /** daily time-offs per employee, default 2 */
+  absencesPerEmployee?: number
+  /** hourly absence periods per employee, default 1 */
+  absencePeriodsPerEmployee?: number
+  /** v2 attendance periods per employee, default 3 */
+  attendancesPerEmployee?: number
+  /** custom reports, default 2 */
+  reports?: number
+  /** dynamic_<n> employee attributes, default 3 */
+  customAttributes?: number
+  /** default [{clientId:'sim-client', clientSecret:'sim-secret'}] */
+  credentials?: SimulatorCredential[]
+  /** simulated clock start; default '2026-01-15T09:00:00Z'. Moves only when advanced, unless realClock */
+  now?: string
+  realClock?: boolean
+  /** default 86400 */
+  tokenTtlSeconds?: number
+  /** one-time tokens rotated through the Authorization response header (pre-2023 behaviour) */
+  legacyRotatingTokens?: boolean
+  /** default true: Personio's per-endpoint limits; or your own buckets per family */
+  rateLimits?: boolean | Record<string, BucketSpec>
+  /** send Retry-After on 429 (Personio does not); default false */
+  retryAfterOn429?: boolean
+  /** 403 for credentials in the /v1/auth query string (deprecated; enforced from 2026-12-04); default false */
+  forbidQueryCredentials?: boolean
+  /** v2 next hrefs absolute (default) or relative */
+  absoluteNextLinks?: boolean
+  host?: string
+  /** default 0: an ephemeral port */
+  port?: number
+}
+
+export interface RunningSimulator {
+  /** e.g. http://127.0.0.1:38211; v1 under `${url}/v1`, v2 under `${url}/v2` */
+  url: string
+  company: Company
+  faults: FaultInjector
+  log: RequestLogEntry[]
+  credentials: SimulatorCredential[]
+  counters(): Record<string, number>
+  close(): Promise<void>
+}
+
+export const defaultCredential: SimulatorCredential = { clientId: 'sim-client', clientSecret: 'sim-secret' }
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
+  const start = Date.parse(options.now ?? '2026-01-15T09:00:00Z')
+  const clock = simClock(start, options.realClock === true)
+  const company = new Company(
+    {
+      seed: options.seed ?? 1,
+      employees: options.employees ?? 10,
+      absencesPerEmployee: options.absencesPerEmployee ?? 2,
+      absencePeriodsPerEmployee: options.absencePeriodsPerEmployee ?? 1,
+      attendancesPerEmployee: options.attendancesPerEmployee ?? 3,
+      reports: options.reports ?? 2,
+      customAttributes: options.customAttributes ?? 3,
+    },
+    clock,
+  )
+  const credentials = (options.credentials ?? [defaultCredential]).map((c) => ({ ...c }))
+  const tokens = new TokenStore(
+    credentials,
+    clock,
+    options.tokenTtlSeconds ?? 86_400,
+    options.legacyRotatingTokens === true,
+  )
+  const limits = options.rateLimits ?? true
+  const limiter = limits === false ? undefined : new RateLimiter(limits === true ? personioLimits : limits)
+  const faults = new FaultInjector(options.seed ?? 1)
+  const log: RequestLogEntry[] = []
+  const counts = new Map<string, number>()
+  const server = createSimulatorServer({
+    company,
+    tokens,
+    credentials,
+    limiter,
+    faults,
+    absoluteNextLinks: options.absoluteNextLinks ?? true,
+    forbidQueryCredentials: options.forbidQueryCredentials === true,
+    retryAfterOn429: options.retryAfterOn429 === true,
+    log,
+    counts,
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve)
+  })
+  const address = server.address() as AddressInfo
+  return {
+    url: `http://${address.address}:${address.port}`,
+    company,
+    faults,
+    log,
+    credentials,
+    counters: () => Object.fromEntries(counts),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}

@@ -1,0 +1,193 @@
+// The company the simulator serves, and every way to change it. Each mutation stamps the record's
+// change timestamp from the simulated clock (strictly increasing); deletes remove the record
+// entirely, as Personio does: no tombstone, no flag, gone from listings and filters.
+import { PkError } from '../../errors'
+import type { SimClock } from '../clock'
+import { seededRandom, seededUuid, type Random } from '../random'
+import { customAttributeDefs, customValue, generateCompany, type CompanySizes } from './generate'
+import type {
+  AbsencePeriodState,
+  AttendanceState,
+  Catalogue,
+  CustomAttributeDef,
+  EmployeeState,
+  ProjectState,
+  ReportState,
+  TimeOffState,
+  TimeOffTypeState,
+} from './model'
+
+export interface Collections {
+  employees: EmployeeState
+  timeOffs: TimeOffState
+  absencePeriods: AbsencePeriodState
+  timeOffTypes: TimeOffTypeState
+  attendances: AttendanceState
+  projects: ProjectState
+  documentCategories: { id: number; name: string }
+  reports: ReportState
+}
+
+export type CollectionName = keyof Collections
+type Id<K extends CollectionName> = Collections[K]['id']
+
+export const collectionNames: readonly CollectionName[] = [
+  'employees',
+  'timeOffs',
+  'absencePeriods',
+  'timeOffTypes',
+  'attendances',
+  'projects',
+  'documentCategories',
+  'reports',
+]
+
+/** The field each collection stamps on change; types and categories have none (as in Personio). */
+const changeField: Partial<Record<CollectionName, 'lastModifiedAt' | 'updatedAt'>> = {
+  employees: 'lastModifiedAt',
+  timeOffs: 'updatedAt',
+  absencePeriods: 'updatedAt',
+  attendances: 'updatedAt',
+  projects: 'updatedAt',
+  reports: 'updatedAt',
+}
+
+function simError(message: string): PkError {
+  return new PkError('PK_SIMULATOR', message)
+}
+
+export class Company {
+  readonly clock: SimClock
+  readonly catalogue: Catalogue
+  readonly customAttributes: CustomAttributeDef[]
+  /** Extra balance adjustments per (employee, type), so tests can change balances without absences. */
+  readonly balanceAdjustments = new Map<string, number>()
+  private readonly data: { [K in CollectionName]: Map<Id<K>, Collections[K]> }
+  private readonly random: Random
+  private nextNumericId = 5_000_000
+  /** Sorted listings and the time-off index, rebuilt only after a mutation (listing 100k rows per page would be slow). */
+  private readonly sorted = new Map<CollectionName, unknown[]>()
+  private timeOffsByEmployee: Map<number, TimeOffState[]> | undefined
+
+  constructor(sizes: CompanySizes, clock: SimClock) {
+    this.clock = clock
+    const g = generateCompany(sizes, clock.now())
+    this.random = seededRandom(sizes.seed ^ 0x5eed)
+    this.catalogue = g.catalogue
+    this.customAttributes = g.customAttributes
+    const index = <T extends { id: string | number }>(rows: T[]) =>
+      new Map(rows.map((r) => [r.id, r] as const))
+    this.data = {
+      employees: index(g.employees),
+      timeOffs: index(g.timeOffs),
+      absencePeriods: index(g.absencePeriods),
+      timeOffTypes: index(g.timeOffTypes),
+      attendances: index(g.attendances),
+      projects: index(g.projects),
+      documentCategories: index(g.documentCategories),
+      reports: index(g.reports),
+    } as { [K in CollectionName]: Map<Id<K>, Collections[K]> }
+  }
+
+  /** All records of a collection in id order (Personio lists in a stable order). */
+  list<K extends CollectionName>(name: K): readonly Collections[K][] {
+    const cached = this.sorted.get(name) as Collections[K][] | undefined
+    if (cached !== undefined) return cached
+    const rows = [...this.data[name].values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    this.sorted.set(name, rows)
+    return rows
+  }
+
+  private changed(name: CollectionName): void {
+    this.sorted.delete(name)
+    if (name === 'timeOffs') this.timeOffsByEmployee = undefined
+  }
+
+  private timeOffsOf(employeeId: number): TimeOffState[] {
+    if (this.timeOffsByEmployee === undefined) {
+      const index = new Map<number, TimeOffState[]>()
+      for (const o of this.data.timeOffs.values()) {
+        const rows = index.get(o.employeeId)
+        if (rows === undefined) index.set(o.employeeId, [o])
+        else rows.push(o)
+      }
+      this.timeOffsByEmployee = index
+    }
+    return this.timeOffsByEmployee.get(employeeId) ?? []
+  }
+
+  get<K extends CollectionName>(name: K, id: Id<K>): Collections[K] | undefined {
+    return this.data[name].get(id)
+  }
+
+  count(name: CollectionName): number {
+    return this.data[name].size
+  }
+
+  /** Creates a record; fields not given are filled like a generated one would be. */
+  create<K extends CollectionName>(name: K, fields: Partial<Collections[K]>): Collections[K] {
+    const template = this.list(name)[0]
+    if (template === undefined && Object.keys(fields).length === 0)
+      throw simError(`cannot create ${name} from nothing`)
+    const id =
+      fields.id ?? (typeof template?.id === 'string' ? seededUuid(this.random) : this.nextNumericId++)
+    if (this.data[name].has(id as Id<K>)) throw simError(`${name} ${String(id)} exists already`)
+    const stamp = this.clock.stamp()
+    const record = { ...template, ...fields, id } as Collections[K]
+    const field = changeField[name]
+    if (field !== undefined) Object.assign(record, { [field]: stamp, createdAt: stamp })
+    this.data[name].set(id as Id<K>, record)
+    this.changed(name)
+    return record
+  }
+
+  update<K extends CollectionName>(name: K, id: Id<K>, patch: Partial<Collections[K]>): Collections[K] {
+    const current = this.data[name].get(id)
+    if (current === undefined) throw simError(`${name} ${String(id)} does not exist`)
+    const next = { ...current, ...patch, id } as Collections[K]
+    const field = changeField[name]
+    if (field !== undefined) Object.assign(next, { [field]: this.clock.stamp() })
+    this.data[name].set(id, next)
+    this.changed(name)
+    return next
+  }
+
+  remove<K extends CollectionName>(name: K, id: Id<K>): void {
+    if (!this.data[name].delete(id)) throw simError(`${name} ${String(id)} does not exist`)
+    this.changed(name)
+  }
+
+  /** A new custom attribute, like an admin adding a field in Personio; every employee gets a value. */
+  addCustomAttribute(def: Partial<CustomAttributeDef> & { label: string }): CustomAttributeDef {
+    const n = this.customAttributes.length
+    const full: CustomAttributeDef = {
+      ...customAttributeDefs(n + 1)[n],
+      ...def,
+      key: def.key ?? `dynamic_${900_000 + n}`,
+      type: def.type ?? 'standard',
+      universalId: def.universalId ?? null,
+    } as CustomAttributeDef
+    if (this.customAttributes.some((d) => d.key === full.key))
+      throw simError(`attribute ${full.key} exists already`)
+    this.customAttributes.push(full)
+    // Adding a field is not an edit of each employee: Personio does not bump last_modified_at.
+    for (const e of this.data.employees.values()) e.custom[full.key] = customValue(full, this.random)
+    return full
+  }
+
+  /** v1 balance per employee and time-off type: entitlement minus approved days. */
+  balances(employeeId: number): { typeId: number; balance: number; available: number }[] | undefined {
+    if (!this.data.employees.has(employeeId)) return undefined
+    const today = Math.floor(this.clock.now() / 86_400_000)
+    return this.list('timeOffTypes')
+      .filter((t) => t.unit === 'day')
+      .map((t) => {
+        const taken = this.timeOffsOf(employeeId).filter((o) => o.typeId === t.id && o.status === 'approved')
+        const past = taken.filter((o) => o.startDay <= today).reduce((s, o) => s + o.daysCount, 0)
+        const all = taken.reduce((s, o) => s + o.daysCount, 0)
+        const entitlement = t.category === 'paid_vacation' ? 30 : 0
+        const adjust = this.balanceAdjustments.get(`${employeeId}:${t.id}`) ?? 0
+        return { typeId: t.id, balance: entitlement - past + adjust, available: entitlement - all + adjust }
+      })
+  }
+}
