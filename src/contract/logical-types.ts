@@ -1,7 +1,7 @@
 // Avro logical types as records carry them: decimals as fixed-scale strings ("4200.00") on our
 // side, two's-complement big-endian bytes on the wire (the Avro spec, which Java, Python and
 // ksqlDB read). date and timestamp-millis stay plain numbers (days, epoch ms) on both sides.
-import { types, type Schema } from 'avsc'
+import { types, type Schema, type Type } from 'avsc'
 
 interface DecimalSchema {
   precision?: number
@@ -58,7 +58,7 @@ export class DecimalType extends types.LogicalType {
     return toBytes(BigInt(`${sign}${digits}`))
   }
 
-  protected override _resolve(type: types.Type): ((x: unknown) => unknown) | undefined {
+  protected override _resolve(type: Type): ((x: unknown) => unknown) | undefined {
     return type instanceof DecimalType && type.scale === this.scale ? (x) => x : undefined
   }
 }

@@ -1,0 +1,189 @@
+// Schema registry access through the Confluent REST API (Confluent, Apicurio ccompat, Redpanda).
+// The only I/O of contract/. Rules: subjects are always explicit (TopicNameStrategy); the subject's
+// compatibility is read and respected, NEVER written; a new version is checked against the
+// registry before it is registered; a key subject accepts exactly one schema (frozen keys); ids are
+// cached and concurrent lookups for the same subject/schema or id share one request.
+// Why raw REST rather than @kafkajs/confluent-schema-registry's register(): that call writes
+// BACKWARD onto every new subject and throws on subjects configured otherwise (see the smoke test).
+import { request } from 'undici'
+import { ContractError } from '../errors'
+
+export interface RegistryOptions {
+  url: string
+  username?: string
+  password?: string
+  timeoutMs?: number
+}
+
+export interface RegisteredSchema {
+  id: number
+  version?: number
+  schema: string
+}
+
+export interface SchemaRegistryClient {
+  compatibility(subject: string): Promise<string>
+  latest(subject: string): Promise<RegisteredSchema | undefined>
+  /** Registers after a pre-flight compatibility check; returns the id (existing or new). */
+  register(subject: string, schema: object, options?: { frozen?: boolean }): Promise<number>
+  schemaById(id: number): Promise<string>
+}
+
+const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json'
+
+/** Canonical text of a schema for comparisons: parse + stringify drops whitespace differences. */
+const canonical = (schema: string | object): string =>
+  JSON.stringify(typeof schema === 'string' ? JSON.parse(schema) : schema)
+
+export function createSchemaRegistry(options: RegistryOptions): SchemaRegistryClient {
+  const base = options.url.replace(/\/+$/, '')
+  const headers: Record<string, string> = { accept: CONTENT_TYPE, 'content-type': CONTENT_TYPE }
+  if (options.username !== undefined) {
+    headers.authorization = `Basic ${Buffer.from(`${options.username}:${options.password ?? ''}`).toString('base64')}`
+  }
+  const inflight = new Map<string, Promise<unknown>>()
+  const ids = new Map<string, number>()
+  const schemas = new Map<number, string>()
+
+  async function call<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: T }> {
+    let res
+    try {
+      res = await request(`${base}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        headersTimeout: options.timeoutMs ?? 10_000,
+        bodyTimeout: options.timeoutMs ?? 10_000,
+      })
+    } catch (error) {
+      throw new ContractError(
+        `Schema registry at ${base} is unreachable (${(error as Error).message}); check SCHEMA_REGISTRY_URL`,
+        {},
+        { cause: error, retriable: true },
+      )
+    }
+    const text = await res.body.text()
+    let json: unknown
+    try {
+      json = text === '' ? undefined : JSON.parse(text)
+    } catch {
+      json = { message: text.slice(0, 300) }
+    }
+    if (res.statusCode === 401 || res.statusCode === 403) {
+      throw new ContractError(
+        `Schema registry refused access (${res.statusCode}); check SCHEMA_REGISTRY_USERNAME/PASSWORD`,
+      )
+    }
+    if (res.statusCode >= 500) {
+      throw new ContractError(
+        `Schema registry failed with ${res.statusCode} on ${method} ${path}: ${text.slice(0, 300)}`,
+        {},
+        { retriable: true },
+      )
+    }
+    return { status: res.statusCode, json: json as T }
+  }
+
+  function once<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const existing = inflight.get(key) as Promise<T> | undefined
+    if (existing !== undefined) return existing
+    const p = fn().finally(() => inflight.delete(key))
+    inflight.set(key, p)
+    return p
+  }
+
+  const enc = encodeURIComponent
+  const client: SchemaRegistryClient = {
+    async compatibility(subject) {
+      const own = await call<{ compatibilityLevel?: string }>(
+        'GET',
+        `/config/${enc(subject)}?defaultToGlobal=true`,
+      )
+      if (own.status === 200 && own.json.compatibilityLevel !== undefined) return own.json.compatibilityLevel
+      const global = await call<{ compatibilityLevel?: string }>('GET', '/config')
+      return global.json.compatibilityLevel ?? 'BACKWARD'
+    },
+
+    async latest(subject) {
+      const res = await call<RegisteredSchema & { error_code?: number }>(
+        'GET',
+        `/subjects/${enc(subject)}/versions/latest`,
+      )
+      if (res.status === 404) return undefined
+      if (res.status !== 200)
+        throw new ContractError(`Cannot read ${subject} from the registry (${res.status})`, { subject })
+      return res.json
+    },
+
+    register(subject, schema, { frozen = false } = {}) {
+      const text = canonical(schema)
+      const cacheKey = `${subject}\n${text}`
+      const cached = ids.get(cacheKey)
+      if (cached !== undefined) return Promise.resolve(cached)
+      return once(`register:${cacheKey}`, async () => {
+        const latest = await client.latest(subject)
+        if (latest !== undefined && canonical(latest.schema) === text) {
+          ids.set(cacheKey, latest.id)
+          return latest.id
+        }
+        if (latest !== undefined && frozen) {
+          throw new ContractError(
+            `Key schema of ${subject} is frozen: the registered key schema differs from this one, and a different key ` +
+              'would change key bytes, breaking compaction and partitioning. Use a new topic prefix to change keys.',
+            { subject },
+          )
+        }
+        if (latest !== undefined) {
+          const level = await client.compatibility(subject)
+          const check = await call<{ is_compatible?: boolean; messages?: string[] }>(
+            'POST',
+            `/compatibility/subjects/${enc(subject)}/versions/latest?verbose=true`,
+            { schema: text },
+          )
+          if (check.status === 200 && check.json.is_compatible === false) {
+            const messages = check.json.messages ?? []
+            throw new ContractError(
+              `Schema change for ${subject} is not ${level}-compatible with version ${latest.version ?? '?'}; nothing was published. ` +
+                `Registry says: ${messages.join('; ') || 'incompatible'}. Fix the schema or, deliberately, the subject's compatibility.`,
+              { subject, paths: messages },
+            )
+          }
+        }
+        const res = await call<{ id?: number; message?: string; error_code?: number }>(
+          'POST',
+          `/subjects/${enc(subject)}/versions`,
+          { schema: text },
+        )
+        if (res.status !== 200 || res.json.id === undefined) {
+          throw new ContractError(
+            `Registry rejected the schema for ${subject} (${res.status}): ${res.json.message ?? 'no message'}`,
+            {
+              subject,
+              paths: res.json.message === undefined ? [] : [res.json.message],
+            },
+          )
+        }
+        ids.set(cacheKey, res.json.id)
+        schemas.set(res.json.id, text)
+        return res.json.id
+      })
+    },
+
+    schemaById(id) {
+      const cached = schemas.get(id)
+      if (cached !== undefined) return Promise.resolve(cached)
+      return once(`id:${id}`, async () => {
+        const res = await call<{ schema?: string }>('GET', `/schemas/ids/${id}`)
+        if (res.status !== 200 || res.json.schema === undefined)
+          throw new ContractError(`Schema id ${id} is not in the registry (${res.status})`)
+        schemas.set(id, res.json.schema)
+        return res.json.schema
+      })
+    },
+  }
+  return client
+}

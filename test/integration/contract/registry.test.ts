@@ -1,0 +1,164 @@
+// The registry rules against the real registry: compatibility read, never written; incompatible
+// changes refused before publishing; key schemas frozen; employee schema evolution.
+import { request } from 'undici'
+import { buildEmployeeValueSchema } from '../../../src/contract/employee-schema'
+import { createSchemaRegistry } from '../../../src/contract/registry'
+import { decodeFramed, prepareCodec } from '../../../src/contract/serde'
+import { keySubject, topicFor, valueSubject } from '../../../src/contract/naming'
+import { ContractError } from '../../../src/errors'
+import type { V1EmployeeAttributeDefinition } from '../../../src/personio/types'
+import { resources } from '../../../src/resources'
+import { testInfra, uniqueName } from '../../infra/env'
+
+const { registryUrl } = testInfra()
+const native = registryUrl.replace(/\/apis\/ccompat\/v7$/, '/apis/registry/v3')
+
+async function configSnapshot(subject: string) {
+  const global = await (await request(`${registryUrl}/config`)).body.json()
+  const rules = await (
+    await request(`${native}/groups/default/artifacts/${encodeURIComponent(subject)}/rules`)
+  ).body.json()
+  return { global, rules }
+}
+
+const employee = (attrs: Record<string, unknown>) => ({
+  type: 'Employee',
+  attributes: {
+    id: { label: 'ID', value: 7, type: 'integer', universal_id: 'id' },
+    first_name: { label: 'First name', value: 'Zoë', type: 'standard', universal_id: 'first_name' },
+    ...attrs,
+  },
+})
+
+describe('contract > registry', () => {
+  const registry = createSchemaRegistry({ url: registryUrl })
+
+  it('registers under explicit subjects, caches ids and leaves compatibility untouched', async () => {
+    const topic = topicFor(uniqueName('reg'), 'absences')
+    const codec = await prepareCodec(registry, resources.absences, topic, 'avro')
+    const again = await prepareCodec(registry, resources.absences, topic, 'avro')
+    expect(again.valueSchemaId).toBe(codec.valueSchemaId)
+    expect(await registry.compatibility(valueSubject(topic))).toBe('BACKWARD')
+    expect(await configSnapshot(valueSubject(topic))).toEqual({
+      global: { compatibilityLevel: 'BACKWARD' },
+      rules: [],
+    })
+    expect(await configSnapshot(keySubject(topic))).toEqual({
+      global: { compatibilityLevel: 'BACKWARD' },
+      rules: [],
+    })
+  })
+
+  it('coalesces concurrent registrations of the same schema into one id', async () => {
+    const topic = topicFor(uniqueName('reg'), 'projects')
+    const codecs = await Promise.all(
+      Array.from({ length: 5 }, () => prepareCodec(registry, resources.projects, topic, 'avro')),
+    )
+    expect(new Set(codecs.map((c) => c.valueSchemaId)).size).toBe(1)
+  })
+
+  it('refuses an incompatible change before anything is published, naming the subject', async () => {
+    const topic = topicFor(uniqueName('reg'), 'document_categories')
+    const subject = valueSubject(topic)
+    await registry.register(subject, {
+      type: 'record',
+      name: 'Value',
+      namespace: 'x',
+      fields: [{ name: 'id', type: 'long' }],
+    })
+    const incompatible = {
+      type: 'record',
+      name: 'Value',
+      namespace: 'x',
+      fields: [
+        { name: 'id', type: 'long' },
+        { name: 'required_new', type: 'string' },
+      ],
+    }
+    const attempt = registry.register(subject, incompatible)
+    await expect(attempt).rejects.toBeInstanceOf(ContractError)
+    await expect(registry.register(subject, incompatible)).rejects.toThrow(
+      new RegExp(`${subject} is not BACKWARD-compatible`),
+    )
+    const versions = (await (
+      await request(`${registryUrl}/subjects/${subject}/versions`)
+    ).body.json()) as number[]
+    expect(versions).toHaveLength(1)
+  })
+
+  it('keeps key schemas frozen', async () => {
+    const topic = topicFor(uniqueName('reg'), 'employees')
+    await registry.register(
+      keySubject(topic),
+      {
+        type: 'record',
+        name: 'Key',
+        namespace: 'personio.employees',
+        fields: [{ name: 'id', type: 'string' }],
+      },
+      { frozen: true },
+    )
+    await expect(prepareCodec(registry, resources.employees, topic, 'avro')).rejects.toThrow(
+      /Key schema of .* is frozen/,
+    )
+  })
+
+  it('evolves the employee schema when a custom attribute appears; old and new records decode', async () => {
+    const topic = topicFor(uniqueName('reg'), 'employees')
+    const iban: V1EmployeeAttributeDefinition = {
+      key: 'dynamic_1',
+      label: 'IBAN',
+      type: 'standard',
+      universal_id: 'iban',
+    }
+    const bonus: V1EmployeeAttributeDefinition = {
+      key: 'dynamic_2',
+      label: 'Bonus-Stufe',
+      type: 'integer',
+      universal_id: null,
+    }
+    const v1 = buildEmployeeValueSchema([iban])
+    const codec1 = await prepareCodec(registry, resources.employees, topic, 'avro', v1.schema)
+    const latest = await registry.latest(valueSubject(topic))
+    const v2 = buildEmployeeValueSchema([iban, bonus], JSON.parse(latest?.schema ?? '{}'))
+    const codec2 = await prepareCodec(registry, resources.employees, topic, 'avro', v2.schema)
+    expect(codec2.valueSchemaId).not.toBe(codec1.valueSchemaId)
+
+    const dyn1 = { dynamic_1: { label: 'IBAN', value: 'DE02', type: 'standard', universal_id: 'iban' } }
+    const dyn2 = {
+      ...dyn1,
+      dynamic_2: { label: 'Bonus-Stufe', value: 3, type: 'integer', universal_id: null },
+    }
+    const oldBytes = codec1.encodeValue(
+      resources.employees.toRecord(employee(dyn1), { extraFields: v1.customFields }),
+      { op: 'c' },
+    )
+    const newBytes = codec2.encodeValue(
+      resources.employees.toRecord(employee(dyn2), { extraFields: v2.customFields }),
+      { op: 'u' },
+    )
+    expect(await decodeFramed(registry, oldBytes)).toMatchObject({
+      id: 7,
+      first_name: 'Zoë',
+      iban: 'DE02',
+      __op: 'c',
+    })
+    expect(await decodeFramed(registry, newBytes)).toMatchObject({
+      id: 7,
+      iban: 'DE02',
+      bonus_stufe: 3,
+      __op: 'u',
+    })
+    const versions = (await (
+      await request(`${registryUrl}/subjects/${valueSubject(topic)}/versions`)
+    ).body.json()) as number[]
+    expect(versions).toHaveLength(2)
+  })
+
+  it('says clearly when the registry is unreachable', async () => {
+    const dead = createSchemaRegistry({ url: 'http://127.0.0.1:9/apis/ccompat/v7', timeoutMs: 2000 })
+    await expect(dead.register('x-value', { type: 'string' })).rejects.toThrow(
+      /unreachable.*SCHEMA_REGISTRY_URL/,
+    )
+  })
+})
