@@ -1,0 +1,104 @@
+// The Personio client: verbs (`getJson`, page streams) over an authenticated, rate-limited,
+// retrying transport. Knows nothing of Kafka. Typed endpoint access lives in endpoints.ts.
+import type { Dispatcher } from 'undici'
+import { AuthError, PersonioHttpError } from '../errors'
+import type { Logger } from '../ops/logger'
+import { v1Issuer, v2Issuer, type Credentials } from './auth/issuers'
+import { TokenCache } from './auth/token-cache'
+import { documentedLimits, RateLimiter, type BucketSpec, type EndpointFamily } from './rate-limit'
+import { defaultRetryPolicy, type RetryPolicy } from './retry-policy'
+import { createTransport, type Exchange } from './transport'
+
+export interface PersonioClientConfig {
+  /** https://api.personio.de (v1 under /v1, v2 under /v2) */
+  baseUrl: string
+  credentials: Credentials
+  /** X-Personio-App-ID, UPPER_SNAKE_CASE */
+  appId?: string
+  /** X-Personio-Partner-ID, UPPER_SNAKE_CASE */
+  partnerId?: string
+  timeoutMs?: number
+  rateLimits?: Partial<Record<EndpointFamily, BucketSpec>>
+  retry?: Partial<RetryPolicy>
+  clock?: { now(): number }
+  sleep?: (ms: number) => Promise<void>
+  random?: () => number
+  logger?: Logger
+  /** undici dispatcher (tests use MockAgent) */
+  dispatcher?: Dispatcher
+}
+
+export type Api = 'v1' | 'v2'
+
+const UPPER_SNAKE = /^[A-Z][A-Z0-9_]*$/
+
+export function createHttp(config: PersonioClientConfig) {
+  for (const [name, value] of [
+    ['appId', config.appId],
+    ['partnerId', config.partnerId],
+  ] as const) {
+    if (value !== undefined && !UPPER_SNAKE.test(value))
+      throw new AuthError(`${name} must be UPPER_SNAKE_CASE, got ${value}`)
+  }
+  const now = config.clock === undefined ? Date.now : () => (config.clock as { now(): number }).now()
+  const sleep = config.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
+  const limiter = new RateLimiter({ ...documentedLimits, ...config.rateLimits }, { now, sleep })
+  const transport = createTransport({
+    baseUrl: config.baseUrl,
+    appId: config.appId,
+    partnerId: config.partnerId,
+    timeoutMs: config.timeoutMs ?? 30_000,
+    limiter,
+    retry: { ...defaultRetryPolicy, ...config.retry },
+    now,
+    sleep,
+    random: config.random ?? Math.random,
+    logger: config.logger,
+    dispatcher: config.dispatcher,
+  })
+
+  const post = async (path: string, body: string, contentType: string) => {
+    try {
+      return (await transport.exchange({ method: 'POST', target: path, body, contentType })).json
+    } catch (error) {
+      if (error instanceof PersonioHttpError && error.status >= 400 && error.status < 500) {
+        throw new AuthError(
+          `Personio refused the credentials at ${path} (${error.status} ${error.personioMessage ?? ''}). ` +
+            'Check PERSONIO_CLIENT_ID / PERSONIO_CLIENT_SECRET and that the credential is active.',
+          error.status,
+          { cause: error },
+        )
+      }
+      throw error
+    }
+  }
+  const tokens: Record<Api, TokenCache> = {
+    v1: new TokenCache(v1Issuer(post, config.credentials), now),
+    v2: new TokenCache(v2Issuer(post, config.credentials), now),
+  }
+
+  /** An authenticated GET; a 401 drops the token and retries once with a fresh one. */
+  async function getJson(target: string): Promise<unknown> {
+    const api: Api = target.startsWith('/v2/') ? 'v2' : 'v1'
+    for (let refreshed = false; ; refreshed = true) {
+      const token = await tokens[api].get()
+      try {
+        const x: Exchange = { method: 'GET', target, token }
+        const { json, headers } = await transport.exchange(x)
+        const rotated = /^Bearer (.+)$/.exec(String(headers.authorization ?? ''))?.[1]
+        if (rotated !== undefined && rotated !== token) tokens[api].rotate(rotated)
+        return json
+      } catch (error) {
+        if (error instanceof PersonioHttpError && error.status === 401 && !refreshed) {
+          tokens[api].invalidate(token)
+          continue
+        }
+        throw error
+      }
+    }
+  }
+
+  return { getJson, base: transport.base }
+}
+
+export type PersonioHttp = ReturnType<typeof createHttp>

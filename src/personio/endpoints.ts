@@ -1,0 +1,182 @@
+// Typed access to every endpoint of the resource table, with the change filters each supports.
+// Lists are AsyncIterables of pages, so a listing is never held in memory whole.
+import { PersonioHttpError } from '../errors'
+import { berlinOffsetAt, formatDate, formatUtcSeconds } from './dates'
+import { createHttp, type PersonioClientConfig } from './client'
+import { cursorPages } from './pagination/cursor'
+import { pageOffsetPages } from './pagination/page-offset'
+import { query, v1Data, type Page } from './pagination/page'
+import { recordOffsetPages } from './pagination/record-offset'
+import type {
+  V1AbsenceBalance,
+  V1AbsencePeriod,
+  V1CustomReport,
+  V1CustomReportPage,
+  V1DocumentCategory,
+  V1Employee,
+  V1EmployeeAttributeDefinition,
+  V1ReportColumns,
+  V1TimeOffPeriod,
+  V1TimeOffType,
+  V2AttendancePeriod,
+  V2Project,
+} from './types'
+
+/** Page-size caps per endpoint (Personio rejects larger ones). */
+export const maxLimits = {
+  employees: 100,
+  timeOffs: 200,
+  absencePeriods: 200,
+  timeOffTypes: 200,
+  reportItems: 1000,
+  v2Periods: 100,
+  v2Projects: 100,
+} as const
+
+const cap = (limit: number | undefined, max: number) => Math.max(1, Math.min(limit ?? max, max))
+
+/** `updated_since` as Personio documents it: a naive company-local date-time. */
+export function naiveBerlin(ms: number): string {
+  return new Date(ms + berlinOffsetAt(ms) * 60_000).toISOString().slice(0, 19)
+}
+
+export interface EmployeeQuery {
+  /** employees changed after this instant (ms) */
+  updatedSince?: number
+  attributes?: readonly string[]
+  email?: string
+  limit?: number
+}
+
+export interface TimeOffQuery {
+  /** whole days (days since epoch), inclusive: Personio's filter is date-only */
+  updatedFrom?: number
+  updatedTo?: number
+  startDate?: number
+  endDate?: number
+  employees?: readonly number[]
+  limit?: number
+}
+
+export interface AttendanceQuery {
+  updatedAtGte?: number
+  updatedAtLte?: number
+  personIds?: readonly string[]
+  status?: readonly ('PENDING' | 'CONFIRMED' | 'REJECTED')[]
+  sort?: string
+  limit?: number
+}
+
+export function createPersonioClient(config: PersonioClientConfig) {
+  const http = createHttp(config)
+  const get = http.getJson
+  const one = async <T>(target: string): Promise<T> =>
+    v1Data<T>({ data: [((await get(target)) as { data: T }).data] }, target).data[0] as T
+  const list = async <T>(target: string): Promise<T[]> => v1Data<T>(await get(target), target).data
+
+  return {
+    http,
+    employees: {
+      list: (q: EmployeeQuery = {}): AsyncIterable<Page<V1Employee>> =>
+        recordOffsetPages<V1Employee>(
+          get,
+          '/v1/company/employees',
+          {
+            updated_since: q.updatedSince === undefined ? undefined : naiveBerlin(q.updatedSince),
+            attributes: q.attributes,
+            email: q.email,
+          },
+          cap(q.limit, maxLimits.employees),
+        ),
+      get: (id: number) => one<V1Employee>(`/v1/company/employees/${id}`),
+      attributes: () => list<V1EmployeeAttributeDefinition>('/v1/company/employees/attributes'),
+      absenceBalance: (id: number) => list<V1AbsenceBalance>(`/v1/company/employees/${id}/absences/balance`),
+    },
+    timeOffs: {
+      list: (q: TimeOffQuery = {}): AsyncIterable<Page<V1TimeOffPeriod>> =>
+        pageOffsetPages<V1TimeOffPeriod>(
+          get,
+          '/v1/company/time-offs',
+          {
+            updated_from: q.updatedFrom === undefined ? undefined : formatDate(q.updatedFrom),
+            updated_to: q.updatedTo === undefined ? undefined : formatDate(q.updatedTo),
+            start_date: q.startDate === undefined ? undefined : formatDate(q.startDate),
+            end_date: q.endDate === undefined ? undefined : formatDate(q.endDate),
+            employees: q.employees,
+          },
+          cap(q.limit, maxLimits.timeOffs),
+        ),
+      get: (id: number) => one<V1TimeOffPeriod>(`/v1/company/time-offs/${id}`),
+    },
+    absencePeriods: {
+      list: (
+        q: { updatedFrom?: number; updatedTo?: number; employees?: readonly number[]; limit?: number } = {},
+      ) =>
+        pageOffsetPages<V1AbsencePeriod>(
+          get,
+          '/v1/company/absence-periods',
+          {
+            updated_from: q.updatedFrom === undefined ? undefined : formatUtcSeconds(q.updatedFrom),
+            updated_to: q.updatedTo === undefined ? undefined : formatUtcSeconds(q.updatedTo),
+            employees: q.employees,
+          },
+          cap(q.limit, maxLimits.absencePeriods),
+        ),
+    },
+    timeOffTypes: {
+      list: (limit?: number) =>
+        pageOffsetPages<V1TimeOffType>(
+          get,
+          '/v1/company/time-off-types',
+          {},
+          cap(limit, maxLimits.timeOffTypes),
+        ),
+    },
+    documentCategories: { list: () => list<V1DocumentCategory>('/v1/company/document-categories') },
+    customReports: {
+      list: () => list<V1CustomReport>('/v1/company/custom-reports/reports'),
+      /** pages of report items (`page` from 1, `limit`) */
+      async *items(reportId: string, limit?: number): AsyncGenerator<Page<V1CustomReportPage>> {
+        const size = cap(limit, maxLimits.reportItems)
+        for (let page = 1; ; page++) {
+          const target = `/v1/company/custom-reports/reports/${encodeURIComponent(reportId)}${query({ page, limit: size })}`
+          const { data, metadata } = v1Data<V1CustomReportPage>(await get(target), target)
+          yield { items: data, position: page, total: metadata?.total_elements }
+          const rows = data.reduce((n, d) => n + (d.attributes?.items?.length ?? 0), 0)
+          if (rows < size || (metadata?.total_pages !== undefined && page >= metadata.total_pages)) return
+        }
+      },
+      columns: async (reportId: string) =>
+        (
+          (await get(`/v1/company/custom-reports/columns${query({ report_id: reportId })}`)) as {
+            data: V1ReportColumns
+          }
+        ).data,
+    },
+    attendancePeriods: {
+      list: (q: AttendanceQuery = {}): AsyncIterable<Page<V2AttendancePeriod>> => {
+        const params = new URLSearchParams()
+        params.set('limit', String(cap(q.limit, maxLimits.v2Periods)))
+        if (q.updatedAtGte !== undefined) params.set('updated_at.gte', formatUtcSeconds(q.updatedAtGte))
+        if (q.updatedAtLte !== undefined) params.set('updated_at.lte', formatUtcSeconds(q.updatedAtLte))
+        if (q.personIds !== undefined) params.set('person.id', q.personIds.join(','))
+        if (q.status !== undefined) params.set('status', q.status.join(','))
+        if (q.sort !== undefined) params.set('sort', q.sort)
+        return cursorPages<V2AttendancePeriod>(get, http.base, `/v2/attendance-periods?${params.toString()}`)
+      },
+    },
+    projects: {
+      list: (limit?: number): AsyncIterable<Page<V2Project>> =>
+        cursorPages<V2Project>(get, http.base, `/v2/projects?limit=${cap(limit, maxLimits.v2Projects)}`),
+    },
+  }
+}
+
+export type PersonioClient = ReturnType<typeof createPersonioClient>
+
+/** Drains a page stream into one array (tests, small listings). */
+export async function collect<T>(pages: AsyncIterable<Page<T>>): Promise<T[]> {
+  const out: T[] = []
+  for await (const page of pages) out.push(...page.items)
+  return out
+}

@@ -1,0 +1,3 @@
+export { createPersonioClient, collect, maxLimits, type PersonioClient } from './endpoints'
+export type { PersonioClientConfig } from './client'
+export type { Page } from './pagination/page'

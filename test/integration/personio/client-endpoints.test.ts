@@ -1,0 +1,131 @@
+// The client against the simulator: every endpoint, its pagination style and change filter,
+// compared with what the simulator holds.
+import { collect, createPersonioClient } from '../../../src/personio'
+import { berlinDay } from '../../../src/personio/dates'
+import { startSimulator, type RunningSimulator } from '../../../src/simulator'
+
+describe('personio > client against the simulator', () => {
+  let sim: RunningSimulator
+  const client = () =>
+    createPersonioClient({
+      baseUrl: sim.url,
+      credentials: { clientId: 'sim-client', clientSecret: 'sim-secret' },
+      appId: 'PERSONIO_KAFKA_TEST',
+    })
+
+  beforeAll(async () => {
+    sim = await startSimulator({ employees: 230, absencesPerEmployee: 2, rateLimits: false, reports: 3 })
+  })
+  afterAll(() => sim.close())
+
+  it('lists all employees with record offsets in pages of at most 100', async () => {
+    const c = client()
+    const pages = []
+    for await (const page of c.employees.list()) pages.push(page)
+    expect(pages.map((p) => p.position)).toEqual([0, 100, 200])
+    const ids = pages.flatMap((p) => p.items.map((e) => e.attributes.id?.value))
+    expect(ids).toEqual(sim.company.list('employees').map((e) => e.id))
+  })
+
+  it('filters employees by updated_since', async () => {
+    const c = client()
+    const target = sim.company.list('employees')[5]
+    if (target === undefined) throw new Error('no employee')
+    sim.company.clock.advance(3_600_000)
+    const since = sim.company.clock.now()
+    sim.company.clock.advance(1000)
+    sim.company.update('employees', target.id, { position: 'Head of Everything' })
+    const changed = await collect(c.employees.list({ updatedSince: since }))
+    expect(changed.map((e) => e.attributes.id?.value)).toEqual([target.id])
+    expect(changed[0]?.attributes.position?.value).toBe('Head of Everything')
+  })
+
+  it('pages time-offs by page number starting at 1 (never reading page 1 twice), filters whole days', async () => {
+    const c = client()
+    const all = await collect(c.timeOffs.list({ limit: 150 }))
+    const ids = all.map((o) => o.attributes.id)
+    expect(new Set(ids).size).toBe(ids.length)
+    expect(ids).toEqual(sim.company.list('timeOffs').map((o) => o.id))
+    const pagesRequested = sim.log
+      .filter((l) => l.path === '/v1/company/time-offs')
+      .map((l) => new URLSearchParams(l.query).get('offset'))
+    expect(pagesRequested).toEqual(['1', '2', '3', '4'])
+
+    const touched = sim.company.list('timeOffs')[3]?.id as number
+    sim.company.update('timeOffs', touched, { comment: 'changed today' })
+    const day = berlinDay(sim.company.clock.now())
+    const recent = await collect(c.timeOffs.list({ updatedFrom: day, updatedTo: day }))
+    expect(recent.map((o) => o.attributes.id)).toContain(touched)
+    expect(recent.map((o) => o.attributes.id).sort()).toEqual(
+      sim.company
+        .list('timeOffs')
+        .filter((o) => berlinDay(o.updatedAt) === day)
+        .map((o) => o.id)
+        .sort(),
+    )
+    const two = sim.company
+      .list('employees')
+      .slice(0, 2)
+      .map((e) => e.id)
+    const theirs = await collect(c.timeOffs.list({ employees: two }))
+    expect(new Set(theirs.map((o) => o.attributes.employee.attributes.id.value))).toEqual(new Set(two))
+  })
+
+  it('reads every other v1 endpoint', async () => {
+    const c = client()
+    expect((await collect(c.absencePeriods.list())).length).toBe(sim.company.count('absencePeriods'))
+    expect((await collect(c.timeOffTypes.list())).map((t) => t.attributes.id)).toEqual(
+      sim.company.list('timeOffTypes').map((t) => t.id),
+    )
+    expect((await c.documentCategories.list()).map((d) => d.id)).toEqual(
+      sim.company.list('documentCategories').map((d) => d.id),
+    )
+    const first = sim.company.list('employees')[0]?.id as number
+    expect((await c.employees.get(first)).attributes.id?.value).toBe(first)
+    expect((await c.employees.absenceBalance(first)).length).toBeGreaterThan(0)
+    expect((await c.employees.attributes()).some((a) => a.key.startsWith('dynamic_'))).toBe(true)
+    const reports = await c.customReports.list()
+    expect(reports.map((r) => r.attributes.id).sort()).toEqual(
+      sim.company
+        .list('reports')
+        .map((r) => r.id)
+        .sort(),
+    )
+    const rows = await collect(c.customReports.items(reports[0]?.attributes.id as string, 100))
+    expect(rows.flatMap((p) => p.attributes.items).length).toBe(sim.company.count('employees'))
+    expect(
+      (await c.customReports.columns(reports[0]?.attributes.id as string)).attributes.length,
+    ).toBeGreaterThan(0)
+    await expect(c.employees.absenceBalance(999_999)).rejects.toThrow(/404/)
+    await expect(c.timeOffs.get(1)).rejects.toThrow(/The absence period was not found/)
+  })
+
+  it('follows v2 cursors for attendance periods (absolute and relative links) and projects', async () => {
+    const c = client()
+    const periods = await collect(c.attendancePeriods.list({ limit: 100 }))
+    expect(periods.length).toBe(sim.company.count('attendances'))
+    const since = sim.company.list('attendances')[0]?.updatedAt as number
+    const filtered = await collect(c.attendancePeriods.list({ updatedAtGte: since }))
+    expect(filtered.map((a) => a.id).sort()).toEqual(
+      sim.company
+        .list('attendances')
+        .filter((a) => a.updatedAt >= since)
+        .map((a) => a.id)
+        .sort(),
+    )
+    expect((await collect(c.projects.list(2))).length).toBe(sim.company.count('projects'))
+
+    const relative = await startSimulator({ employees: 40, rateLimits: false, absoluteNextLinks: false })
+    try {
+      const rc = createPersonioClient({
+        baseUrl: relative.url,
+        credentials: { clientId: 'sim-client', clientSecret: 'sim-secret' },
+      })
+      expect((await collect(rc.attendancePeriods.list({ limit: 7 }))).length).toBe(
+        relative.company.count('attendances'),
+      )
+    } finally {
+      await relative.close()
+    }
+  })
+})
