@@ -75,12 +75,10 @@ describe('personio > client (MockAgent)', () => {
     pool
       .intercept({ path: '/v2/auth/token', method: 'POST' })
       .reply(200, { access_token: 'papi-2', token_type: 'Bearer', expires_in: 86400, scope: '' })
-    pool
-      .intercept({ path: '/v2/projects?limit=100', method: 'GET' })
-      .reply(200, {
-        _data: [],
-        _meta: { links: { next: { href: 'https://evil.example/v2/projects?cursor=x' } } },
-      })
+    pool.intercept({ path: '/v2/projects?limit=100', method: 'GET' }).reply(200, {
+      _data: [],
+      _meta: { links: { next: { href: 'https://evil.example/v2/projects?cursor=x' } } },
+    })
     await expect(collect(client.projects.list())).rejects.toThrow(/another origin \(https:\/\/evil.example\)/)
   })
 
