@@ -5,6 +5,8 @@ const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts'
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // testTimeout is global in jest (projects ignore it): bounds integration tests that wait for Kafka.
+  testTimeout: 120000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     {
@@ -13,7 +15,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/e2e/**/*.test.ts'],
       globalSetup: '<rootDir>/test/infra/global-setup.ts',
       globalTeardown: '<rootDir>/test/infra/global-teardown.ts',
-      testTimeout: 120000,
     },
   ],
 }

@@ -48,6 +48,9 @@ export async function kafkaAnswers(brokers: string[]): Promise<boolean> {
     clientId: 'infra-probe',
     logLevel: logLevel.NOTHING,
     connectionTimeout: 1000,
+    // kafkajs arms a timer per request for requestTimeout (30 s by default) and does not clear it
+    // on disconnect; a short one keeps `npm test` and `infra:up` from lingering after the probe.
+    requestTimeout: 2000,
     retry: { retries: 0 },
   }).admin()
   try {

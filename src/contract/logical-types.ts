@@ -9,17 +9,12 @@ interface DecimalSchema {
 }
 
 function toBytes(unscaled: bigint): Buffer {
-  // Minimal two's-complement, big-endian.
-  let hex = (unscaled < 0n ? -unscaled : unscaled).toString(16)
-  if (hex.length % 2 === 1) hex = `0${hex}`
-  let bytes = Buffer.from(hex, 'hex')
-  if (unscaled >= 0n) return (bytes[0] ?? 0) & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes
-  // negative: invert + 1 over enough bytes
-  const width = bytes.length + ((bytes[0] ?? 0) & 0x80 ? 1 : 0)
-  const max = 1n << BigInt(width * 8)
-  hex = (max + unscaled).toString(16).padStart(width * 2, '0')
-  bytes = Buffer.from(hex, 'hex')
-  return bytes
+  // Minimal two's-complement, big-endian (what Java's BigInteger.toByteArray writes): -128 is one
+  // byte 0x80, 128 is two bytes 0x00 0x80.
+  let width = 1
+  while (unscaled < -(1n << BigInt(8 * width - 1)) || unscaled >= 1n << BigInt(8 * width - 1)) width++
+  const twos = unscaled < 0n ? (1n << BigInt(8 * width)) + unscaled : unscaled
+  return Buffer.from(twos.toString(16).padStart(width * 2, '0'), 'hex')
 }
 
 function fromBytes(buf: Buffer): bigint {

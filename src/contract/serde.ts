@@ -4,8 +4,8 @@ import type { KeyFormat } from '../config'
 import { ContractError } from '../errors'
 import { keyOf, type RecordValue, type Resource } from '../resources/resource'
 import { avroTypeFor, invalidPaths } from './avro'
-import { effectiveKeyFormat, stringKey } from './key-format'
-import { keySubject, valueSubject } from './naming'
+import { effectiveKeyFormat, parseStringKey, stringKey } from './key-format'
+import { keySubject, topicFor, valueSubject } from './naming'
 import type { SchemaRegistryClient } from './registry'
 import { keySchema, valueSchema, type AvroRecordSchema } from './schema-builder'
 import { frame, unframe } from './wire'
@@ -78,4 +78,69 @@ export async function decodeFramed(registry: SchemaRegistryClient, bytes: Buffer
   const { schemaId, payload } = unframe(bytes)
   const type = avroTypeFor(await registry.schemaById(schemaId))
   return type.fromBuffer(payload)
+}
+
+export interface SerdeOptions {
+  registry: SchemaRegistryClient
+  keyFormat: KeyFormat
+  /** topic prefix; topics and subjects follow naming.ts */
+  prefix?: string
+}
+
+export interface DecodedValue {
+  record: RecordValue
+  meta: EventMeta
+  schemaId: number
+}
+
+/** Every resource's codec behind one object; schemas are registered once per subject on first use. */
+export interface Serde {
+  /** Registers (or re-registers, when it changed) a resource's value schema: employees pass theirs. */
+  prepare(resource: Resource, valueSchema?: AvroRecordSchema): Promise<ResourceCodec>
+  encodeKey(resource: Resource, key: RecordValue): Promise<Buffer>
+  encodeValue(resource: Resource, record: RecordValue, meta: EventMeta): Promise<Buffer>
+  decodeKey(resource: Resource, bytes: Buffer): Promise<RecordValue>
+  decodeValue(bytes: Buffer): Promise<DecodedValue>
+}
+
+export function createSerde({ registry, keyFormat, prefix = 'personio' }: SerdeOptions): Serde {
+  // One promise per resource: concurrent first uses share one registration.
+  const codecs = new Map<string, { schema: string; codec: Promise<ResourceCodec> }>()
+  const codecFor = (resource: Resource, schema: AvroRecordSchema = valueSchema(resource)) => {
+    const text = JSON.stringify(schema)
+    const known = codecs.get(resource.name)
+    if (known !== undefined && known.schema === text) return known.codec
+    const codec = prepareCodec(registry, resource, topicFor(prefix, resource.name), keyFormat, schema)
+    codec.catch(() => codecs.delete(resource.name)) // a refused schema is retried on the next call
+    codecs.set(resource.name, { schema: text, codec })
+    return codec
+  }
+  const current = (resource: Resource) => codecs.get(resource.name)?.codec ?? codecFor(resource)
+  return {
+    prepare: (resource, schema) => codecFor(resource, schema),
+    async encodeKey(resource, key) {
+      return (await current(resource)).encodeKey(key)
+    },
+    async encodeValue(resource, record, meta) {
+      return (await current(resource)).encodeValue(record, meta)
+    },
+    async decodeKey(resource, bytes) {
+      if (effectiveKeyFormat(resource, keyFormat) === 'string') {
+        const field = keySchema(resource).fields[0]
+        return parseStringKey(resource, field?.type, bytes)
+      }
+      return (await decodeFramed(registry, bytes)) as RecordValue
+    },
+    async decodeValue(bytes) {
+      const { schemaId } = unframe(bytes)
+      const decoded = (await decodeFramed(registry, bytes)) as RecordValue
+      const record: RecordValue = {}
+      for (const [name, value] of Object.entries(decoded)) if (!name.startsWith('__')) record[name] = value
+      const meta: EventMeta = { op: decoded.__op as EventMeta['op'] }
+      if (typeof decoded.__source_ts_ms === 'number') meta.sourceTsMs = decoded.__source_ts_ms
+      if (typeof decoded.__snapshot === 'boolean') meta.snapshot = decoded.__snapshot
+      if (typeof decoded.__deleted === 'boolean') meta.deleted = decoded.__deleted
+      return { record, meta, schemaId }
+    },
+  }
 }

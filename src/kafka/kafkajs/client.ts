@@ -26,7 +26,11 @@ export function createKafka(options: KafkaClientOptions): Kafka {
       () =>
       ({ level, log: entry }: LogEntry) => {
         const { message, ...rest } = entry
-        log[levels[level] ?? 'info'](rest, message)
+        // Expected and retried (see transactional-sink.ts): not worth an operator's attention.
+        const expected =
+          typeof rest.error === 'string' &&
+          rest.error.includes('another concurrent operation on the same transaction')
+        log[expected ? 'debug' : (levels[level] ?? 'info')](rest, message)
       },
   })
 }

@@ -29,6 +29,10 @@ export function createTransactionalSink(kafka: Kafka, options: SinkOptions): Tra
     transactionalId: options.transactionalId,
     maxInFlightRequests: 1,
     createPartitioner: Partitioners.DefaultPartitioner,
+    // Right after a commit the broker answers the next transaction's AddPartitionsToTxn with
+    // CONCURRENT_TRANSACTIONS until the commit markers are written; the Java client retries that
+    // within ~20 ms. kafkajs' default first retry (300 ms) would add that to every transaction.
+    retry: { initialRetryTime: 25, retries: 10, maxRetryTime: 5_000 },
   })
   let connected: Promise<void> | undefined
 

@@ -1,0 +1,27 @@
+// A dead letter as a Kafka record on <prefix>._dlq: the raw Personio item as JSON, with headers
+// that say where and why (resource, stage, error code, message, invalid paths).
+import { MappingError, ContractError, PkError } from '../errors'
+import type { OutgoingRecord } from '../kafka/port'
+import type { DeadLetter } from './change-event'
+
+export function deadLetterRecord(topic: string, letter: DeadLetter, at: number): OutgoingRecord {
+  const paths =
+    letter.error instanceof MappingError
+      ? letter.error.paths.map((p) => `${p.path}: ${p.message}`)
+      : letter.error instanceof ContractError
+        ? [...letter.error.paths]
+        : []
+  return {
+    topic,
+    key: Buffer.from(`${letter.resource}:${letter.key ?? 'unknown'}`),
+    value: Buffer.from(JSON.stringify(letter.raw) ?? 'null'),
+    timestamp: at,
+    headers: {
+      'pk.resource': letter.resource,
+      'pk.stage': letter.stage,
+      'pk.error.code': letter.error instanceof PkError ? letter.error.code : 'UNKNOWN',
+      'pk.error.message': letter.error.message.slice(0, 2000),
+      'pk.error.paths': JSON.stringify(paths),
+    },
+  }
+}

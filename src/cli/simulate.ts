@@ -1,0 +1,60 @@
+// `personio-kafka simulate`: the Personio simulator on its own, for demos and manual testing.
+import type { Command } from 'commander'
+import { defaultCredential, startSimulator } from '../simulator'
+
+const int = (v: string) => {
+  const n = Number(v)
+  if (!Number.isInteger(n) || n < 0) throw new Error(`not a non-negative integer: ${v}`)
+  return n
+}
+
+export function registerSimulate(program: Command): void {
+  program
+    .command('simulate')
+    .description('run the local Personio simulator (v1 + v2 API, quirks included)')
+    .option('--employees <n>', 'employees to generate', int, 500)
+    .option('--absences <n>', 'time-offs per employee', int, 2)
+    .option('--attendances <n>', 'attendance periods per employee', int, 3)
+    .option('--reports <n>', 'custom reports', int, 2)
+    .option('--seed <n>', 'generator seed: the same seed gives the same company', int, 1)
+    .option('--port <n>', 'port (0: any free port)', int, 8787)
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--no-rate-limits', "disable Personio's rate limits")
+    .option('--legacy-tokens', 'one-time tokens rotated through the Authorization header')
+    .action(
+      async (o: {
+        employees: number
+        absences: number
+        attendances: number
+        reports: number
+        seed: number
+        port: number
+        host: string
+        rateLimits: boolean
+        legacyTokens?: boolean
+      }) => {
+        const sim = await startSimulator({
+          employees: o.employees,
+          absencesPerEmployee: o.absences,
+          attendancesPerEmployee: o.attendances,
+          reports: o.reports,
+          seed: o.seed,
+          port: o.port,
+          host: o.host,
+          rateLimits: o.rateLimits,
+          legacyRotatingTokens: o.legacyTokens === true,
+          realClock: true,
+        })
+        console.log(`Personio simulator listening on ${sim.url} (v1: ${sim.url}/v1, v2: ${sim.url}/v2)`)
+        console.log(
+          `  PERSONIO_BASE_URL=${sim.url} PERSONIO_CLIENT_ID=${defaultCredential.clientId} PERSONIO_CLIENT_SECRET=${defaultCredential.clientSecret}`,
+        )
+        console.log(
+          `  control API: ${sim.url}/_sim/ (employees, timeOffs, …; clock/advance; faults; counters)`,
+        )
+        const stop = () => void sim.close().then(() => process.exit(0))
+        process.once('SIGINT', stop)
+        process.once('SIGTERM', stop)
+      },
+    )
+}
