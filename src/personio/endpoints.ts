@@ -70,8 +70,17 @@ export interface AttendanceQuery {
 export function createPersonioClient(config: PersonioClientConfig) {
   const http = createHttp(config)
   const get = http.getJson
-  const one = async <T>(target: string): Promise<T> =>
-    v1Data<T>({ data: [((await get(target)) as { data: T }).data] }, target).data[0] as T
+  const one = async <T>(target: string): Promise<T> => {
+    const body = (await get(target)) as { data?: T } | undefined
+    if (body?.data === undefined) {
+      throw new PersonioHttpError(`Personio ${target} answered without data`, {
+        status: 200,
+        method: 'GET',
+        endpoint: target,
+      })
+    }
+    return body.data
+  }
   const list = async <T>(target: string): Promise<T[]> => v1Data<T>(await get(target), target).data
 
   return {

@@ -26,11 +26,21 @@ export function createKafka(options: KafkaClientOptions): Kafka {
       () =>
       ({ level, log: entry }: LogEntry) => {
         const { message, ...rest } = entry
-        // Expected and retried (see transactional-sink.ts): not worth an operator's attention.
-        const expected =
-          typeof rest.error === 'string' &&
-          rest.error.includes('another concurrent operation on the same transaction')
-        log[expected ? 'debug' : (levels[level] ?? 'info')](rest, message)
+        log[isExpectedNoise(message, rest.error) ? 'debug' : (levels[level] ?? 'info')](rest, message)
       },
   })
+}
+
+/**
+ * kafkajs messages that describe handled situations, kept at debug:
+ * - CONCURRENT_TRANSACTIONS right after a commit is retried within milliseconds (transactional-sink.ts);
+ * - "Limiting retries for the idempotent producer": deliberate, a failed send aborts its
+ *   transaction, so nothing half-sent becomes visible to read_committed consumers.
+ */
+function isExpectedNoise(message: string, error: unknown): boolean {
+  const text = `${message} ${typeof error === 'string' ? error : ''}`
+  return (
+    text.includes('another concurrent operation on the same transaction') ||
+    text.includes('Limiting retries for the idempotent producer')
+  )
 }

@@ -1,0 +1,104 @@
+// Contract encode benchmark: employees with 30 attributes through the real mapping, the real
+// employee schema and the real codec (validation + Avro + framing), and the size of one event
+// against Personio's JSON and the record's JSON. The registry is an in-memory stand-in here:
+// ids are cached after the first registration, so the registry is never on the encode path.
+// Run alone: `npx tsx bench/contract-encode.ts`; `npm run bench` imports `contractEncode`.
+import { buildEmployeeValueSchema } from '../src/contract/employee-schema'
+import type { SchemaRegistryClient } from '../src/contract/registry'
+import { prepareCodec } from '../src/contract/serde'
+import { resources } from '../src/resources'
+import { simClock } from '../src/simulator/clock'
+import { attributeDefinitions, renderEmployee } from '../src/simulator/render/v1-employee'
+import { Company } from '../src/simulator/state/company'
+
+interface Figure {
+  name: string
+  value: number
+  unit: string
+}
+
+// Personio's standard employee attributes plus custom ones: about 30 attributes per employee.
+const CUSTOM_ATTRIBUTES = 8
+const EMPLOYEES = 200
+const ROUNDS = 100
+
+const offlineRegistry: SchemaRegistryClient = {
+  compatibility: () => Promise.resolve('BACKWARD'),
+  latest: () => Promise.resolve(undefined),
+  register: (subject) => Promise.resolve(subject.endsWith('-key') ? 1 : 2),
+  schemaById: () => Promise.reject(new Error('not used')),
+}
+
+export async function contractEncode(): Promise<{ bench: string; figures: Figure[]; notes: string }> {
+  const company = new Company(
+    {
+      seed: 7,
+      employees: EMPLOYEES,
+      absencesPerEmployee: 0,
+      absencePeriodsPerEmployee: 0,
+      attendancesPerEmployee: 0,
+      reports: 0,
+      customAttributes: CUSTOM_ATTRIBUTES,
+    },
+    simClock(Date.parse('2026-01-15T09:00:00Z')),
+  )
+  const definitions = attributeDefinitions(company, undefined)
+  const raws = company.list('employees').map((e) => renderEmployee(e, company, undefined))
+  const employeeSchema = buildEmployeeValueSchema(definitions)
+  const context = { extraFields: employeeSchema.customFields }
+  const records = raws.map((raw) => resources.employees.toRecord(raw, context))
+  const fields = Object.keys(records[0] ?? {}).length
+  const attributes = Object.keys(raws[0]?.attributes ?? {}).length
+  const codec = await prepareCodec(
+    offlineRegistry,
+    resources.employees,
+    'bench.employees',
+    'avro',
+    employeeSchema.schema,
+  )
+  const meta = { op: 'u' as const, sourceTsMs: 1_768_467_600_000, snapshot: false }
+
+  for (const r of records) codec.encodeValue(r, meta) // warm-up (JIT, schema caches)
+  const started = process.hrtime.bigint()
+  let bytes = 0
+  for (let round = 0; round < ROUNDS; round++)
+    for (const r of records) bytes += codec.encodeValue(r, meta).length + codec.encodeKey(r).length
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9
+  const encoded = records.length * ROUNDS
+
+  const mean = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) / xs.length)
+  const avro = mean(records.map((r) => codec.encodeValue(r, meta).length))
+  const personioJson = mean(raws.map((raw) => Buffer.byteLength(JSON.stringify(raw))))
+  const recordJson = mean(records.map((r) => Buffer.byteLength(JSON.stringify(r))))
+  return {
+    bench: 'contract-encode',
+    notes: `${fields} fields per employee record (${employeeSchema.customFields.length} custom attributes); ${bytes} bytes encoded`,
+    figures: [
+      {
+        name: 'employee events encoded (key + value)',
+        value: Math.round(encoded / seconds),
+        unit: 'records/s',
+      },
+      { name: 'Personio attributes per employee', value: attributes, unit: 'attributes' },
+      { name: 'fields per employee record', value: fields, unit: 'fields' },
+      { name: 'employee value, Avro framed', value: avro, unit: 'bytes' },
+      { name: 'employee, Personio v1 JSON', value: personioJson, unit: 'bytes' },
+      { name: 'employee record as JSON', value: recordJson, unit: 'bytes' },
+      { name: 'Avro / Personio JSON', value: Math.round((avro / personioJson) * 1000) / 1000, unit: 'ratio' },
+      { name: 'Avro / record JSON', value: Math.round((avro / recordJson) * 1000) / 1000, unit: 'ratio' },
+    ],
+  }
+}
+
+if (require.main === module) {
+  contractEncode()
+    .then((result) => {
+      console.log(result.notes)
+      for (const f of result.figures)
+        console.log(`${f.name.padEnd(44)} ${String(f.value).padStart(12)} ${f.unit}`)
+    })
+    .catch((error: unknown) => {
+      console.error(error)
+      process.exit(1)
+    })
+}

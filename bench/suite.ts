@@ -1,0 +1,12 @@
+// The benchmarks `npm run bench` runs, in this order (name → function). Run one with
+// `npm run bench -- <name>`.
+import { contractEncode } from './contract-encode'
+import type { BenchResult } from './run'
+import { simulatorScale } from './simulator-scale'
+import { snapshotEndToEnd } from './snapshot-e2e'
+
+export const benchmarks: Record<string, () => Promise<BenchResult>> = {
+  'contract-encode': contractEncode,
+  'simulator-scale': simulatorScale,
+  'snapshot-e2e': snapshotEndToEnd,
+}
