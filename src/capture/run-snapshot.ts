@@ -4,6 +4,7 @@ import { lastValueFrom, tap, toArray } from 'rxjs'
 import type { Config } from '../config'
 import { usesSimulator } from '../config'
 import { dlqTopic, topicFor } from '../contract/naming'
+import { effectiveKeyFormat } from '../contract/key-format'
 import { createSchemaRegistry } from '../contract/registry'
 import { createKafka } from '../kafka/kafkajs/client'
 import { createTopicAdmin } from '../kafka/kafkajs/topic-admin'
@@ -31,6 +32,11 @@ export async function runSnapshot(
   logger: Logger,
   options: SnapshotRunOptions = {},
 ): Promise<SnapshotRunResult> {
+  const selected: Resource[] = (options.only ?? (Object.keys(resources) as ResourceName[])).map(
+    (n) => resources[n],
+  )
+  // Configuration mistakes surface before anything is started or created.
+  for (const r of selected) effectiveKeyFormat(r, config.topics.keyFormat)
   let sim: RunningSimulator | undefined
   if (usesSimulator(config)) {
     sim = await startSimulator({ employees: options.simulatorEmployees ?? 50, realClock: true })
@@ -49,9 +55,6 @@ export async function runSnapshot(
     timeoutMs: config.personio.timeoutMs,
     logger: logger.child({ component: 'personio' }),
   })
-  const selected: Resource[] = (options.only ?? (Object.keys(resources) as ResourceName[])).map(
-    (n) => resources[n],
-  )
   const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId, logger })
   const admin = createTopicAdmin(kafka)
   const sink = createTransactionalSink(kafka, {

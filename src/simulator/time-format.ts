@@ -1,21 +1,12 @@
 // Personio's many timestamp spellings, produced from UTC milliseconds. Company-local times are
 // Europe/Berlin (CET +01:00 in winter, CEST +02:00 from the last Sunday of March 01:00 UTC to the
 // last Sunday of October 01:00 UTC).
-
-function lastSunday(year: number, month: number): number {
-  const last = new Date(Date.UTC(year, month + 1, 0))
-  return Date.UTC(year, month, last.getUTCDate() - last.getUTCDay(), 1)
-}
-
-export function berlinOffsetMinutes(ms: number): number {
-  const year = new Date(ms).getUTCFullYear()
-  return ms >= lastSunday(year, 2) && ms < lastSunday(year, 9) ? 120 : 60
-}
+import { berlinOffsetAt } from '../personio/dates'
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0')
 
 function localParts(ms: number): { text: string; offset: number } {
-  const offset = berlinOffsetMinutes(ms)
+  const offset = berlinOffsetAt(ms)
   const d = new Date(ms + offset * 60_000)
   const text =
     `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}` +
@@ -57,7 +48,7 @@ export function isoDate(day: number): string {
 
 /** Midnight of a calendar date in Berlin, spelled as v1 employee dates: `2014-11-09T00:00:00+01:00` */
 export function berlinMidnight(day: number): string {
-  const offset = berlinOffsetMinutes(day * 86_400_000)
+  const offset = berlinOffsetAt(day * 86_400_000)
   return `${isoDate(day)}T00:00:00+${pad(offset / 60)}:00`
 }
 

@@ -49,7 +49,8 @@ export function createTopicAdmin(kafka: Kafka): TopicAdmin {
       } catch (error) {
         if (error instanceof KafkaError) throw error
         throw new KafkaError(
-          `Cannot prepare topics ${specs.map((s) => s.topic).join(', ')}: ${(error as Error).message}`,
+          `Cannot prepare topics ${specs.map((s) => s.topic).join(', ')}: ${(error as Error).message}. ` +
+            'Check KAFKA_BROKERS and that the brokers are reachable (npm run infra:up starts a local one).',
           {
             cause: error,
             retriable: true,

@@ -75,6 +75,17 @@ function pageWindow(req: SimRequest, max: number): { page: number; limit: number
   return { page: Math.max(1, offset), limit }
 }
 
+/** One page of a page-numbered listing; `offset` echoes the page, as those endpoints do. */
+function pageOf<T>(
+  rows: readonly T[],
+  window: { page: number; limit: number },
+  render: (row: T) => unknown,
+): Reply {
+  const pages = Math.max(1, Math.ceil(rows.length / window.limit))
+  const slice = rows.slice((window.page - 1) * window.limit, window.page * window.limit)
+  return listEnvelope(slice.map(render), rows.length, window.page, pages, window.page, window.limit)
+}
+
 function timeOffs(ctx: RouteContext, req: SimRequest): Reply {
   const window = pageWindow(req, 200)
   if ('status' in window) return window
@@ -102,16 +113,7 @@ function timeOffs(ctx: RouteContext, req: SimRequest): Reply {
   if (typeof to === 'number') rows = rows.filter((o) => berlinDay(o.updatedAt) <= to)
   if (typeof start === 'number') rows = rows.filter((o) => o.endDay >= start)
   if (typeof end === 'number') rows = rows.filter((o) => o.startDay <= end)
-  const pages = Math.max(1, Math.ceil(rows.length / window.limit))
-  const slice = rows.slice((window.page - 1) * window.limit, window.page * window.limit)
-  return listEnvelope(
-    slice.map((o) => renderTimeOff(o, ctx.company)),
-    rows.length,
-    window.page,
-    pages,
-    window.page,
-    window.limit,
-  )
+  return pageOf(rows, window, (o) => renderTimeOff(o, ctx.company))
 }
 
 function absencePeriods(ctx: RouteContext, req: SimRequest): Reply {
@@ -130,16 +132,7 @@ function absencePeriods(ctx: RouteContext, req: SimRequest): Reply {
   if (ids !== undefined) rows = rows.filter((p) => ids.includes(String(p.employeeId)))
   if (from !== undefined) rows = rows.filter((p) => p.updatedAt >= from)
   if (to !== undefined) rows = rows.filter((p) => p.updatedAt <= to)
-  const pages = Math.max(1, Math.ceil(rows.length / window.limit))
-  const slice = rows.slice((window.page - 1) * window.limit, window.page * window.limit)
-  return listEnvelope(
-    slice.map((p) => renderAbsencePeriod(p, ctx.company)),
-    rows.length,
-    window.page,
-    pages,
-    window.page,
-    window.limit,
-  )
+  return pageOf(rows, window, (p) => renderAbsencePeriod(p, ctx.company))
 }
 
 function report(ctx: RouteContext, req: SimRequest, [id]: string[]): Reply {
