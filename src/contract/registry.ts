@@ -29,6 +29,12 @@ export interface SchemaRegistryClient {
   schemaById(id: number): Promise<string>
 }
 
+/** The subject a REST path is about, so errors can name it. */
+function subjectOf(path: string): string | undefined {
+  const m = /\/(?:subjects|config)\/([^/?]+)/.exec(path)
+  return m?.[1] === undefined ? undefined : decodeURIComponent(m[1])
+}
+
 const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json'
 
 /** Canonical text of a schema for comparisons: parse + stringify drops whitespace differences. */
@@ -74,8 +80,11 @@ export function createSchemaRegistry(options: RegistryOptions): SchemaRegistryCl
       json = { message: text.slice(0, 300) }
     }
     if (res.statusCode === 401 || res.statusCode === 403) {
+      const subject = subjectOf(path)
       throw new ContractError(
-        `Schema registry refused access (${res.statusCode}); check SCHEMA_REGISTRY_USERNAME/PASSWORD`,
+        `Schema registry refused ${method} ${path} (${res.statusCode})${subject === undefined ? '' : ` for ${subject}`}; ` +
+          'check SCHEMA_REGISTRY_USERNAME/PASSWORD and that this user may read and register schemas',
+        { subject },
       )
     }
     if (res.statusCode >= 500) {
@@ -159,12 +168,16 @@ export function createSchemaRegistry(options: RegistryOptions): SchemaRegistryCl
           { schema: text },
         )
         if (res.status !== 200 || res.json.id === undefined) {
+          const said = res.json.message ?? 'no message'
+          const todo =
+            res.status === 409
+              ? `the change is not ${await client.compatibility(subject)}-compatible; fix the schema or, deliberately, the subject's compatibility`
+              : res.status === 422
+                ? 'the registry finds the schema invalid; this is a bug in the generated schema, please report it'
+                : 'check the registry'
           throw new ContractError(
-            `Registry rejected the schema for ${subject} (${res.status}): ${res.json.message ?? 'no message'}`,
-            {
-              subject,
-              paths: res.json.message === undefined ? [] : [res.json.message],
-            },
+            `Registry rejected the schema for ${subject} (${res.status}): ${said}; nothing was published. ${todo}.`,
+            { subject, paths: res.json.message === undefined ? [] : [res.json.message] },
           )
         }
         ids.set(cacheKey, res.json.id)

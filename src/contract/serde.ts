@@ -80,6 +80,21 @@ export async function decodeFramed(registry: SchemaRegistryClient, bytes: Buffer
   return type.fromBuffer(payload)
 }
 
+/**
+ * Decodes a framed message into a reader schema (Avro schema resolution): how a consumer holding
+ * the newest schema reads events written with an older one; added fields come back as their default.
+ */
+export async function decodeFramedAs(
+  registry: SchemaRegistryClient,
+  bytes: Buffer,
+  reader: AvroRecordSchema,
+): Promise<unknown> {
+  const { schemaId, payload } = unframe(bytes)
+  const writerType = avroTypeFor(await registry.schemaById(schemaId))
+  const readerType = avroTypeFor(reader)
+  return readerType.fromBuffer(payload, readerType.createResolver(writerType))
+}
+
 export interface SerdeOptions {
   registry: SchemaRegistryClient
   keyFormat: KeyFormat

@@ -3,7 +3,7 @@
 import { request } from 'undici'
 import { buildEmployeeValueSchema } from '../../../src/contract/employee-schema'
 import { createSchemaRegistry } from '../../../src/contract/registry'
-import { decodeFramed, prepareCodec } from '../../../src/contract/serde'
+import { decodeFramed, decodeFramedAs, prepareCodec } from '../../../src/contract/serde'
 import { keySubject, topicFor, valueSubject } from '../../../src/contract/naming'
 import { ContractError } from '../../../src/errors'
 import type { V1EmployeeAttributeDefinition } from '../../../src/personio/types'
@@ -153,6 +153,70 @@ describe('contract > registry', () => {
       await request(`${registryUrl}/subjects/${valueSubject(topic)}/versions`)
     ).body.json()) as number[]
     expect(versions).toHaveLength(2)
+  })
+
+  it('respects a subject configured otherwise, leaves its config as it was, refuses a type change', async () => {
+    const topic = topicFor(uniqueName('reg'), 'absence_types')
+    const subject = valueSubject(topic)
+    const config = async () =>
+      (await request(`${registryUrl}/config/${subject}?defaultToGlobal=true`)).body.json()
+    const v1 = { type: 'record', name: 'Value', namespace: 'x', fields: [{ name: 'n', type: 'long' }] }
+    await registry.register(subject, v1)
+    // an operator's choice, made outside the service
+    const put = await request(`${registryUrl}/config/${subject}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+      body: JSON.stringify({ compatibility: 'FULL_TRANSITIVE' }),
+    })
+    expect(put.statusCode).toBe(200)
+    await put.body.dump()
+    const before = { subject: await config(), global: await configSnapshot(subject) }
+    expect(await registry.compatibility(subject)).toBe('FULL_TRANSITIVE')
+
+    const added = { ...v1, fields: [...v1.fields, { name: 'note', type: ['null', 'string'], default: null }] }
+    await registry.register(subject, added)
+    const typeChange = { ...v1, fields: [{ name: 'n', type: 'string' }, added.fields[1]] }
+    const error = (await registry.register(subject, typeChange).catch((e: unknown) => e)) as ContractError
+    expect(error).toBeInstanceOf(ContractError)
+    expect(error.subject).toBe(subject)
+    expect(error.message).toMatch(/not FULL_TRANSITIVE-compatible.*nothing was published/)
+
+    expect({ subject: await config(), global: await configSnapshot(subject) }).toEqual(before)
+    const versions = (await (
+      await request(`${registryUrl}/subjects/${subject}/versions`)
+    ).body.json()) as number[]
+    expect(versions).toHaveLength(2)
+  })
+
+  it('reads old employee events with the grown schema: the new field comes back null', async () => {
+    const topic = topicFor(uniqueName('reg'), 'employees')
+    const iban: V1EmployeeAttributeDefinition = {
+      key: 'dynamic_1',
+      label: 'IBAN',
+      type: 'standard',
+      universal_id: 'iban',
+    }
+    const team: V1EmployeeAttributeDefinition = {
+      key: 'dynamic_2',
+      label: 'Team',
+      type: 'standard',
+      universal_id: null,
+    }
+    const v1 = buildEmployeeValueSchema([iban])
+    const v2 = buildEmployeeValueSchema([iban, team], v1.schema)
+    const codec1 = await prepareCodec(registry, resources.employees, topic, 'avro', v1.schema)
+    const dyn1 = { dynamic_1: { label: 'IBAN', value: 'DE02', type: 'standard', universal_id: 'iban' } }
+    const oldRecord = resources.employees.toRecord(employee(dyn1), { extraFields: v1.customFields })
+    const oldBytes = codec1.encodeValue(oldRecord, { op: 'c' })
+    await prepareCodec(registry, resources.employees, topic, 'avro', v2.schema)
+    expect(await decodeFramedAs(registry, oldBytes, v2.schema)).toEqual({
+      ...oldRecord,
+      team: null,
+      __op: 'c',
+      __source_ts_ms: null,
+      __snapshot: null,
+      __deleted: null,
+    })
   })
 
   it('says clearly when the registry is unreachable', async () => {
