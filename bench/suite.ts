@@ -1,11 +1,13 @@
 // The benchmarks `npm run bench` runs, in this order (name → function). Run one with
 // `npm run bench -- <name>`.
 import { contractEncode } from './contract-encode'
+import { personioList } from './personio-list'
 import type { BenchResult } from './run'
 import { simulatorScale } from './simulator-scale'
 import { snapshotEndToEnd } from './snapshot-e2e'
 
 export const benchmarks: Record<string, () => Promise<BenchResult>> = {
+  'personio-list': personioList,
   'contract-encode': contractEncode,
   'simulator-scale': simulatorScale,
   'snapshot-e2e': snapshotEndToEnd,
