@@ -7,6 +7,7 @@ const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts'
 module.exports = {
   // testTimeout is global in jest (projects ignore it): bounds integration tests that wait for Kafka.
   testTimeout: 120000,
+  reporters: ['default', '<rootDir>/test/infra/summary-reporter.js'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     {
