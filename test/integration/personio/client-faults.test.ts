@@ -120,6 +120,21 @@ describe('personio > client under faults', () => {
     })
   })
 
+  it('times out a slow response and retries it', async () => {
+    const sim = await startSimulator({ employees: 5, rateLimits: false })
+    try {
+      const client = createPersonioClient({ baseUrl: sim.url, credentials, retry: fastRetry, timeoutMs: 200 })
+      sim.faults.inject({ path: '/v1/company/document-categories', delayMs: 1_000, times: 2 })
+      expect(await client.documentCategories.list()).toHaveLength(sim.company.count('documentCategories'))
+      sim.faults.inject({ path: '/v1/company/document-categories', delayMs: 1_000 })
+      await expect(client.documentCategories.list()).rejects.toThrow(
+        /did not answer: .*gave up after 6 attempts/,
+      )
+    } finally {
+      await sim.close()
+    }
+  })
+
   it('retries a truncated JSON body, and does not retry a 404', async () => {
     await withSim({ employees: 5, rateLimits: false }, async (sim, client) => {
       sim.faults.inject({ path: '/v1/company/time-off-types', malformed: true, times: 1 })
