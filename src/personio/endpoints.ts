@@ -19,6 +19,8 @@ import type {
   V1TimeOffPeriod,
   V1TimeOffType,
   V2AttendancePeriod,
+  V2Employment,
+  V2Person,
   V2Project,
 } from './types'
 
@@ -31,6 +33,8 @@ export const maxLimits = {
   reportItems: 1000,
   v2Periods: 100,
   v2Projects: 100,
+  v2Persons: 50,
+  v2Employments: 50,
 } as const
 
 const cap = (limit: number | undefined, max: number) => Math.max(1, Math.min(limit ?? max, max))
@@ -65,6 +69,28 @@ export interface AttendanceQuery {
   status?: readonly ('PENDING' | 'CONFIRMED' | 'REJECTED')[]
   sort?: string
   limit?: number
+}
+
+/** v2 persons filters; `updated_at.gt` / `.lt` are exclusive bounds. */
+export interface PersonQuery {
+  updatedAfter?: number
+  updatedBefore?: number
+  ids?: readonly string[]
+  emails?: readonly string[]
+  status?: 'ACTIVE' | 'INACTIVE'
+  limit?: number
+}
+
+export interface EmploymentQuery {
+  updatedAfter?: number
+  updatedBefore?: number
+  limit?: number
+}
+
+/** `updated_at.gt` / `updated_at.lt` (persons, employments) as UTC seconds. */
+function updatedBounds(params: URLSearchParams, q: { updatedAfter?: number; updatedBefore?: number }): void {
+  if (q.updatedAfter !== undefined) params.set('updated_at.gt', formatUtcSeconds(q.updatedAfter))
+  if (q.updatedBefore !== undefined) params.set('updated_at.lt', formatUtcSeconds(q.updatedBefore))
 }
 
 export function createPersonioClient(config: PersonioClientConfig) {
@@ -172,6 +198,27 @@ export function createPersonioClient(config: PersonioClientConfig) {
         if (q.status !== undefined) params.set('status', q.status.join(','))
         if (q.sort !== undefined) params.set('sort', q.sort)
         return cursorPages<V2AttendancePeriod>(get, http.base, `/v2/attendance-periods?${params.toString()}`)
+      },
+    },
+    persons: {
+      list: (q: PersonQuery = {}): AsyncIterable<Page<V2Person>> => {
+        const params = new URLSearchParams({ limit: String(cap(q.limit, maxLimits.v2Persons)) })
+        updatedBounds(params, q)
+        if (q.ids !== undefined) params.set('id', q.ids.join(','))
+        if (q.emails !== undefined) params.set('email', q.emails.join(','))
+        if (q.status !== undefined) params.set('status', q.status)
+        return cursorPages<V2Person>(get, http.base, `/v2/persons?${params.toString()}`)
+      },
+      get: async (id: string) => (await get(`/v2/persons/${encodeURIComponent(id)}`)) as V2Person,
+      /** one person's employments, newest first; 404 (PersonioHttpError) for an unknown person */
+      employments: (personId: string, q: EmploymentQuery = {}): AsyncIterable<Page<V2Employment>> => {
+        const params = new URLSearchParams({ limit: String(cap(q.limit, maxLimits.v2Employments)) })
+        updatedBounds(params, q)
+        return cursorPages<V2Employment>(
+          get,
+          http.base,
+          `/v2/persons/${encodeURIComponent(personId)}/employments?${params.toString()}`,
+        )
       },
     },
     projects: {

@@ -301,3 +301,59 @@ export interface V2Project {
   created_at?: string
   updated_at?: string
 }
+
+export type V2CustomAttributeType =
+  'STRING' | 'INT' | 'DOUBLE' | 'DATE' | 'BOOLEAN' | 'STRING_LIST' | 'UNSPECIFIED'
+
+export interface V2Person {
+  id: string
+  email: string | null
+  created_at: string
+  updated_at: string
+  first_name: string
+  last_name: string
+  preferred_name: string | null
+  gender: 'UNSPECIFIED' | 'MALE' | 'FEMALE' | 'DIVERSE'
+  profile_picture: { url: string } | null
+  status: 'ACTIVE' | 'INACTIVE'
+  custom_attributes: {
+    id: string
+    /** upper-case in the spec, lower-case in Personio's own examples: read case-insensitively */
+    type: V2CustomAttributeType | Lowercase<V2CustomAttributeType>
+    global_id: string | null
+    label: string
+    value: string | string[] | Record<string, unknown>[] | null
+  }[]
+  employments: { id: string }[]
+  _meta?: { links?: Record<string, { href: string }> }
+}
+
+export interface V2Employment {
+  id: string
+  position: { title: string | null } | null
+  status: 'ACTIVE' | 'INACTIVE' | 'ONBOARDING' | 'LEAVE' | 'UNSPECIFIED'
+  weekly_working_hours: number | null
+  full_time_weekly_working_hours: number | null
+  probation_end_date: string | null
+  employment_start_date: string | null
+  employment_end_date: string | null
+  contract_end_date: string | null
+  type: 'INTERNAL' | 'EXTERNAL' | 'UNSPECIFIED'
+  created_at: string
+  updated_at: string
+  supervisor: { id: string } | null
+  office: { id: string } | null
+  org_units: { type: 'team' | 'department'; id: string }[]
+  person: { id: string }
+  termination: {
+    termination_date: string | null
+    last_working_day: string | null
+    terminated_at: string | null
+    type: string | null
+    reason: string | null
+  } | null
+  cost_centers: { id: string; weight: number }[]
+  legal_entity: { id: string } | null
+  sub_company?: { id: string } | null
+  _meta?: { links?: Record<string, { href: string }> }
+}

@@ -1,6 +1,7 @@
 // v1 Personnel Data endpoints, each with its own pagination quirk and change filter.
 import { berlinDay, parseDateOnly, parsePersonioTime } from '../../personio/dates'
 import { attributeDefinitions, renderEmployee } from '../render/v1-employee'
+import { attributeChangedAt } from '../state/attribute-changes'
 import { renderAbsencePeriod, renderTimeOff, renderTimeOffType } from '../render/v1-absences'
 import { renderReport, reportAttributes, reportColumns, reportItems } from '../render/v1-reports'
 import { arrayParam, intParam, type RouteContext, type SimRequest } from './context'
@@ -46,9 +47,12 @@ function employees(ctx: RouteContext, req: SimRequest): Reply {
   const email = req.query.get('email')
   let rows = ctx.company.list('employees')
   if (since !== undefined) {
-    // "updated after": strictly later. With attributes[], only employees whose listed attributes
-    // changed would match; the simulator cannot tell which attribute changed, so it selects by time.
-    rows = rows.filter((e) => e.lastModifiedAt > since)
+    // "updated after": strictly later. With attributes[] it is also a selection: only employees
+    // where one of the listed attributes changed after that instant.
+    rows =
+      projection === undefined
+        ? rows.filter((e) => e.lastModifiedAt > since)
+        : rows.filter((e) => attrs.some((key) => attributeChangedAt(e, key) > since))
   } else if (email !== null) {
     rows = rows.filter((e) => e.email === email) // ignored together with updated_since, as in Personio
   }

@@ -1,8 +1,9 @@
 // v2 endpoints: `_data` / `_meta.links` envelopes, opaque cursors, `updated_at.gte/.lte` filters,
 // problem+json errors on a bad limit, filter or cursor.
 import { parsePersonioTime } from '../../personio/dates'
-import { renderAttendance, renderProject } from '../render/v2'
-import type { AttendanceState } from '../state/model'
+import { employmentId, renderAttendance, renderEmployment, renderPerson, renderProject } from '../render/v2'
+import { employmentUpdatedAt, personUpdatedAt } from '../state/attribute-changes'
+import type { AttendanceState, EmployeeState } from '../state/model'
 import { intParam, multiParam, type RouteContext, type SimRequest } from './context'
 import { json, v2Problem, type Reply } from './respond'
 import type { Route } from './v1-routes'
@@ -31,8 +32,9 @@ function page<T>(
   rows: readonly T[],
   render: (row: T) => unknown,
   maxLimit: number,
+  defaultLimit = maxLimit,
 ): Reply {
-  const limit = intParam(req.query, 'limit') ?? maxLimit
+  const limit = intParam(req.query, 'limit') ?? defaultLimit
   if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit)
     return v2Problem(400, 'Bad request', 'Provided value for limit is not valid')
   const filters = new URLSearchParams(req.query)
@@ -80,9 +82,8 @@ const SORT_KEYS: Record<string, (a: AttendanceState) => number | string> = {
 }
 
 function attendances(ctx: RouteContext, req: SimRequest): Reply {
-  for (const name of req.query.keys()) {
-    if (!KNOWN_ATTENDANCE_PARAMS.has(name)) return v2Problem(400, 'Bad request', `Unknown filter ${name}`)
-  }
+  const unknown = unknownParam(req, KNOWN_ATTENDANCE_PARAMS)
+  if (unknown !== undefined) return unknown
   const times: Record<string, number | undefined> = {}
   for (const name of ['updated_at.gte', 'updated_at.lte', 'start.date_time.gte', 'start.date_time.lte']) {
     const raw = req.query.get(name)
@@ -122,16 +123,131 @@ function attendances(ctx: RouteContext, req: SimRequest): Reply {
   return page(ctx, req, rows, renderAttendance, 100)
 }
 
+/** Unknown parameters are refused with 400, as Personio's v2 validation does. */
+function unknownParam(req: SimRequest, known: ReadonlySet<string>): Reply | undefined {
+  for (const name of req.query.keys()) {
+    if (!known.has(name)) return v2Problem(400, 'Bad request', `Unknown filter ${name}`)
+  }
+  return undefined
+}
+
+type TimeTest = (ms: number) => boolean
+
+/**
+ * `<field>`, `<field>.gt`, `<field>.lt` as one predicate (persons and employments: exclusive bounds,
+ * plain equality without operator); a Reply when a value does not parse.
+ */
+function timeFilter(req: SimRequest, field: string): TimeTest | Reply {
+  const tests: TimeTest[] = []
+  for (const [suffix, test] of [
+    ['', (v: number, x: number) => v === x],
+    ['.gt', (v: number, x: number) => v > x],
+    ['.lt', (v: number, x: number) => v < x],
+  ] as const) {
+    const raw = req.query.get(field + suffix)
+    if (raw === null) continue
+    const x = parsePersonioTime(raw, 'UTC')
+    if (x === undefined)
+      return v2Problem(400, 'Bad request', `Provided value for ${field}${suffix} is not valid`)
+    tests.push((v) => test(v, x))
+  }
+  return (v) => tests.every((t) => t(v))
+}
+
+const PERSON_PARAMS = new Set([
+  'cursor',
+  'limit',
+  'id',
+  'email',
+  'first_name',
+  'last_name',
+  'preferred_name',
+  'status',
+  ...['created_at', 'updated_at'].flatMap((f) => [f, `${f}.gt`, `${f}.lt`]),
+])
+
+function persons(ctx: RouteContext, req: SimRequest): Reply {
+  const unknown = unknownParam(req, PERSON_PARAMS)
+  if (unknown !== undefined) return unknown
+  const created = timeFilter(req, 'created_at')
+  if (typeof created !== 'function') return created
+  const updated = timeFilter(req, 'updated_at')
+  if (typeof updated !== 'function') return updated
+  const status = req.query.get('status')
+  if (status !== null && status !== 'ACTIVE' && status !== 'INACTIVE')
+    return v2Problem(400, 'Bad request', 'Provided value for status is not valid')
+  const ids = multiParam(req.query, 'id')
+  const emails = multiParam(req.query, 'email')
+  const exact = (['first_name', 'last_name', 'preferred_name'] as const).map(
+    (name) => [name, req.query.get(name)] as const,
+  )
+  const valueOf = (e: EmployeeState, name: (typeof exact)[number][0]) =>
+    name === 'first_name' ? e.firstName : name === 'last_name' ? e.lastName : e.preferredName
+  const rows = ctx.company
+    .list('employees')
+    .filter(
+      (e) =>
+        (ids === undefined || ids.includes(String(e.id))) &&
+        (emails === undefined || (e.email !== null && emails.includes(e.email))) &&
+        exact.every(([name, v]) => v === null || valueOf(e, name) === v) &&
+        (status === null || (e.status === 'inactive' ? 'INACTIVE' : 'ACTIVE') === status) &&
+        created(e.createdAt) &&
+        updated(personUpdatedAt(e)),
+    )
+  return page(ctx, req, rows, (e) => renderPerson(e, ctx.company, ctx.baseUrl), 50, 10)
+}
+
+const EMPLOYMENT_PARAMS = new Set(['cursor', 'limit', 'id', 'updated_at', 'updated_at.gt', 'updated_at.lt'])
+
+const notFound = () => v2Problem(404, 'Not found', 'The requested resource was not found')
+
+function personOf(ctx: RouteContext, id: string | undefined): EmployeeState | undefined {
+  return id !== undefined && /^\d+$/.test(id) ? ctx.company.get('employees', Number(id)) : undefined
+}
+
+function employments(ctx: RouteContext, req: SimRequest, [personId]: string[]): Reply {
+  const person = personOf(ctx, personId)
+  if (person === undefined) return notFound()
+  const unknown = unknownParam(req, EMPLOYMENT_PARAMS)
+  if (unknown !== undefined) return unknown
+  const updated = timeFilter(req, 'updated_at')
+  if (typeof updated !== 'function') return updated
+  const ids = multiParam(req.query, 'id')
+  // One employment per simulated person; Personio sorts newest first.
+  const rows = [person].filter(
+    (e) => (ids === undefined || ids.includes(employmentId(e.id))) && updated(employmentUpdatedAt(e)),
+  )
+  return page(ctx, req, rows, (e) => renderEmployment(e, ctx.baseUrl), 50, 10)
+}
+
 export const v2Routes: Route[] = [
+  ['GET', /^\/v2\/persons$/, persons],
+  [
+    'GET',
+    /^\/v2\/persons\/([^/]+)$/,
+    (ctx, _req, [id]) => {
+      const e = personOf(ctx, id)
+      return e === undefined ? notFound() : json(200, renderPerson(e, ctx.company, ctx.baseUrl))
+    },
+  ],
+  ['GET', /^\/v2\/persons\/([^/]+)\/employments$/, employments],
+  [
+    'GET',
+    /^\/v2\/persons\/([^/]+)\/employments\/([^/]+)$/,
+    (ctx, _req, [personId, id]) => {
+      const e = personOf(ctx, personId)
+      return e === undefined || employmentId(e.id) !== id
+        ? notFound()
+        : json(200, renderEmployment(e, ctx.baseUrl))
+    },
+  ],
   ['GET', /^\/v2\/attendance-periods$/, attendances],
   [
     'GET',
     /^\/v2\/attendance-periods\/([0-9a-f-]+)$/,
     (ctx, _req, [id]) => {
       const a = ctx.company.get('attendances', id as string)
-      return a === undefined
-        ? v2Problem(404, 'Not found', 'The requested resource was not found')
-        : json(200, renderAttendance(a))
+      return a === undefined ? notFound() : json(200, renderAttendance(a))
     },
   ],
   [

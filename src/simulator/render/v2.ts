@@ -1,7 +1,17 @@
 // v2 items: flat objects, string ids, references as `{id}`, UTC `Z` timestamps, local date_time
 // without offset for period bounds.
-import type { V2AttendancePeriod, V2Project } from '../../personio/types'
-import type { AttendanceState, ProjectState } from '../state/model'
+import type {
+  EmployeeAttributeType,
+  V2AttendancePeriod,
+  V2CustomAttributeType,
+  V2Employment,
+  V2Person,
+  V2Project,
+} from '../../personio/types'
+import { seededRandom, seededUuid } from '../random'
+import { attributeChangedAt, employmentUpdatedAt, personUpdatedAt } from '../state/attribute-changes'
+import type { Company } from '../state/company'
+import type { AttendanceState, EmployeeState, ProjectState } from '../state/model'
 import { berlinNaive, isoDate, utcSeconds } from '../time-format'
 
 export function renderAttendance(a: AttendanceState): V2AttendancePeriod {
@@ -36,5 +46,101 @@ export function renderProject(p: ProjectState): V2Project {
     tracked_minutes: p.trackedMinutes,
     created_at: utcSeconds(p.createdAt),
     updated_at: utcSeconds(p.updatedAt),
+  }
+}
+
+/** The one employment of a simulated person: a UUID derived from the employee id, stable across runs. */
+export function employmentId(employeeId: number): string {
+  return seededUuid(seededRandom(employeeId ^ 0x3e3f10e5))
+}
+
+const V2_ATTRIBUTE_TYPES: Record<EmployeeAttributeType, V2CustomAttributeType> = {
+  standard: 'STRING',
+  multiline: 'STRING',
+  link: 'STRING',
+  date: 'DATE',
+  integer: 'INT',
+  decimal: 'DOUBLE',
+  list: 'STRING',
+  tags: 'STRING_LIST',
+}
+
+const upper = <T extends string>(v: T) => v.toUpperCase() as Uppercase<T>
+const date = (d: number | null) => (d === null ? null : isoDate(d))
+
+/** v2 person: the person half of a v1 employee, id equal to the v1 employee id as a string. */
+export function renderPerson(e: EmployeeState, c: Company, origin: string): V2Person {
+  const id = String(e.id)
+  return {
+    id,
+    email: e.email,
+    created_at: utcSeconds(e.createdAt),
+    updated_at: utcSeconds(personUpdatedAt(e)),
+    first_name: e.firstName,
+    last_name: e.lastName,
+    preferred_name: e.preferredName,
+    gender: upper(e.gender),
+    profile_picture: { url: `${origin}/v1/company/employees/${id}/profile-picture` },
+    status: e.status === 'inactive' ? 'INACTIVE' : 'ACTIVE',
+    custom_attributes: c.customAttributes.map((d) => {
+      const raw = e.custom[d.key] ?? null
+      return {
+        id: d.key,
+        type: V2_ATTRIBUTE_TYPES[d.type],
+        global_id: d.universalId,
+        label: d.label,
+        value: raw === null ? null : d.type === 'tags' ? String(raw).split(',') : String(raw),
+      }
+    }),
+    employments: [{ id: employmentId(e.id) }],
+    _meta: { links: { employments: { href: `${origin}/v2/persons/${id}/employments` } } },
+  }
+}
+
+/** v2 employment: the employment half of a v1 employee. */
+export function renderEmployment(e: EmployeeState, origin: string): V2Employment {
+  const ref = (n: number | null) => (n === null ? null : { id: String(n) })
+  const hours = Number(e.weeklyWorkingHours)
+  const terminated = e.terminationDate !== null
+  return {
+    id: employmentId(e.id),
+    position: { title: e.position },
+    status: upper(e.status),
+    weekly_working_hours: Number.isFinite(hours) ? hours : null,
+    full_time_weekly_working_hours: 40,
+    probation_end_date: date(e.probationPeriodEnd),
+    employment_start_date: date(e.hireDate),
+    employment_end_date: date(e.terminationDate),
+    contract_end_date: date(e.contractEndDate),
+    type: upper(e.employmentType),
+    created_at: utcSeconds(e.createdAt),
+    updated_at: utcSeconds(employmentUpdatedAt(e)),
+    supervisor: ref(e.supervisorId),
+    office: ref(e.officeId),
+    org_units: [
+      ...(e.teamId === null ? [] : [{ type: 'team' as const, id: String(e.teamId) }]),
+      ...(e.departmentId === null ? [] : [{ type: 'department' as const, id: String(e.departmentId) }]),
+    ],
+    person: { id: String(e.id) },
+    termination: terminated
+      ? {
+          termination_date: date(e.terminationDate),
+          last_working_day: date(e.lastWorkingDay),
+          terminated_at: utcSeconds(attributeChangedAt(e, 'termination_date')),
+          type: e.terminationType,
+          reason: e.terminationReason,
+        }
+      : null,
+    cost_centers: e.costCenters.map((cc) => ({ id: String(cc.id), weight: cc.percentage })),
+    legal_entity: ref(e.subcompanyId),
+    sub_company: ref(e.subcompanyId),
+    _meta: {
+      links: {
+        person: { href: `${origin}/v2/persons/${e.id}` },
+        ...(e.supervisorId === null
+          ? {}
+          : { supervisor: { href: `${origin}/v2/persons/${e.supervisorId}` } }),
+      },
+    },
   }
 }

@@ -3,6 +3,7 @@
 // entirely, as Personio does: no tombstone, no flag, gone from listings and filters.
 import { PkError } from '../../errors'
 import type { SimClock } from '../clock'
+import { recordAttributeChanges } from './attribute-changes'
 import { seededRandom, seededUuid, type Random } from '../random'
 import { customAttributeDefs, customValue, generateCompany, type CompanySizes } from './generate'
 import type {
@@ -144,9 +145,12 @@ export class Company {
   update<K extends CollectionName>(name: K, id: Id<K>, patch: Partial<Collections[K]>): Collections[K] {
     const current = this.data[name].get(id)
     if (current === undefined) throw simError(`${name} ${String(id)} does not exist`)
-    const next = { ...current, ...patch, id } as Collections[K]
+    let next = { ...current, ...patch, id } as Collections[K]
     const field = changeField[name]
-    if (field !== undefined) Object.assign(next, { [field]: this.clock.stamp() })
+    const stamp = field === undefined ? undefined : this.clock.stamp()
+    if (field !== undefined) Object.assign(next, { [field]: stamp })
+    if (name === 'employees' && stamp !== undefined)
+      next = recordAttributeChanges(current as EmployeeState, next as EmployeeState, stamp) as Collections[K]
     this.data[name].set(id, next)
     this.changed(name)
     return next

@@ -49,6 +49,8 @@ export interface EmployeeState {
   hourlySalary: number | null
   /** custom attribute values by key (dynamic_<n>) */
   custom: Record<string, string | number | null>
+  /** set by the first edit: when each attribute changed since (others: at `baseline`) */
+  attributeChanges?: { baseline: number; at: Record<string, number> }
 }
 
 export interface TimeOffTypeState {

@@ -40,6 +40,60 @@ describe('personio > client against the simulator', () => {
     expect(changed[0]?.attributes.position?.value).toBe('Head of Everything')
   })
 
+  it('with attributes[] and updated_since selects employees where a listed attribute changed', async () => {
+    const c = client()
+    const [moved, renamed] = sim.company.list('employees').slice(10, 12)
+    if (moved === undefined || renamed === undefined) throw new Error('no employees')
+    sim.company.clock.advance(3_600_000)
+    const since = sim.company.clock.now()
+    sim.company.clock.advance(1000)
+    sim.company.update('employees', moved.id, { officeId: null })
+    sim.company.update('employees', renamed.id, { firstName: 'Renate' })
+    const byOffice = await collect(c.employees.list({ updatedSince: since, attributes: ['office'] }))
+    expect(byOffice.map((e) => e.attributes.id?.value)).toEqual([moved.id])
+    expect(Object.keys(byOffice[0]?.attributes ?? {}).sort()).toEqual(['id', 'office'])
+    const byName = await collect(
+      c.employees.list({ updatedSince: since, attributes: ['first_name', 'last_name'] }),
+    )
+    expect(byName.map((e) => e.attributes.first_name?.value)).toEqual(['Renate'])
+    const either = await collect(c.employees.list({ updatedSince: since }))
+    expect(either.map((e) => e.attributes.id?.value)).toEqual([moved.id, renamed.id])
+  })
+
+  it('v2 persons and employments: ids equal to v1 ids, separate updated_at, filters, 404', async () => {
+    const c = client()
+    const persons = await collect(c.persons.list())
+    expect(persons.map((p) => p.id)).toEqual(sim.company.list('employees').map((e) => String(e.id)))
+    const pageSizes = sim.log
+      .filter((l) => l.path === '/v2/persons')
+      .map((l) => new URLSearchParams(l.query).get('limit'))
+    expect(new Set(pageSizes)).toEqual(new Set(['50']))
+    expect(pageSizes.length).toBe(Math.ceil(persons.length / 50))
+
+    const [person, employee] = sim.company.list('employees').slice(20, 22)
+    if (person === undefined || employee === undefined) throw new Error('no employees')
+    sim.company.clock.advance(3_600_000)
+    const since = sim.company.clock.now()
+    sim.company.clock.advance(1000)
+    sim.company.update('employees', person.id, { lastName: 'Neumann' })
+    sim.company.update('employees', employee.id, { position: 'Principal Engineer' })
+
+    // A name change is a person change, a new position an employment change.
+    const changed = await collect(c.persons.list({ updatedAfter: since }))
+    expect(changed.map((p) => [p.id, p.last_name])).toEqual([[String(person.id), 'Neumann']])
+    const [job] = await collect(c.persons.employments(String(employee.id), { updatedAfter: since }))
+    expect(job).toMatchObject({
+      person: { id: String(employee.id) },
+      position: { title: 'Principal Engineer' },
+    })
+    expect(await collect(c.persons.employments(String(person.id), { updatedAfter: since }))).toEqual([])
+
+    const one = await c.persons.get(String(employee.id))
+    expect(one.employments).toEqual([{ id: job?.id }])
+    expect(one.status).toBe(employee.status === 'inactive' ? 'INACTIVE' : 'ACTIVE')
+    await expect(collect(c.persons.employments('999999999'))).rejects.toMatchObject({ status: 404 })
+  })
+
   it('pages time-offs by page number starting at 1 (never reading page 1 twice), filters whole days', async () => {
     const c = client()
     const all = await collect(c.timeOffs.list({ limit: 150 }))

@@ -159,8 +159,15 @@ describe('simulator > http', () => {
 
   it('v2: problem+json on a bad limit, cursor or filter', async () => {
     const token = await v1Token(sim)
-    for (const q of ['limit=101', 'cursor=garbage', 'updated_at.gte=yesterday', 'id.nooperator=1']) {
-      const res = await call(sim, 'GET', `/v2/attendance-periods?${q}`, { token })
+    for (const path of [
+      ...['limit=101', 'cursor=garbage', 'updated_at.gte=yesterday', 'id.nooperator=1'].map(
+        (q) => `/v2/attendance-periods?${q}`,
+      ),
+      ...['limit=51', 'limit=0', 'updated_at.gt=soon', 'status=GONE', 'updated_at.gte=2026-01-01'].map(
+        (q) => `/v2/persons?${q}`,
+      ),
+    ]) {
+      const res = await call(sim, 'GET', path, { token })
       expect(res.status).toBe(400)
       expect(res.headers['content-type']).toBe('application/problem+json')
       expect(res.json).toMatchObject({
@@ -168,6 +175,24 @@ describe('simulator > http', () => {
         errors: [{ title: 'Bad request' }],
       })
     }
+  })
+
+  it('v2 persons: 10 per page by default, UTC timestamps, employments link; unknown person 404', async () => {
+    const token = await v1Token(sim)
+    const res = await call(sim, 'GET', '/v2/persons', { token })
+    const body = res.json as {
+      _data: Record<string, unknown>[]
+      _meta: { links: { next?: { href: string } } }
+    }
+    expect(body._data).toHaveLength(10)
+    expect(body._meta.links.next?.href).toMatch(new RegExp(`^${sim.url}/v2/persons\\?`))
+    const first = body._data[0] as { id: string; updated_at: string; custom_attributes: unknown[] }
+    expect(first.id).toBe(String(sim.company.list('employees')[0]?.id))
+    expect(first.updated_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/)
+    expect(first.custom_attributes).toHaveLength(sim.company.customAttributes.length)
+    const missing = await call(sim, 'GET', '/v2/persons/424242/employments', { token })
+    expect(missing.status).toBe(404)
+    expect(missing.headers['content-type']).toBe('application/problem+json')
   })
 
   it('rate limits: 429 without Retry-After, x-ratelimit-* headers on every response', async () => {
