@@ -21,6 +21,7 @@ export function registerSimulate(program: Command): void {
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--no-rate-limits', "disable Personio's rate limits")
     .option('--legacy-tokens', 'one-time tokens rotated through the Authorization header')
+    .option('--webhook-url <url>', 'POST person/employment webhook events here')
     .action(
       async (o: {
         employees: number
@@ -32,6 +33,7 @@ export function registerSimulate(program: Command): void {
         host: string
         rateLimits: boolean
         legacyTokens?: boolean
+        webhookUrl?: string
       }) => {
         const sim = await startSimulator({
           employees: o.employees,
@@ -44,6 +46,7 @@ export function registerSimulate(program: Command): void {
           rateLimits: o.rateLimits,
           legacyRotatingTokens: o.legacyTokens === true,
           realClock: true,
+          ...(o.webhookUrl === undefined ? {} : { webhooks: { url: o.webhookUrl } }),
         })
         console.log(`Personio simulator listening on ${sim.url} (v1: ${sim.url}/v1, v2: ${sim.url}/v2)`)
         console.log(

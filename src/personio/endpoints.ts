@@ -10,6 +10,8 @@ import { recordOffsetPages } from './pagination/record-offset'
 import type {
   V1AbsenceBalance,
   V1AbsencePeriod,
+  V1Attendance,
+  V1AttendanceProject,
   V1CustomReport,
   V1CustomReportPage,
   V1DocumentCategory,
@@ -18,6 +20,9 @@ import type {
   V1ReportColumns,
   V1TimeOffPeriod,
   V1TimeOffType,
+  V2AbsenceBreakdown,
+  V2AbsencePeriod,
+  V2AbsenceType,
   V2AttendancePeriod,
   V2Employment,
   V2Person,
@@ -35,6 +40,8 @@ export const maxLimits = {
   v2Projects: 100,
   v2Persons: 50,
   v2Employments: 50,
+  v2Breakdowns: 28,
+  v1Attendances: 200,
 } as const
 
 const cap = (limit: number | undefined, max: number) => Math.max(1, Math.min(limit ?? max, max))
@@ -84,6 +91,30 @@ export interface PersonQuery {
 export interface EmploymentQuery {
   updatedAfter?: number
   updatedBefore?: number
+  limit?: number
+}
+
+/** v2 absence periods (daily and hourly); date bounds match overlapping periods. */
+export interface AbsencePeriodQuery {
+  updatedAtGte?: number
+  updatedAtLte?: number
+  personIds?: readonly string[]
+  absenceTypeIds?: readonly string[]
+  /** periods not ended before this instant (ms; sent as Berlin local time) */
+  from?: number
+  /** periods started by this instant */
+  to?: number
+  limit?: number
+}
+
+/** v1 attendances (deprecated): `start_date` / `end_date` are required by Personio. */
+export interface V1AttendanceQuery {
+  startDate: number
+  endDate: number
+  updatedFrom?: number
+  updatedTo?: number
+  includePending?: boolean
+  employees?: readonly number[]
   limit?: number
 }
 
@@ -220,6 +251,52 @@ export function createPersonioClient(config: PersonioClientConfig) {
           `/v2/persons/${encodeURIComponent(personId)}/employments?${params.toString()}`,
         )
       },
+    },
+    v2AbsencePeriods: {
+      list: (q: AbsencePeriodQuery = {}): AsyncIterable<Page<V2AbsencePeriod>> => {
+        const params = new URLSearchParams({ limit: String(cap(q.limit, maxLimits.v2Periods)) })
+        if (q.updatedAtGte !== undefined) params.set('updated_at.gte', formatUtcSeconds(q.updatedAtGte))
+        if (q.updatedAtLte !== undefined) params.set('updated_at.lte', formatUtcSeconds(q.updatedAtLte))
+        if (q.personIds !== undefined) params.set('person.id', q.personIds.join(','))
+        if (q.absenceTypeIds !== undefined) params.set('absence_type.id', q.absenceTypeIds.join(','))
+        if (q.from !== undefined) params.set('ends_at.date_time.gte', naiveBerlin(q.from))
+        if (q.to !== undefined) params.set('starts_from.date_time.lte', naiveBerlin(q.to))
+        return cursorPages<V2AbsencePeriod>(get, http.base, `/v2/absence-periods?${params.toString()}`)
+      },
+      breakdowns: (id: string, limit?: number): AsyncIterable<Page<V2AbsenceBreakdown>> =>
+        cursorPages<V2AbsenceBreakdown>(
+          get,
+          http.base,
+          `/v2/absence-periods/${encodeURIComponent(id)}/breakdowns?limit=${cap(limit, maxLimits.v2Breakdowns)}`,
+        ),
+    },
+    absenceTypes: {
+      list: (limit?: number): AsyncIterable<Page<V2AbsenceType>> =>
+        cursorPages<V2AbsenceType>(
+          get,
+          http.base,
+          `/v2/absence-types?limit=${cap(limit, maxLimits.v2Periods)}`,
+        ),
+    },
+    /** deprecated by Personio (removal announced for 2026-08-30); v2 attendance periods replace it */
+    v1Attendances: {
+      list: (q: V1AttendanceQuery): AsyncIterable<Page<V1Attendance>> =>
+        recordOffsetPages<V1Attendance>(
+          get,
+          '/v1/company/attendances',
+          {
+            start_date: formatDate(q.startDate),
+            end_date: formatDate(q.endDate),
+            updated_from: q.updatedFrom === undefined ? undefined : naiveBerlin(q.updatedFrom),
+            updated_to: q.updatedTo === undefined ? undefined : naiveBerlin(q.updatedTo),
+            includePending: q.includePending === true ? 'true' : undefined,
+            employees: q.employees,
+          },
+          cap(q.limit, maxLimits.v1Attendances),
+          // the metadata's page base is undocumented here: stop on a short page only
+          false,
+        ),
+      projects: () => list<V1AttendanceProject>('/v1/company/attendances/projects'),
     },
     projects: {
       list: (limit?: number): AsyncIterable<Page<V2Project>> =>

@@ -357,3 +357,56 @@ export interface V2Employment {
   sub_company?: { id: string } | null
   _meta?: { links?: Record<string, { href: string }> }
 }
+
+export interface V2AbsencePeriod {
+  id: string
+  person: { id: string }
+  absence_type: { id: string }
+  /** local to `timezone_id`, no offset; `type` marks a half day */
+  starts_from: { date_time: string; type: 'FIRST_HALF' | 'SECOND_HALF' | null }
+  ends_at: { date_time: string; type?: 'FIRST_HALF' | 'SECOND_HALF' | null } | null
+  timezone_id: string
+  comment: string | null
+  approval: { status: 'APPROVED' | 'PENDING' | 'REJECTED' }
+  created_at: string
+  updated_at: string
+}
+
+export interface V2AbsenceBreakdown {
+  date: string
+  effective_duration: { unit: 'DAY' | 'HOUR'; value: number }
+}
+
+export interface V2AbsenceType {
+  id: string
+  name: string
+  category: string | null
+  unit: 'DAY' | 'HOUR'
+}
+
+// ---------------------------------------------------------------- v1, deprecated (removal 2026-08-30)
+
+export interface V1Attendance {
+  id: number
+  type: 'AttendancePeriod'
+  attributes: {
+    employee: number
+    date: string
+    start_time: string
+    end_time: string | null
+    /** minutes */
+    break: number
+    comment: string | null
+    updated_at: string
+    status: 'confirmed' | 'pending' | 'rejected'
+    is_holiday: boolean
+    is_on_time_off: boolean
+    project: { id: number; type: 'Project'; attributes: { name: string; active: boolean } } | null
+  }
+}
+
+export interface V1AttendanceProject {
+  id: number
+  type: 'Project'
+  attributes: { name: string; active: boolean; created_at: string; updated_at: string }
+}

@@ -7,11 +7,14 @@ import { FaultInjector } from './http/faults'
 import { personioLimits, RateLimiter, type BucketSpec } from './http/rate-limit'
 import { createSimulatorServer, type RequestLogEntry } from './http/server'
 import { Company } from './state/company'
+import { WebhookEmitter, type WebhookOptions } from './webhooks/emitter'
 
 export type { RequestLogEntry }
 export type SimulatorCredential = Credential
 export { Company } from './state/company'
 export { FaultInjector, type FaultSpec } from './http/faults'
+export { WebhookEmitter, type WebhookDelivery, type WebhookOptions } from './webhooks/emitter'
+export type { WebhookEnvelope } from './webhooks/events'
 
 export interface SimulatorOptions {
   /** default 1; same seed + sizes ⇒ same company */
@@ -45,6 +48,8 @@ export interface SimulatorOptions {
   forbidQueryCredentials?: boolean
   /** v2 next hrefs absolute (default) or relative */
   absoluteNextLinks?: boolean
+  /** POST person/employment webhook events to a receiver, as Personio's Webhooks API does */
+  webhooks?: WebhookOptions
   host?: string
   /** default 0: an ephemeral port */
   port?: number
@@ -56,6 +61,8 @@ export interface RunningSimulator {
   company: Company
   faults: FaultInjector
   log: RequestLogEntry[]
+  /** present when `webhooks` was given */
+  webhooks: WebhookEmitter | undefined
   credentials: SimulatorCredential[]
   counters(): Record<string, number>
   close(): Promise<void>
@@ -106,16 +113,19 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     server.once('error', reject)
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve)
   })
+  const webhooks = options.webhooks === undefined ? undefined : new WebhookEmitter(company, options.webhooks)
   const address = server.address() as AddressInfo
   return {
     url: `http://${address.address}:${address.port}`,
     company,
     faults,
     log,
+    webhooks,
     credentials,
     counters: () => Object.fromEntries(counts),
     close: () =>
       new Promise<void>((resolve) => {
+        webhooks?.close()
         server.closeAllConnections()
         server.close(() => resolve())
       }),

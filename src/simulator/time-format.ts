@@ -57,3 +57,7 @@ export function berlinMidnightNoColon(day: number): string {
 }
 
 export const dayOf = (ms: number): number => Math.floor(ms / 86_400_000)
+
+/** Midnight of a calendar date in Berlin, as UTC ms. */
+export const berlinMidnightMs = (day: number): number =>
+  day * 86_400_000 - berlinOffsetAt(day * 86_400_000) * 60_000

@@ -6,11 +6,14 @@ export async function* recordOffsetPages<T>(
   path: string,
   params: Record<string, string | number | readonly (string | number)[] | undefined>,
   limit: number,
+  /** stop on `metadata` (0-based `current_page`, as employees document it); else only on a short page */
+  trustMetadata = true,
 ): AsyncGenerator<Page<T>> {
   for (let offset = 0; ; offset += limit) {
     const { data, metadata } = v1Data<T>(await fetch(`${path}${query({ ...params, limit, offset })}`), path)
     yield { items: data, position: offset, total: metadata?.total_elements }
     const lastPage =
+      trustMetadata &&
       metadata?.total_pages !== undefined &&
       metadata.current_page !== undefined &&
       metadata.current_page + 1 >= metadata.total_pages

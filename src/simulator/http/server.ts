@@ -9,6 +9,7 @@ import type { FaultInjector } from './faults'
 import { RateLimiter } from './rate-limit'
 import { send, v1Error, v1MessageError, v2Problem, type Reply } from './respond'
 import { v1Routes, type Route } from './v1-routes'
+import { v1AttendanceRoutes } from './v1-attendance-routes'
 import { v2Routes } from './v2-routes'
 
 export interface RequestLogEntry {
@@ -32,7 +33,7 @@ export interface ServerDeps {
   counts: Map<string, number>
 }
 
-const routes: Route[] = [...v1Routes, ...v2Routes]
+const routes: Route[] = [...v1Routes, ...v1AttendanceRoutes, ...v2Routes]
 
 /** Which token bucket a path draws from. */
 export function familyOf(method: string, path: string): string {

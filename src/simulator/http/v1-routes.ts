@@ -14,7 +14,7 @@ const whitelistOf = (ctx: RouteContext) =>
   ctx.credential.whitelist === undefined ? undefined : new Set(ctx.credential.whitelist)
 
 /** v1 list envelope with Personio's metadata (current_page base differs per endpoint). */
-function listEnvelope<T>(
+export function listEnvelope<T>(
   rows: T[],
   total: number,
   page: number,

@@ -2,6 +2,14 @@
 // problem+json errors on a bad limit, filter or cursor.
 import { parsePersonioTime } from '../../personio/dates'
 import { employmentId, renderAttendance, renderEmployment, renderPerson, renderProject } from '../render/v2'
+import {
+  breakdownsOf,
+  fromAbsencePeriod,
+  fromTimeOff,
+  renderV2AbsencePeriod,
+  renderV2AbsenceType,
+  type V2AbsenceRow,
+} from '../render/v2-absences'
 import { employmentUpdatedAt, personUpdatedAt } from '../state/attribute-changes'
 import type { AttendanceState, EmployeeState } from '../state/model'
 import { intParam, multiParam, type RouteContext, type SimRequest } from './context'
@@ -220,7 +228,98 @@ function employments(ctx: RouteContext, req: SimRequest, [personId]: string[]): 
   return page(ctx, req, rows, (e) => renderEmployment(e, ctx.baseUrl), 50, 10)
 }
 
+const ABSENCE_PARAMS = new Set([
+  'cursor',
+  'limit',
+  'id',
+  'absence_type.id',
+  'person.id',
+  'starts_from.date_time.gte',
+  'starts_from.date_time.lte',
+  'ends_at.date_time.gte',
+  'ends_at.date_time.lte',
+  'updated_at.gte',
+  'updated_at.lte',
+])
+
+/** Daily and hourly absences as one v2 listing, in id order. */
+function absenceRows(ctx: RouteContext): V2AbsenceRow[] {
+  const c = ctx.company
+  return [
+    ...c.list('timeOffs').map((o) => fromTimeOff(o, c)),
+    ...c.list('absencePeriods').map((p) => fromAbsencePeriod(p, c)),
+  ].sort((a, b) => (a.id < b.id ? -1 : 1))
+}
+
+function absencePeriods(ctx: RouteContext, req: SimRequest): Reply {
+  const unknown = unknownParam(req, ABSENCE_PARAMS)
+  if (unknown !== undefined) return unknown
+  const times: Record<string, number> = {}
+  for (const name of ABSENCE_PARAMS) {
+    if (!name.endsWith('.gte') && !name.endsWith('.lte')) continue
+    const raw = req.query.get(name)
+    if (raw === null) continue
+    const ms = parsePersonioTime(raw, name.startsWith('updated') ? 'UTC' : 'Europe/Berlin')
+    if (ms === undefined) return v2Problem(400, 'Bad request', `Provided value for ${name} is not valid`)
+    times[name] = ms
+  }
+  const ids = multiParam(req.query, 'id')
+  const people = multiParam(req.query, 'person.id')
+  const types = multiParam(req.query, 'absence_type.id')
+  // Date-range bounds match overlapping periods: a lower bound keeps periods that have not ended
+  // before it, an upper bound periods that started by then (open-ended periods never end).
+  const lower = Math.max(
+    times['starts_from.date_time.gte'] ?? -Infinity,
+    times['ends_at.date_time.gte'] ?? -Infinity,
+  )
+  const upper = Math.min(
+    times['starts_from.date_time.lte'] ?? Infinity,
+    times['ends_at.date_time.lte'] ?? Infinity,
+  )
+  const rows = absenceRows(ctx).filter(
+    (r) =>
+      (ids === undefined || ids.includes(r.id)) &&
+      (people === undefined || people.includes(String(r.personId))) &&
+      (types === undefined || types.includes(r.type?.uuid ?? '')) &&
+      (r.end === null || r.end >= lower) &&
+      r.start <= upper &&
+      r.updatedAt >= (times['updated_at.gte'] ?? -Infinity) &&
+      r.updatedAt <= (times['updated_at.lte'] ?? Infinity),
+  )
+  return page(ctx, req, rows, renderV2AbsencePeriod, 100)
+}
+
 export const v2Routes: Route[] = [
+  ['GET', /^\/v2\/absence-periods$/, absencePeriods],
+  [
+    'GET',
+    /^\/v2\/absence-periods\/([^/]+)$/,
+    (ctx, _req, [id]) => {
+      const row = absenceRows(ctx).find((r) => r.id === id)
+      return row === undefined ? notFound() : json(200, renderV2AbsencePeriod(row))
+    },
+  ],
+  [
+    'GET',
+    /^\/v2\/absence-periods\/([^/]+)\/breakdowns$/,
+    (ctx, req, [id]) => {
+      const row = absenceRows(ctx).find((r) => r.id === id)
+      return row === undefined ? notFound() : page(ctx, req, breakdownsOf(row), (b) => b, 28)
+    },
+  ],
+  [
+    'GET',
+    /^\/v2\/absence-types$/,
+    (ctx, req) => page(ctx, req, ctx.company.list('timeOffTypes'), renderV2AbsenceType, 100),
+  ],
+  [
+    'GET',
+    /^\/v2\/absence-types\/([^/]+)$/,
+    (ctx, _req, [id]) => {
+      const type = ctx.company.list('timeOffTypes').find((t) => t.uuid === id)
+      return type === undefined ? notFound() : json(200, renderV2AbsenceType(type))
+    },
+  ],
   ['GET', /^\/v2\/persons$/, persons],
   [
     'GET',

@@ -53,6 +53,17 @@ const changeField: Partial<Record<CollectionName, 'lastModifiedAt' | 'updatedAt'
   reports: 'updatedAt',
 }
 
+/** What a mutation did, for whoever watches the company (the webhook emitter). */
+export type CompanyChange = {
+  [K in CollectionName]: {
+    collection: K
+    kind: 'created' | 'updated' | 'deleted'
+    before: Collections[K] | undefined
+    after: Collections[K] | undefined
+    at: number
+  }
+}[CollectionName]
+
 function simError(message: string): PkError {
   return new PkError('PK_SIMULATOR', message)
 }
@@ -69,6 +80,7 @@ export class Company {
   /** Sorted listings and the time-off index, rebuilt only after a mutation (listing 100k rows per page would be slow). */
   private readonly sorted = new Map<CollectionName, unknown[]>()
   private timeOffsByEmployee: Map<number, TimeOffState[]> | undefined
+  private readonly watchers: ((change: CompanyChange) => void)[] = []
 
   constructor(sizes: CompanySizes, clock: SimClock) {
     this.clock = clock
@@ -99,9 +111,25 @@ export class Company {
     return rows
   }
 
-  private changed(name: CollectionName): void {
+  /** Calls `watcher` after every create, update and delete; returns the way to stop watching. */
+  watch(watcher: (change: CompanyChange) => void): () => void {
+    this.watchers.push(watcher)
+    return () => {
+      const i = this.watchers.indexOf(watcher)
+      if (i >= 0) this.watchers.splice(i, 1)
+    }
+  }
+
+  private changed<K extends CollectionName>(
+    name: K,
+    kind: CompanyChange['kind'],
+    before: Collections[K] | undefined,
+    after: Collections[K] | undefined,
+  ): void {
     this.sorted.delete(name)
     if (name === 'timeOffs') this.timeOffsByEmployee = undefined
+    const change = { collection: name, kind, before, after, at: this.clock.now() } as CompanyChange
+    for (const watcher of this.watchers) watcher(change)
   }
 
   private timeOffsOf(employeeId: number): TimeOffState[] {
@@ -138,7 +166,7 @@ export class Company {
     const field = changeField[name]
     if (field !== undefined) Object.assign(record, { [field]: stamp, createdAt: stamp })
     this.data[name].set(id as Id<K>, record)
-    this.changed(name)
+    this.changed(name, 'created', undefined, record)
     return record
   }
 
@@ -152,13 +180,15 @@ export class Company {
     if (name === 'employees' && stamp !== undefined)
       next = recordAttributeChanges(current as EmployeeState, next as EmployeeState, stamp) as Collections[K]
     this.data[name].set(id, next)
-    this.changed(name)
+    this.changed(name, 'updated', current, next)
     return next
   }
 
   remove<K extends CollectionName>(name: K, id: Id<K>): void {
-    if (!this.data[name].delete(id)) throw simError(`${name} ${String(id)} does not exist`)
-    this.changed(name)
+    const current = this.data[name].get(id)
+    if (current === undefined || !this.data[name].delete(id))
+      throw simError(`${name} ${String(id)} does not exist`)
+    this.changed(name, 'deleted', current, undefined)
   }
 
   /** A new custom attribute, like an admin adding a field in Personio; every employee gets a value. */

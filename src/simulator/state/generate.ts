@@ -296,6 +296,8 @@ export function generateCompany(sizes: CompanySizes, now: number): GeneratedComp
         createdAt: Math.min(createdAt, now),
         updatedAt: Math.min(createdAt + random.int(0, 5) * DAY, now),
       })
+      const added = timeOffs[timeOffs.length - 1] as TimeOffState
+      if (added.halfDayStart) added.daysCount -= 0.5 // a half first day counts half
     }
     for (let k = 0; k < sizes.absencePeriodsPerEmployee; k++) {
       const start = (dayOf(now) + random.int(-100, 30)) * DAY + random.int(7, 10) * 3_600_000

@@ -94,13 +94,94 @@ describe('personio > client against the simulator', () => {
     await expect(collect(c.persons.employments('999999999'))).rejects.toMatchObject({ status: 404 })
   })
 
+  it('v2 absence periods: daily and hourly in one listing, overlap and change filters, breakdowns', async () => {
+    const c = client()
+    const periods = await collect(c.v2AbsencePeriods.list())
+    expect(periods).toHaveLength(sim.company.count('timeOffs') + sim.company.count('absencePeriods'))
+    // hourly periods keep their v1 UUID; daily ones get a stable UUID of their own
+    const hourly = new Set(sim.company.list('absencePeriods').map((p) => p.id))
+    expect(periods.filter((p) => hourly.has(p.id))).toHaveLength(hourly.size)
+    expect(periods.every((p) => /^[0-9a-f-]{36}$/.test(p.id) && p.timezone_id === 'Europe/Berlin')).toBe(true)
+
+    // breakdowns agree with v1's amounts: days_count for a daily absence, minutes for an hourly one
+    const v1Daily = (await collect(c.timeOffs.list())).find((o) => o.attributes.half_day_start)
+    const v1Hourly = (await collect(c.absencePeriods.list())).find((p) => p.attributes.end !== null)
+    if (v1Daily === undefined || v1Hourly === undefined)
+      throw new Error('no half-day or closed hourly absence')
+    const dailyV2 = periods.find(
+      (p) =>
+        p.person.id === String(v1Daily.attributes.employee.attributes.id.value) &&
+        p.starts_from.date_time === v1Daily.attributes.start_date.slice(0, 19),
+    )
+    expect(dailyV2?.starts_from.type).toBe('SECOND_HALF')
+    const days = await collect(c.v2AbsencePeriods.breakdowns(dailyV2?.id as string, 3))
+    expect(days.reduce((sum, d) => sum + d.effective_duration.value, 0)).toBe(v1Daily.attributes.days_count)
+    const hours = await collect(c.v2AbsencePeriods.breakdowns(v1Hourly.attributes.id))
+    expect(Math.round(hours.reduce((sum, d) => sum + d.effective_duration.value, 0) * 60)).toBe(
+      v1Hourly.attributes.effective_duration,
+    )
+
+    const person = String(sim.company.list('employees')[3]?.id)
+    const theirs = await collect(c.v2AbsencePeriods.list({ personIds: [person] }))
+    expect(theirs.length).toBeGreaterThan(0)
+    expect(theirs.every((p) => p.person.id === person)).toBe(true)
+    const since = Math.max(...sim.company.list('timeOffs').map((o) => o.updatedAt)) - 5 * 86_400_000
+    const recent = await collect(c.v2AbsencePeriods.list({ updatedAtGte: since }))
+    expect(recent.map((p) => p.id).sort()).toEqual(
+      periods
+        .filter((p) => Date.parse(p.updated_at) >= since)
+        .map((p) => p.id)
+        .sort(),
+    )
+    const day = Date.parse('2026-01-20T12:00:00Z')
+    const overlapping = await collect(c.v2AbsencePeriods.list({ from: day, to: day }))
+    expect(overlapping.length).toBeGreaterThan(0)
+    for (const p of overlapping) {
+      expect(p.starts_from.date_time <= '2026-01-20T13:00:00').toBe(true)
+      expect(p.ends_at === null || p.ends_at.date_time >= '2026-01-20T13:00:00').toBe(true)
+    }
+
+    const types = await collect(c.absenceTypes.list())
+    expect(types.map((t) => t.name)).toEqual(
+      (await collect(c.timeOffTypes.list())).map((t) => t.attributes.name),
+    )
+    expect(new Set(periods.map((p) => p.absence_type.id)).size).toBeGreaterThan(1)
+    expect(periods.every((p) => types.some((t) => t.id === p.absence_type.id))).toBe(true)
+  })
+
+  it('v1 attendances (deprecated): required date range, pending hidden unless asked, integer ids', async () => {
+    const c = client()
+    const range = { startDate: 0, endDate: 40_000, limit: 50 }
+    const confirmed = await collect(c.v1Attendances.list(range))
+    const all = await collect(c.v1Attendances.list({ ...range, includePending: true }))
+    const work = sim.company.list('attendances').filter((a) => a.kind === 'WORK')
+    expect(all).toHaveLength(work.length)
+    expect(confirmed).toHaveLength(work.filter((a) => a.status === 'CONFIRMED').length)
+    expect(confirmed.every((a) => a.attributes.status === 'confirmed' && Number.isInteger(a.id))).toBe(true)
+    expect(new Set(all.map((a) => a.id)).size).toBe(all.length)
+    const projects = await c.v1Attendances.projects()
+    expect(projects).toHaveLength(sim.company.count('projects'))
+    const withProject = all.filter((a) => a.attributes.project !== null)
+    expect(withProject.length).toBeGreaterThan(0)
+    for (const a of withProject) expect(projects.map((p) => p.id)).toContain(a.attributes.project?.id)
+    const oneDay = all[0]?.attributes.date as string
+    const day = Date.parse(`${oneDay}T00:00:00Z`) / 86_400_000
+    const thatDay = await collect(
+      c.v1Attendances.list({ startDate: day, endDate: day, includePending: true }),
+    )
+    expect(thatDay.every((a) => a.attributes.date === oneDay)).toBe(true)
+    expect(thatDay.map((a) => a.id)).toEqual(all.filter((a) => a.attributes.date === oneDay).map((a) => a.id))
+  })
+
   it('pages time-offs by page number starting at 1 (never reading page 1 twice), filters whole days', async () => {
     const c = client()
+    const logged = sim.log.length
     const all = await collect(c.timeOffs.list({ limit: 150 }))
     const ids = all.map((o) => o.attributes.id)
     expect(new Set(ids).size).toBe(ids.length)
     expect(ids).toEqual(sim.company.list('timeOffs').map((o) => o.id))
     const pagesRequested = sim.log
+      .slice(logged)
       .filter((l) => l.path === '/v1/company/time-offs')
       .map((l) => new URLSearchParams(l.query).get('offset'))
     expect(pagesRequested).toEqual(['1', '2', '3', '4'])

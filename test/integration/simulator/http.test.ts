@@ -166,6 +166,9 @@ describe('simulator > http', () => {
       ...['limit=51', 'limit=0', 'updated_at.gt=soon', 'status=GONE', 'updated_at.gte=2026-01-01'].map(
         (q) => `/v2/persons?${q}`,
       ),
+      ...['limit=101', 'starts_from.date_time.gte=never', 'updated_at.gt=2026-01-01'].map(
+        (q) => `/v2/absence-periods?${q}`,
+      ),
     ]) {
       const res = await call(sim, 'GET', path, { token })
       expect(res.status).toBe(400)
@@ -193,6 +196,21 @@ describe('simulator > http', () => {
     const missing = await call(sim, 'GET', '/v2/persons/424242/employments', { token })
     expect(missing.status).toBe(404)
     expect(missing.headers['content-type']).toBe('application/problem+json')
+  })
+
+  it('v1 attendances: start_date and end_date are required; breakdowns page by at most 28', async () => {
+    const token = await v1Token(sim)
+    const missing = await call(sim, 'GET', '/v1/company/attendances?start_date=2026-01-01', { token })
+    expect(missing.status).toBe(400)
+    expect(missing.json).toMatchObject({ success: false, error: { code: 0 } })
+    const ok = await call(sim, 'GET', '/v1/company/attendances?start_date=2025-01-01&end_date=2026-12-31', {
+      token,
+    })
+    expect(ok.status).toBe(200)
+    expect(ok.json).toMatchObject({ success: true, limit: 200, offset: 0 })
+    const period = sim.company.list('absencePeriods').find((p) => p.end !== null)
+    const tooMany = await call(sim, 'GET', `/v2/absence-periods/${period?.id}/breakdowns?limit=29`, { token })
+    expect(tooMany.status).toBe(400)
   })
 
   it('rate limits: 429 without Retry-After, x-ratelimit-* headers on every response', async () => {
