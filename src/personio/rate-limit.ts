@@ -2,7 +2,7 @@
 // from Personio's documentation; `x-ratelimit-*` response headers (v2 gateway) override them and
 // pull the local bucket down to what the server says remains. Time and sleep are injected.
 
-export type EndpointFamily = 'employees' | 'v1-auth' | 'v2-auth' | 'v2-periods' | 'v2' | 'v1'
+export type EndpointFamily = 'employees' | 'v1-auth' | 'v2-auth' | 'v2-periods' | 'v2-persons' | 'v2' | 'v1'
 
 export interface BucketSpec {
   /** tokens per second */
@@ -16,6 +16,7 @@ export const documentedLimits: Record<EndpointFamily, BucketSpec> = {
   'v1-auth': { rate: 1, burst: 60 }, // 60/min
   'v2-auth': { rate: 2.5, burst: 150 }, // 150/min
   'v2-periods': { rate: 10, burst: 10 }, // observed ≈ 10/s
+  'v2-persons': { rate: 30, burst: 30 }, // observed ≈ 30/s on /v2/persons (employments too)
   v2: { rate: 10, burst: 10 },
   v1: { rate: 20, burst: 40 }, // undocumented; the gateway headers correct it when present
 }
@@ -25,6 +26,7 @@ export function familyOf(path: string): EndpointFamily {
   if (path.startsWith('/v2/auth')) return 'v2-auth'
   if (path.startsWith('/v1/company/employees')) return 'employees'
   if (path.startsWith('/v2/attendance-periods') || path.startsWith('/v2/absence-periods')) return 'v2-periods'
+  if (path.startsWith('/v2/persons')) return 'v2-persons'
   return path.startsWith('/v2/') ? 'v2' : 'v1'
 }
 

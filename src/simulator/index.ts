@@ -48,6 +48,8 @@ export interface SimulatorOptions {
   forbidQueryCredentials?: boolean
   /** v2 next hrefs absolute (default) or relative */
   absoluteNextLinks?: boolean
+  /** largest employees page: 100 since 2025-01-31 (default), 200 before */
+  employeesMaxLimit?: 100 | 200
   /** POST person/employment webhook events to a receiver, as Personio's Webhooks API does */
   webhooks?: WebhookOptions
   host?: string
@@ -104,6 +106,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     limiter,
     faults,
     absoluteNextLinks: options.absoluteNextLinks ?? true,
+    employeesMaxLimit: options.employeesMaxLimit ?? 100,
     forbidQueryCredentials: options.forbidQueryCredentials === true,
     retryAfterOn429: options.retryAfterOn429 === true,
     log,

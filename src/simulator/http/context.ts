@@ -16,6 +16,7 @@ export interface RouteContext {
   credential: Credential
   baseUrl: string
   absoluteNextLinks: boolean
+  employeesMaxLimit: number
 }
 
 /** Integer query parameter; undefined when absent, NaN when not a number. */

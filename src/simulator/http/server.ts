@@ -27,6 +27,7 @@ export interface ServerDeps {
   limiter: RateLimiter | undefined
   faults: FaultInjector
   absoluteNextLinks: boolean
+  employeesMaxLimit: number
   forbidQueryCredentials: boolean
   retryAfterOn429: boolean
   log: RequestLogEntry[]
@@ -41,6 +42,7 @@ export function familyOf(method: string, path: string): string {
   if (path.startsWith('/v2/auth/')) return 'v2-auth'
   if (path === '/v1/company/employees' || path.startsWith('/v1/company/employees/')) return 'employees'
   if (path.startsWith('/v2/attendance-periods') || path.startsWith('/v2/absence-periods')) return 'v2-periods'
+  if (path.startsWith('/v2/persons')) return 'v2-persons'
   return path.startsWith('/v2/') ? 'v2' : method === 'GET' ? 'v1' : 'v1'
 }
 
@@ -174,6 +176,7 @@ export function createSimulatorServer(deps: ServerDeps): Server {
         credential: auth.credential,
         baseUrl,
         absoluteNextLinks: deps.absoluteNextLinks,
+        employeesMaxLimit: deps.employeesMaxLimit,
       }
       const reply = withLimitHeaders(handler(ctx, simReq, m.slice(1)))
       // Personio echoes the (possibly rotated) token on successful Personnel Data responses.

@@ -34,8 +34,9 @@ export function listEnvelope<T>(
 function employees(ctx: RouteContext, req: SimRequest): Reply {
   const limit = intParam(req.query, 'limit') ?? 50
   const offset = intParam(req.query, 'offset') ?? 0
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
-    return v1Error(400, 'The limit must be between 1 and 100.', 0)
+  const max = ctx.employeesMaxLimit
+  if (!Number.isInteger(limit) || limit < 1 || limit > max)
+    return v1Error(400, `The limit must be between 1 and ${max}.`, 0)
   if (!Number.isInteger(offset) || offset < 0)
     return v1Error(400, 'The offset must be a positive integer.', 0)
   const sinceRaw = req.query.get('updated_since')

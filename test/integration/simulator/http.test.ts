@@ -98,12 +98,26 @@ describe('simulator > http', () => {
     expect((await call(sim, 'GET', '/v2/projects', { token })).status).toBe(401)
   })
 
-  it('employees: limit ≤ 100 with Personio’s error, 0-based metadata, whitelist hides last_modified_at', async () => {
+  it('employees: limit ≤ 100 (200 in legacy mode) with Personio’s error, 0-based metadata, whitelist hides last_modified_at', async () => {
     const token = await v1Token(sim)
     expect((await call(sim, 'GET', '/v1/company/employees?limit=200', { token })).json).toEqual({
       success: false,
       error: { code: 0, message: 'The limit must be between 1 and 100.' },
     })
+    const legacy = await startSimulator({ employees: 250, rateLimits: false, employeesMaxLimit: 200 })
+    try {
+      const legacyToken = await v1Token(legacy)
+      const big = await call(legacy, 'GET', '/v1/company/employees?limit=200', { token: legacyToken })
+      expect((big.json as { data: unknown[] }).data).toHaveLength(200)
+      expect(
+        (await call(legacy, 'GET', '/v1/company/employees?limit=201', { token: legacyToken })).json,
+      ).toEqual({
+        success: false,
+        error: { code: 0, message: 'The limit must be between 1 and 200.' },
+      })
+    } finally {
+      await legacy.close()
+    }
     const page = await call(sim, 'GET', '/v1/company/employees?limit=10&offset=20', { token })
     expect(page.json).toMatchObject({
       metadata: { total_elements: 30, current_page: 2, total_pages: 3 },
