@@ -63,6 +63,26 @@ function page<T>(
   return json(200, { _data: slice.map(render), _meta: { links } })
 }
 
+/**
+ * `.gte` / `.lte` bounds as UTC ms: `updated_at` in UTC, period `date_time`s in company-local time
+ * without offset; a 400 Reply when one does not parse.
+ */
+function timeBounds(
+  req: SimRequest,
+  names: readonly string[],
+): { bounds: Record<string, number | undefined> } | { problem: Reply } {
+  const times: Record<string, number | undefined> = {}
+  for (const name of names) {
+    const raw = req.query.get(name)
+    if (raw === null) continue
+    const ms = parsePersonioTime(raw, name.startsWith('updated') ? 'UTC' : 'Europe/Berlin')
+    if (ms === undefined)
+      return { problem: v2Problem(400, 'Bad request', `Provided value for ${name} is not valid`) }
+    times[name] = ms
+  }
+  return { bounds: times }
+}
+
 const KNOWN_ATTENDANCE_PARAMS = new Set([
   'cursor',
   'limit',
@@ -92,14 +112,14 @@ const SORT_KEYS: Record<string, (a: AttendanceState) => number | string> = {
 function attendances(ctx: RouteContext, req: SimRequest): Reply {
   const unknown = unknownParam(req, KNOWN_ATTENDANCE_PARAMS)
   if (unknown !== undefined) return unknown
-  const times: Record<string, number | undefined> = {}
-  for (const name of ['updated_at.gte', 'updated_at.lte', 'start.date_time.gte', 'start.date_time.lte']) {
-    const raw = req.query.get(name)
-    if (raw === null) continue
-    const ms = parsePersonioTime(raw, name.startsWith('updated') ? 'UTC' : 'Europe/Berlin')
-    if (ms === undefined) return v2Problem(400, 'Bad request', `Provided value for ${name} is not valid`)
-    times[name] = ms
-  }
+  const parsed = timeBounds(req, [
+    'updated_at.gte',
+    'updated_at.lte',
+    'start.date_time.gte',
+    'start.date_time.lte',
+  ])
+  if ('problem' in parsed) return parsed.problem
+  const times = parsed.bounds
   const people = multiParam(req.query, 'person.id')
   const ids = multiParam(req.query, 'id')
   const statuses = multiParam(req.query, 'status')
@@ -254,15 +274,12 @@ function absenceRows(ctx: RouteContext): V2AbsenceRow[] {
 function absencePeriods(ctx: RouteContext, req: SimRequest): Reply {
   const unknown = unknownParam(req, ABSENCE_PARAMS)
   if (unknown !== undefined) return unknown
-  const times: Record<string, number> = {}
-  for (const name of ABSENCE_PARAMS) {
-    if (!name.endsWith('.gte') && !name.endsWith('.lte')) continue
-    const raw = req.query.get(name)
-    if (raw === null) continue
-    const ms = parsePersonioTime(raw, name.startsWith('updated') ? 'UTC' : 'Europe/Berlin')
-    if (ms === undefined) return v2Problem(400, 'Bad request', `Provided value for ${name} is not valid`)
-    times[name] = ms
-  }
+  const parsed = timeBounds(
+    req,
+    [...ABSENCE_PARAMS].filter((name) => name.endsWith('.gte') || name.endsWith('.lte')),
+  )
+  if ('problem' in parsed) return parsed.problem
+  const times = parsed.bounds
   const ids = multiParam(req.query, 'id')
   const people = multiParam(req.query, 'person.id')
   const types = multiParam(req.query, 'absence_type.id')
