@@ -54,6 +54,15 @@ export function parsePersonioTime(text: string, naiveZone: NaiveZone = 'Europe/B
   return wall - offset * 60_000
 }
 
+/**
+ * A filter value as an instant: like parsePersonioTime, but a plain date means midnight in the
+ * zone (a company-local day starts at Berlin midnight, not at UTC midnight).
+ */
+export function parseFilterInstant(text: string, naiveZone: NaiveZone = 'Europe/Berlin'): number | undefined {
+  const t = text.trim()
+  return parsePersonioTime(/^\d{4}-\d{2}-\d{2}$/.test(t) ? `${t}T00:00:00` : t, naiveZone)
+}
+
 /** A plain calendar date `YYYY-MM-DD` → days since 1970-01-01, or undefined. */
 export function parseDateOnly(text: string): number | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim())

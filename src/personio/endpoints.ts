@@ -1,7 +1,7 @@
 // Typed access to every endpoint of the resource table, with the change filters each supports.
 // Lists are AsyncIterables of pages, so a listing is never held in memory whole.
 import { PersonioHttpError } from '../errors'
-import { berlinOffsetAt, formatDate, formatUtcSeconds } from './dates'
+import { berlinDay, berlinOffsetAt, formatDate, formatUtcSeconds } from './dates'
 import { createHttp, type PersonioClientConfig } from './client'
 import { cursorPages } from './pagination/cursor'
 import { pageOffsetPages } from './pagination/page-offset'
@@ -78,10 +78,14 @@ export interface AttendanceQuery {
   limit?: number
 }
 
-/** v2 persons filters; `updated_at.gt` / `.lt` are exclusive bounds. */
+/**
+ * v2 persons filters. Bounds are inclusive here: Personio's `updated_at.gt` / `.lt` are exclusive
+ * and whole seconds, so they are sent one second wider (a poll that reuses its last bound re-reads
+ * that second instead of skipping it; duplicates are harmless, fingerprints drop them).
+ */
 export interface PersonQuery {
-  updatedAfter?: number
-  updatedBefore?: number
+  updatedAtGte?: number
+  updatedAtLte?: number
   ids?: readonly string[]
   emails?: readonly string[]
   status?: 'ACTIVE' | 'INACTIVE'
@@ -89,8 +93,8 @@ export interface PersonQuery {
 }
 
 export interface EmploymentQuery {
-  updatedAfter?: number
-  updatedBefore?: number
+  updatedAtGte?: number
+  updatedAtLte?: number
   limit?: number
 }
 
@@ -100,7 +104,10 @@ export interface AbsencePeriodQuery {
   updatedAtLte?: number
   personIds?: readonly string[]
   absenceTypeIds?: readonly string[]
-  /** periods not ended before this instant (ms; sent as Berlin local time) */
+  /**
+   * periods not ended before the company-local day of this instant began (ms). Whole days: a daily
+   * absence's `ends_at` is the midnight that starts its last day, so an instant bound would drop it.
+   */
   from?: number
   /** periods started by this instant */
   to?: number
@@ -118,10 +125,13 @@ export interface V1AttendanceQuery {
   limit?: number
 }
 
-/** `updated_at.gt` / `updated_at.lt` (persons, employments) as UTC seconds. */
-function updatedBounds(params: URLSearchParams, q: { updatedAfter?: number; updatedBefore?: number }): void {
-  if (q.updatedAfter !== undefined) params.set('updated_at.gt', formatUtcSeconds(q.updatedAfter))
-  if (q.updatedBefore !== undefined) params.set('updated_at.lt', formatUtcSeconds(q.updatedBefore))
+/** Inclusive bounds as Personio's exclusive whole-second `updated_at.gt` / `.lt` (persons, employments). */
+function updatedBounds(params: URLSearchParams, q: { updatedAtGte?: number; updatedAtLte?: number }): void {
+  const second = (ms: number) => Math.floor(ms / 1000) * 1000
+  if (q.updatedAtGte !== undefined)
+    params.set('updated_at.gt', formatUtcSeconds(second(q.updatedAtGte) - 1000))
+  if (q.updatedAtLte !== undefined)
+    params.set('updated_at.lt', formatUtcSeconds(second(q.updatedAtLte) + 1000))
 }
 
 export function createPersonioClient(config: PersonioClientConfig) {
@@ -259,7 +269,8 @@ export function createPersonioClient(config: PersonioClientConfig) {
         if (q.updatedAtLte !== undefined) params.set('updated_at.lte', formatUtcSeconds(q.updatedAtLte))
         if (q.personIds !== undefined) params.set('person.id', q.personIds.join(','))
         if (q.absenceTypeIds !== undefined) params.set('absence_type.id', q.absenceTypeIds.join(','))
-        if (q.from !== undefined) params.set('ends_at.date_time.gte', naiveBerlin(q.from))
+        if (q.from !== undefined)
+          params.set('ends_at.date_time.gte', `${formatDate(berlinDay(q.from))}T00:00:00`)
         if (q.to !== undefined) params.set('starts_from.date_time.lte', naiveBerlin(q.to))
         return cursorPages<V2AbsencePeriod>(get, http.base, `/v2/absence-periods?${params.toString()}`)
       },
@@ -293,8 +304,6 @@ export function createPersonioClient(config: PersonioClientConfig) {
             employees: q.employees,
           },
           cap(q.limit, maxLimits.v1Attendances),
-          // the metadata's page base is undocumented here: stop on a short page only
-          false,
         ),
       projects: () => list<V1AttendanceProject>('/v1/company/attendances/projects'),
     },

@@ -354,6 +354,7 @@ export interface V2Employment {
   } | null
   cost_centers: { id: string; weight: number }[]
   legal_entity: { id: string } | null
+  job?: { id: string } | null
   sub_company?: { id: string } | null
   _meta?: { links?: Record<string, { href: string }> }
 }

@@ -126,11 +126,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     webhooks,
     credentials,
     counters: () => Object.fromEntries(counts),
-    close: () =>
-      new Promise<void>((resolve) => {
-        webhooks?.close()
+    close: async () => {
+      await webhooks?.close()
+      await new Promise<void>((resolve) => {
         server.closeAllConnections()
         server.close(() => resolve())
-      }),
+      })
+    },
   }
 }

@@ -1,7 +1,7 @@
 // Personio's many timestamp spellings, produced from UTC milliseconds. Company-local times are
 // Europe/Berlin (CET +01:00 in winter, CEST +02:00 from the last Sunday of March 01:00 UTC to the
 // last Sunday of October 01:00 UTC).
-import { berlinOffsetAt } from '../personio/dates'
+import { berlinDay, berlinOffsetAt } from '../personio/dates'
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0')
 
@@ -61,3 +61,14 @@ export const dayOf = (ms: number): number => Math.floor(ms / 86_400_000)
 /** Midnight of a calendar date in Berlin, as UTC ms. */
 export const berlinMidnightMs = (day: number): number =>
   day * 86_400_000 - berlinOffsetAt(day * 86_400_000) * 60_000
+
+/** Minutes of the span [start, end) on each Berlin calendar day it touches (hourly absence breakdowns). */
+export function minutesPerBerlinDay(start: number, end: number): { day: number; minutes: number }[] {
+  const out: { day: number; minutes: number }[] = []
+  for (let day = berlinDay(start); day <= berlinDay(end - 1); day++) {
+    const from = Math.max(start, berlinMidnightMs(day))
+    const to = Math.min(end, berlinMidnightMs(day + 1))
+    out.push({ day, minutes: Math.round((to - from) / 60_000) })
+  }
+  return out
+}

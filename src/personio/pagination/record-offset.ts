@@ -1,22 +1,23 @@
-// v1 record offsets (employees): offset 0, limit, 2·limit, …; metadata.current_page is 0-based.
+// v1 record offsets (employees, attendances): offset 0, then on by the rows received.
 import { query, v1Data, type FetchJson, type Page } from './page'
 
+/**
+ * Pages until the server has nothing more. The next offset is what was received, not what was
+ * asked for, so a server that quietly caps pages below `limit` loses nothing; the end is an empty
+ * page or `metadata.total_elements` reached (which does not depend on whether Personio counts
+ * `current_page` from 0 or 1 on that endpoint).
+ */
 export async function* recordOffsetPages<T>(
   fetch: FetchJson,
   path: string,
   params: Record<string, string | number | readonly (string | number)[] | undefined>,
   limit: number,
-  /** stop on `metadata` (0-based `current_page`, as employees document it); else only on a short page */
-  trustMetadata = true,
 ): AsyncGenerator<Page<T>> {
-  for (let offset = 0; ; offset += limit) {
+  for (let offset = 0; ;) {
     const { data, metadata } = v1Data<T>(await fetch(`${path}${query({ ...params, limit, offset })}`), path)
-    yield { items: data, position: offset, total: metadata?.total_elements }
-    const lastPage =
-      trustMetadata &&
-      metadata?.total_pages !== undefined &&
-      metadata.current_page !== undefined &&
-      metadata.current_page + 1 >= metadata.total_pages
-    if (data.length < limit || lastPage) return
+    const total = metadata?.total_elements
+    yield { items: data, position: offset, total }
+    offset += data.length
+    if (data.length === 0 || (total !== undefined && offset >= total)) return
   }
 }

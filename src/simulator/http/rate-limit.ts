@@ -67,7 +67,8 @@ export class RateLimiter {
         'x-ratelimit-replenish-rate': String(spec.rate),
         'x-ratelimit-burst-capacity': String(spec.burst),
         'x-ratelimit-requested-tokens': '1',
-        'x-ratelimit-remaining': String(Math.max(0, Math.floor(s.tokens))),
+        // while cooling down the refilled tokens are not usable: say so, or a client would burst into 429s
+        'x-ratelimit-remaining': now < s.coolUntil ? '0' : String(Math.max(0, Math.floor(s.tokens))),
       },
     }
   }

@@ -1,5 +1,5 @@
 // v1 Personnel Data endpoints, each with its own pagination quirk and change filter.
-import { berlinDay, parseDateOnly, parsePersonioTime } from '../../personio/dates'
+import { berlinDay, parseDateOnly, parseFilterInstant } from '../../personio/dates'
 import { attributeDefinitions, renderEmployee } from '../render/v1-employee'
 import { attributeChangedAt } from '../state/attribute-changes'
 import { renderAbsencePeriod, renderTimeOff, renderTimeOffType } from '../render/v1-absences'
@@ -40,7 +40,7 @@ function employees(ctx: RouteContext, req: SimRequest): Reply {
   if (!Number.isInteger(offset) || offset < 0)
     return v1Error(400, 'The offset must be a positive integer.', 0)
   const sinceRaw = req.query.get('updated_since')
-  const since = sinceRaw === null ? undefined : parsePersonioTime(sinceRaw)
+  const since = sinceRaw === null ? undefined : parseFilterInstant(sinceRaw)
   if (sinceRaw !== null && since === undefined)
     return v1Error(422, 'The updated since must be a valid date.', 0)
   const attrs = req.query.getAll('attributes[]')
@@ -126,7 +126,7 @@ function absencePeriods(ctx: RouteContext, req: SimRequest): Reply {
   if ('status' in window) return window
   const time = (name: string) => {
     const raw = req.query.get(name)
-    return raw === null ? undefined : (parsePersonioTime(raw) ?? Number.NaN)
+    return raw === null ? undefined : (parseFilterInstant(raw) ?? Number.NaN)
   }
   const from = time('updated_from')
   const to = time('updated_to')

@@ -1,6 +1,6 @@
 // v2 endpoints: `_data` / `_meta.links` envelopes, opaque cursors, `updated_at.gte/.lte` filters,
 // problem+json errors on a bad limit, filter or cursor.
-import { parsePersonioTime } from '../../personio/dates'
+import { parseFilterInstant } from '../../personio/dates'
 import { employmentId, renderAttendance, renderEmployment, renderPerson, renderProject } from '../render/v2'
 import {
   breakdownsOf,
@@ -75,7 +75,7 @@ function timeBounds(
   for (const name of names) {
     const raw = req.query.get(name)
     if (raw === null) continue
-    const ms = parsePersonioTime(raw, name.startsWith('updated') ? 'UTC' : 'Europe/Berlin')
+    const ms = parseFilterInstant(raw, name.startsWith('updated') ? 'UTC' : 'Europe/Berlin')
     if (ms === undefined)
       return { problem: v2Problem(400, 'Bad request', `Provided value for ${name} is not valid`) }
     times[name] = ms
@@ -174,7 +174,7 @@ function timeFilter(req: SimRequest, field: string): TimeTest | Reply {
   ] as const) {
     const raw = req.query.get(field + suffix)
     if (raw === null) continue
-    const x = parsePersonioTime(raw, 'UTC')
+    const x = parseFilterInstant(raw, 'UTC')
     if (x === undefined)
       return v2Problem(400, 'Bad request', `Provided value for ${field}${suffix} is not valid`)
     tests.push((v) => test(v, x))
@@ -262,13 +262,16 @@ const ABSENCE_PARAMS = new Set([
   'updated_at.lte',
 ])
 
-/** Daily and hourly absences as one v2 listing, in id order. */
-function absenceRows(ctx: RouteContext): V2AbsenceRow[] {
+/** Daily and hourly absences as one v2 listing in id order, with an index by id. */
+function absenceRows(ctx: RouteContext): { rows: V2AbsenceRow[]; byId: Map<string, V2AbsenceRow> } {
   const c = ctx.company
-  return [
-    ...c.list('timeOffs').map((o) => fromTimeOff(o, c)),
-    ...c.list('absencePeriods').map((p) => fromAbsencePeriod(p, c)),
-  ].sort((a, b) => (a.id < b.id ? -1 : 1))
+  return c.derived('v2-absence-periods', ['timeOffs', 'absencePeriods', 'timeOffTypes'], () => {
+    const rows = [
+      ...c.list('timeOffs').map((o) => fromTimeOff(o, c)),
+      ...c.list('absencePeriods').map((p) => fromAbsencePeriod(p, c)),
+    ].sort((x, y) => (x.id < y.id ? -1 : 1))
+    return { rows, byId: new Map(rows.map((r) => [r.id, r])) }
+  })
 }
 
 function absencePeriods(ctx: RouteContext, req: SimRequest): Reply {
@@ -293,7 +296,7 @@ function absencePeriods(ctx: RouteContext, req: SimRequest): Reply {
     times['starts_from.date_time.lte'] ?? Infinity,
     times['ends_at.date_time.lte'] ?? Infinity,
   )
-  const rows = absenceRows(ctx).filter(
+  const rows = absenceRows(ctx).rows.filter(
     (r) =>
       (ids === undefined || ids.includes(r.id)) &&
       (people === undefined || people.includes(String(r.personId))) &&
@@ -312,7 +315,7 @@ export const v2Routes: Route[] = [
     'GET',
     /^\/v2\/absence-periods\/([^/]+)$/,
     (ctx, _req, [id]) => {
-      const row = absenceRows(ctx).find((r) => r.id === id)
+      const row = absenceRows(ctx).byId.get(id as string)
       return row === undefined ? notFound() : json(200, renderV2AbsencePeriod(row))
     },
   ],
@@ -320,7 +323,7 @@ export const v2Routes: Route[] = [
     'GET',
     /^\/v2\/absence-periods\/([^/]+)\/breakdowns$/,
     (ctx, req, [id]) => {
-      const row = absenceRows(ctx).find((r) => r.id === id)
+      const row = absenceRows(ctx).byId.get(id as string)
       return row === undefined ? notFound() : page(ctx, req, breakdownsOf(row), (b) => b, 28)
     },
   ],

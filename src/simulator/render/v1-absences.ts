@@ -3,7 +3,7 @@
 import type { V1AbsencePeriod, V1TimeOffPeriod, V1TimeOffType } from '../../personio/types'
 import type { Company } from '../state/company'
 import type { AbsencePeriodState, TimeOffState, TimeOffTypeState } from '../state/model'
-import { berlinMidnightNoColon, berlinNoColon, isoDate, utcMillis } from '../time-format'
+import { berlinMidnightNoColon, berlinNoColon, isoDate, minutesPerBerlinDay, utcMillis } from '../time-format'
 import { shortEmployee } from './v1-employee'
 
 export function renderTimeOff(o: TimeOffState, c: Company): V1TimeOffPeriod {
@@ -32,17 +32,13 @@ export function renderTimeOff(o: TimeOffState, c: Company): V1TimeOffPeriod {
   }
 }
 
+/** Minutes per company-local day; an open-ended period has none yet. */
 function breakdowns(p: AbsencePeriodState): { date: string; effective_duration: number }[] {
   if (p.end === null) return []
-  const first = Math.floor(p.start / 86_400_000)
-  const last = Math.floor((p.end - 1) / 86_400_000)
-  const out = []
-  for (let day = first; day <= last; day++) {
-    const from = Math.max(p.start, day * 86_400_000)
-    const to = Math.min(p.end, (day + 1) * 86_400_000)
-    out.push({ date: isoDate(day), effective_duration: Math.round((to - from) / 60_000) })
-  }
-  return out
+  return minutesPerBerlinDay(p.start, p.end).map((d) => ({
+    date: isoDate(d.day),
+    effective_duration: d.minutes,
+  }))
 }
 
 export function renderAbsencePeriod(p: AbsencePeriodState, c: Company): V1AbsencePeriod {

@@ -6,7 +6,14 @@ import type { V2AbsenceBreakdown, V2AbsencePeriod, V2AbsenceType } from '../../p
 import { seededRandom, seededUuid } from '../random'
 import type { Company } from '../state/company'
 import type { AbsencePeriodState, TimeOffState, TimeOffTypeState } from '../state/model'
-import { berlinMidnightMs, berlinNaive, dayOf, isoDate, utcSeconds } from '../time-format'
+import {
+  berlinMidnightMs,
+  berlinNaive,
+  dayOf,
+  isoDate,
+  minutesPerBerlinDay,
+  utcSeconds,
+} from '../time-format'
 
 /** One v2 absence period, whichever v1 listing it comes from. */
 export interface V2AbsenceRow {
@@ -84,8 +91,9 @@ export function renderV2AbsencePeriod(r: V2AbsenceRow): V2AbsencePeriod {
 /** Per-day amounts: whole or half days for daily absences, hours for hourly ones (open-ended: none). */
 export function breakdownsOf(r: V2AbsenceRow): V2AbsenceBreakdown[] {
   if (r.end === null) return []
-  const out: V2AbsenceBreakdown[] = []
   if (r.unit === 'DAY') {
+    // start and end are Berlin midnights: noon of the same UTC date names the day safely
+    const out: V2AbsenceBreakdown[] = []
     const first = dayOf(r.start + 12 * 3_600_000)
     const last = dayOf(r.end + 12 * 3_600_000)
     for (let day = first; day <= last; day++) {
@@ -94,14 +102,10 @@ export function breakdownsOf(r: V2AbsenceRow): V2AbsenceBreakdown[] {
     }
     return out
   }
-  for (let day = dayOf(r.start); day <= dayOf(r.end - 1); day++) {
-    const minutes = (Math.min(r.end, (day + 1) * 86_400_000) - Math.max(r.start, day * 86_400_000)) / 60_000
-    out.push({
-      date: isoDate(day),
-      effective_duration: { unit: 'HOUR', value: Math.round(minutes / 0.6) / 100 },
-    })
-  }
-  return out
+  return minutesPerBerlinDay(r.start, r.end).map((d) => ({
+    date: isoDate(d.day),
+    effective_duration: { unit: 'HOUR', value: Math.round(d.minutes / 0.6) / 100 },
+  }))
 }
 
 export function renderV2AbsenceType(t: TimeOffTypeState): V2AbsenceType {

@@ -133,6 +133,7 @@ export function renderEmployment(e: EmployeeState, origin: string): V2Employment
       : null,
     cost_centers: e.costCenters.map((cc) => ({ id: String(cc.id), weight: cc.percentage })),
     legal_entity: ref(e.subcompanyId),
+    job: null, // the simulated company has positions (titles) but no job catalogue
     sub_company: ref(e.subcompanyId),
     _meta: {
       links: {

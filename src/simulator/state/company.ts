@@ -81,6 +81,7 @@ export class Company {
   private readonly sorted = new Map<CollectionName, unknown[]>()
   private timeOffsByEmployee: Map<number, TimeOffState[]> | undefined
   private readonly watchers: ((change: CompanyChange) => void)[] = []
+  private readonly derivedValues = new Map<string, { deps: readonly CollectionName[]; value: unknown }>()
 
   constructor(sizes: CompanySizes, clock: SimClock) {
     this.clock = clock
@@ -111,6 +112,18 @@ export class Company {
     return rows
   }
 
+  /**
+   * A value computed from some collections (an index, a joined view), kept until one of them
+   * changes: renderers at 100,000 employees cannot rebuild one per request.
+   */
+  derived<T>(key: string, deps: readonly CollectionName[], build: () => T): T {
+    const hit = this.derivedValues.get(key)
+    if (hit !== undefined) return hit.value as T
+    const value = build()
+    this.derivedValues.set(key, { deps, value })
+    return value
+  }
+
   /** Calls `watcher` after every create, update and delete; returns the way to stop watching. */
   watch(watcher: (change: CompanyChange) => void): () => void {
     this.watchers.push(watcher)
@@ -128,6 +141,7 @@ export class Company {
   ): void {
     this.sorted.delete(name)
     if (name === 'timeOffs') this.timeOffsByEmployee = undefined
+    for (const [key, d] of this.derivedValues) if (d.deps.includes(name)) this.derivedValues.delete(key)
     const change = { collection: name, kind, before, after, at: this.clock.now() } as CompanyChange
     for (const watcher of this.watchers) watcher(change)
   }

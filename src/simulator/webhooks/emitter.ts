@@ -67,11 +67,13 @@ export class WebhookEmitter {
     }
   }
 
-  close(): void {
+  /** Stops watching and retrying; resolves once requests in flight have ended (≤ the ack timeout). */
+  async close(): Promise<void> {
     this.closed = true
     this.stopWatching()
     for (const t of this.timers) clearTimeout(t)
     this.timers.clear()
+    await Promise.allSettled([...this.inFlight])
   }
 
   private attempt(event: WebhookEnvelope, attempt: number): void {
@@ -82,7 +84,7 @@ export class WebhookEmitter {
 
   private async tries(event: WebhookEnvelope, attempt: number): Promise<void> {
     const fastTries = this.options.fastTries ?? 2
-    for (let n = 1; n <= fastTries; n++) {
+    for (let n = 1; n <= fastTries && !this.closed; n++) {
       const outcome = await this.post(event)
       const delivered = typeof outcome === 'number' && outcome >= 200 && outcome < 300
       this.deliveries.push({ event, attempt, try: n, outcome, delivered })

@@ -1,4 +1,4 @@
-import { berlinDay, parseDateOnly, parsePersonioTime } from '../../../src/personio/dates'
+import { berlinDay, parseDateOnly, parseFilterInstant, parsePersonioTime } from '../../../src/personio/dates'
 import { naiveBerlin } from '../../../src/personio/endpoints'
 
 describe('personio > dates', () => {
@@ -29,5 +29,18 @@ describe('personio > dates', () => {
     expect(parseDateOnly('1970-01-02T00:00:00Z')).toBeUndefined()
     expect(berlinDay(Date.parse('2024-06-02T22:30:00Z'))).toBe(parseDateOnly('2024-06-03'))
     expect(naiveBerlin(Date.parse('2024-06-03T06:30:00Z'))).toBe('2024-06-03T08:30:00')
+  })
+
+  it('reads a plain date in a filter as midnight in the company zone, not in UTC', () => {
+    expect(new Date(parseFilterInstant('2024-06-03') as number).toISOString()).toBe(
+      '2024-06-02T22:00:00.000Z',
+    )
+    expect(new Date(parseFilterInstant('2024-01-03') as number).toISOString()).toBe(
+      '2024-01-02T23:00:00.000Z',
+    )
+    expect(new Date(parseFilterInstant('2024-06-03', 'UTC') as number).toISOString()).toBe(
+      '2024-06-03T00:00:00.000Z',
+    )
+    expect(parseFilterInstant('2024-06-03T08:30:00')).toBe(parsePersonioTime('2024-06-03T08:30:00'))
   })
 })

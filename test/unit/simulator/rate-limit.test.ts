@@ -32,6 +32,7 @@ describe('simulator > rate limits', () => {
     expect(send(limiter, 'v1-auth', clock, 61, 0)).toBe(60)
     // the bucket would have refilled 30 tokens by now, but the cool-down refuses everything
     clock.t += 30_000
+    expect(limiter.take('v1-auth').headers['x-ratelimit-remaining']).toBe('0')
     expect(send(limiter, 'v1-auth', clock, 5, 1000)).toBe(0)
     clock.t += 30_000
     expect(limiter.take('v1-auth').allowed).toBe(true)
