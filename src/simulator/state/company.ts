@@ -138,11 +138,13 @@ export class Company {
     kind: CompanyChange['kind'],
     before: Collections[K] | undefined,
     after: Collections[K] | undefined,
+    /** the change stamp where the collection has one, else the clock */
+    at: number = this.clock.now(),
   ): void {
     this.sorted.delete(name)
     if (name === 'timeOffs') this.timeOffsByEmployee = undefined
     for (const [key, d] of this.derivedValues) if (d.deps.includes(name)) this.derivedValues.delete(key)
-    const change = { collection: name, kind, before, after, at: this.clock.now() } as CompanyChange
+    const change = { collection: name, kind, before, after, at } as CompanyChange
     for (const watcher of this.watchers) watcher(change)
   }
 
@@ -180,7 +182,7 @@ export class Company {
     const field = changeField[name]
     if (field !== undefined) Object.assign(record, { [field]: stamp, createdAt: stamp })
     this.data[name].set(id as Id<K>, record)
-    this.changed(name, 'created', undefined, record)
+    this.changed(name, 'created', undefined, record, field === undefined ? undefined : stamp)
     return record
   }
 
@@ -194,7 +196,7 @@ export class Company {
     if (name === 'employees' && stamp !== undefined)
       next = recordAttributeChanges(current as EmployeeState, next as EmployeeState, stamp) as Collections[K]
     this.data[name].set(id, next)
-    this.changed(name, 'updated', current, next)
+    this.changed(name, 'updated', current, next, stamp)
     return next
   }
 
