@@ -129,4 +129,45 @@ describe('personio > client (MockAgent)', () => {
       }),
     ).toThrow(/UPPER_SNAKE_CASE/)
   })
+  it('loses nothing when a server sends fewer employees per page than asked for', async () => {
+    const { agent, pool, client } = setup()
+    pool.intercept({ path: '/v1/auth', method: 'POST' }).reply(200, auth('papi-1'))
+    const employee = (id: number) => ({ type: 'Employee', attributes: { id: { label: 'ID', value: id } } })
+    // asked for 100, capped at 40 (and current_page counted from 1, which must not matter)
+    for (const [offset, page] of [
+      [0, 1],
+      [40, 2],
+      [80, 3],
+    ] as const) {
+      const ids = Array.from({ length: Math.min(40, 90 - offset) }, (_, i) => offset + i + 1)
+      pool.intercept({ path: `/v1/company/employees?limit=100&offset=${offset}`, method: 'GET' }).reply(200, {
+        success: true,
+        metadata: { total_elements: 90, current_page: page, total_pages: 3 },
+        data: ids.map(employee),
+      })
+    }
+    const ids = (await collect(client.employees.list())).map((e) => e.attributes.id?.value)
+    expect(ids).toEqual(Array.from({ length: 90 }, (_, i) => i + 1))
+    agent.assertNoPendingInterceptors()
+  })
+
+  it('sends inclusive person bounds one second wider than Personio’s exclusive whole seconds', async () => {
+    const { agent, pool, client } = setup()
+    pool
+      .intercept({ path: '/v2/auth/token', method: 'POST' })
+      .reply(200, { access_token: 'papi-2', token_type: 'Bearer', expires_in: 86400, scope: '' })
+    pool
+      .intercept({
+        path: '/v2/persons?limit=50&updated_at.gt=2026-01-15T08%3A59%3A59Z&updated_at.lt=2026-01-15T10%3A00%3A01Z',
+        method: 'GET',
+      })
+      .reply(200, { _data: [], _meta: { links: {} } })
+    await collect(
+      client.persons.list({
+        updatedAtGte: Date.parse('2026-01-15T09:00:00.700Z'),
+        updatedAtLte: Date.parse('2026-01-15T10:00:00.200Z'),
+      }),
+    )
+    agent.assertNoPendingInterceptors()
+  })
 })
