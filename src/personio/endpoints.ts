@@ -134,6 +134,20 @@ function updatedBounds(params: URLSearchParams, q: { updatedAtGte?: number; upda
     params.set('updated_at.lt', formatUtcSeconds(second(q.updatedAtLte) + 1000))
 }
 
+/** v2 period filters both attendance and absence periods take: inclusive `updated_at`, persons. */
+function periodParams(q: {
+  updatedAtGte?: number
+  updatedAtLte?: number
+  personIds?: readonly string[]
+  limit?: number
+}): URLSearchParams {
+  const params = new URLSearchParams({ limit: String(cap(q.limit, maxLimits.v2Periods)) })
+  if (q.updatedAtGte !== undefined) params.set('updated_at.gte', formatUtcSeconds(q.updatedAtGte))
+  if (q.updatedAtLte !== undefined) params.set('updated_at.lte', formatUtcSeconds(q.updatedAtLte))
+  if (q.personIds !== undefined) params.set('person.id', q.personIds.join(','))
+  return params
+}
+
 export function createPersonioClient(config: PersonioClientConfig) {
   const http = createHttp(config)
   const get = http.getJson
@@ -231,11 +245,7 @@ export function createPersonioClient(config: PersonioClientConfig) {
     },
     attendancePeriods: {
       list: (q: AttendanceQuery = {}): AsyncIterable<Page<V2AttendancePeriod>> => {
-        const params = new URLSearchParams()
-        params.set('limit', String(cap(q.limit, maxLimits.v2Periods)))
-        if (q.updatedAtGte !== undefined) params.set('updated_at.gte', formatUtcSeconds(q.updatedAtGte))
-        if (q.updatedAtLte !== undefined) params.set('updated_at.lte', formatUtcSeconds(q.updatedAtLte))
-        if (q.personIds !== undefined) params.set('person.id', q.personIds.join(','))
+        const params = periodParams(q)
         if (q.status !== undefined) params.set('status', q.status.join(','))
         if (q.sort !== undefined) params.set('sort', q.sort)
         return cursorPages<V2AttendancePeriod>(get, http.base, `/v2/attendance-periods?${params.toString()}`)
@@ -264,10 +274,7 @@ export function createPersonioClient(config: PersonioClientConfig) {
     },
     v2AbsencePeriods: {
       list: (q: AbsencePeriodQuery = {}): AsyncIterable<Page<V2AbsencePeriod>> => {
-        const params = new URLSearchParams({ limit: String(cap(q.limit, maxLimits.v2Periods)) })
-        if (q.updatedAtGte !== undefined) params.set('updated_at.gte', formatUtcSeconds(q.updatedAtGte))
-        if (q.updatedAtLte !== undefined) params.set('updated_at.lte', formatUtcSeconds(q.updatedAtLte))
-        if (q.personIds !== undefined) params.set('person.id', q.personIds.join(','))
+        const params = periodParams(q)
         if (q.absenceTypeIds !== undefined) params.set('absence_type.id', q.absenceTypeIds.join(','))
         if (q.from !== undefined)
           params.set('ends_at.date_time.gte', `${formatDate(berlinDay(q.from))}T00:00:00`)

@@ -5,9 +5,9 @@
 import { berlinDay, parseDateOnly, parsePersonioTime } from '../../personio/dates'
 import { berlinMidnightMs } from '../time-format'
 import { renderV1Attendance, renderV1AttendanceProject } from '../render/v1-attendances'
-import { arrayParam, intParam, type RouteContext, type SimRequest } from './context'
+import { arrayParam, type RouteContext, type SimRequest } from './context'
 import { json, v1Error, type Reply } from './respond'
-import { listEnvelope, type Route } from './v1-routes'
+import { recordPage, recordWindow, type Route } from './v1-routes'
 
 /** `updated_from` / `updated_to`: a date (the whole day, inclusive) or a date-time, zone optional. */
 function updatedBound(raw: string | null, edge: 'from' | 'to'): number | undefined | 'bad' {
@@ -33,12 +33,8 @@ function attendances(ctx: RouteContext, req: SimRequest): Reply {
   const ids = arrayParam(req.query, 'employees')
   if (ids === 'not-an-array') return v1Error(400, 'the employees must be an array', 0)
   const includePending = ['true', '1'].includes(req.query.get('includePending') ?? '')
-  const limit = intParam(req.query, 'limit') ?? 200
-  const offset = intParam(req.query, 'offset') ?? 0
-  if (!Number.isInteger(limit) || limit < 1 || limit > 200)
-    return v1Error(400, 'The limit must be between 1 and 200.', 0)
-  if (!Number.isInteger(offset) || offset < 0)
-    return v1Error(400, 'The offset must be a positive integer.', 0)
+  const window = recordWindow(req, 200, 200)
+  if ('status' in window) return window
   const rows = ctx.company.list('attendances').filter((a) => {
     const day = berlinDay(a.start)
     return (
@@ -51,14 +47,7 @@ function attendances(ctx: RouteContext, req: SimRequest): Reply {
       (to === undefined || a.updatedAt <= to)
     )
   })
-  return listEnvelope(
-    rows.slice(offset, offset + limit).map((a) => renderV1Attendance(a, ctx.company)),
-    rows.length,
-    Math.floor(offset / limit),
-    Math.ceil(rows.length / limit),
-    offset,
-    limit,
-  )
+  return recordPage(rows, window, (a) => renderV1Attendance(a, ctx.company))
 }
 
 export const v1AttendanceRoutes: Route[] = [

@@ -14,7 +14,7 @@ const whitelistOf = (ctx: RouteContext) =>
   ctx.credential.whitelist === undefined ? undefined : new Set(ctx.credential.whitelist)
 
 /** v1 list envelope with Personio's metadata (current_page base differs per endpoint). */
-export function listEnvelope<T>(
+function listEnvelope<T>(
   rows: T[],
   total: number,
   page: number,
@@ -31,14 +31,40 @@ export function listEnvelope<T>(
   })
 }
 
-function employees(ctx: RouteContext, req: SimRequest): Reply {
-  const limit = intParam(req.query, 'limit') ?? 50
+/** Record offsets (employees, attendances): `offset` counts rows; metadata pages count from 0. */
+export function recordWindow(
+  req: SimRequest,
+  defaultLimit: number,
+  max: number,
+): { offset: number; limit: number } | Reply {
+  const limit = intParam(req.query, 'limit') ?? defaultLimit
   const offset = intParam(req.query, 'offset') ?? 0
-  const max = ctx.employeesMaxLimit
   if (!Number.isInteger(limit) || limit < 1 || limit > max)
     return v1Error(400, `The limit must be between 1 and ${max}.`, 0)
   if (!Number.isInteger(offset) || offset < 0)
     return v1Error(400, 'The offset must be a positive integer.', 0)
+  return { offset, limit }
+}
+
+/** One page of a record-offset listing. */
+export function recordPage<T>(
+  rows: readonly T[],
+  { offset, limit }: { offset: number; limit: number },
+  render: (row: T) => unknown,
+): Reply {
+  return listEnvelope(
+    rows.slice(offset, offset + limit).map(render),
+    rows.length,
+    Math.floor(offset / limit),
+    Math.ceil(rows.length / limit),
+    offset,
+    limit,
+  )
+}
+
+function employees(ctx: RouteContext, req: SimRequest): Reply {
+  const window = recordWindow(req, 50, ctx.employeesMaxLimit)
+  if ('status' in window) return window
   const sinceRaw = req.query.get('updated_since')
   const since = sinceRaw === null ? undefined : parseFilterInstant(sinceRaw)
   if (sinceRaw !== null && since === undefined)
@@ -57,16 +83,8 @@ function employees(ctx: RouteContext, req: SimRequest): Reply {
   } else if (email !== null) {
     rows = rows.filter((e) => e.email === email) // ignored together with updated_since, as in Personio
   }
-  const page = rows.slice(offset, offset + limit)
   const whitelist = whitelistOf(ctx)
-  return listEnvelope(
-    page.map((e) => renderEmployee(e, ctx.company, whitelist, projection)),
-    rows.length,
-    Math.floor(offset / limit),
-    Math.ceil(rows.length / limit),
-    offset,
-    limit,
-  )
+  return recordPage(rows, window, (e) => renderEmployee(e, ctx.company, whitelist, projection))
 }
 
 /** Page-number offsets where 0 and 1 both mean the first page (time-offs, hourly periods). */

@@ -2,8 +2,8 @@
 // 2026-08-30): bare integer ids and employee ids, local `HH:MM` times, breaks as minutes, `+02:00`
 // offsets. The simulator keeps v2's model (UUIDs, separate BREAK periods) and derives this view.
 import type { V1Attendance, V1AttendanceProject } from '../../personio/types'
-import type { Company } from '../state/company'
-import type { AttendanceState, ProjectState, TimeOffState } from '../state/model'
+import { groupBy, type Company } from '../state/company'
+import type { AttendanceState, ProjectState } from '../state/model'
 import { berlinNaive, berlinNoColon, berlinWithColon } from '../time-format'
 import { berlinDay } from '../../personio/dates'
 
@@ -12,44 +12,22 @@ export function v1IdOf(uuid: string): number {
   return parseInt(uuid.replace(/-/g, '').slice(0, 12), 16)
 }
 
-interface AttendanceIndex {
-  /** BREAK periods by employee */
-  breaks: Map<number, AttendanceState[]>
-  /** approved time-offs by employee */
-  daysOff: Map<number, TimeOffState[]>
-}
-
-function groupBy<T>(rows: readonly T[], key: (row: T) => number): Map<number, T[]> {
-  const out = new Map<number, T[]>()
-  for (const row of rows) {
-    const k = key(row)
-    const group = out.get(k)
-    if (group === undefined) out.set(k, [row])
-    else group.push(row)
-  }
-  return out
-}
-
-/** Breaks and days off by employee, kept until attendances or time-offs change. */
-function indexOf(c: Company): AttendanceIndex {
-  return c.derived('v1-attendances', ['attendances', 'timeOffs'], () => ({
-    breaks: groupBy(
+/** BREAK periods by employee, kept until attendances change. */
+function breaksOf(c: Company, employeeId: number): readonly AttendanceState[] {
+  const index = c.derived('v1-attendance-breaks', ['attendances'], () =>
+    groupBy(
       c.list('attendances').filter((b) => b.kind === 'BREAK' && b.end !== null),
       (b) => b.employeeId,
     ),
-    daysOff: groupBy(
-      c.list('timeOffs').filter((o) => o.status === 'approved'),
-      (o) => o.employeeId,
-    ),
-  }))
+  )
+  return index.get(employeeId) ?? []
 }
 
 export function renderV1Attendance(a: AttendanceState, c: Company): V1Attendance {
   const local = berlinNaive(a.start)
   const day = berlinDay(a.start)
-  const index = indexOf(c)
   // v1 folds the day's breaks inside the period into minutes; an open period takes that day's only
-  const breakMinutes = (index.breaks.get(a.employeeId) ?? [])
+  const breakMinutes = breaksOf(c, a.employeeId)
     .filter((b) => b.start >= a.start && berlinDay(b.start) === day && (a.end === null || b.start < a.end))
     .reduce((sum, b) => sum + Math.round(((b.end as number) - b.start) / 60_000), 0)
   const project = a.projectId === null ? undefined : c.get('projects', a.projectId)
@@ -66,9 +44,9 @@ export function renderV1Attendance(a: AttendanceState, c: Company): V1Attendance
       updated_at: berlinWithColon(a.updatedAt),
       status: a.status === 'CONFIRMED' ? 'confirmed' : a.status === 'PENDING' ? 'pending' : 'rejected',
       is_holiday: false,
-      is_on_time_off: (index.daysOff.get(a.employeeId) ?? []).some(
-        (o) => o.startDay <= day && o.endDay >= day,
-      ),
+      is_on_time_off: c
+        .timeOffsOf(a.employeeId)
+        .some((o) => o.status === 'approved' && o.startDay <= day && o.endDay >= day),
       project:
         project === undefined
           ? null

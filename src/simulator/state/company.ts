@@ -64,6 +64,18 @@ export type CompanyChange = {
   }
 }[CollectionName]
 
+/** Rows grouped by a numeric key, in their order. */
+export function groupBy<T>(rows: readonly T[], key: (row: T) => number): Map<number, T[]> {
+  const out = new Map<number, T[]>()
+  for (const row of rows) {
+    const k = key(row)
+    const group = out.get(k)
+    if (group === undefined) out.set(k, [row])
+    else group.push(row)
+  }
+  return out
+}
+
 function simError(message: string): PkError {
   return new PkError('PK_SIMULATOR', message)
 }
@@ -77,9 +89,8 @@ export class Company {
   private readonly data: { [K in CollectionName]: Map<Id<K>, Collections[K]> }
   private readonly random: Random
   private nextNumericId = 5_000_000
-  /** Sorted listings and the time-off index, rebuilt only after a mutation (listing 100k rows per page would be slow). */
+  /** Sorted listings, rebuilt only after a mutation (listing 100k rows per page would be slow). */
   private readonly sorted = new Map<CollectionName, unknown[]>()
-  private timeOffsByEmployee: Map<number, TimeOffState[]> | undefined
   private readonly watchers: ((change: CompanyChange) => void)[] = []
   private readonly derivedValues = new Map<string, { deps: readonly CollectionName[]; value: unknown }>()
 
@@ -142,23 +153,17 @@ export class Company {
     at: number = this.clock.now(),
   ): void {
     this.sorted.delete(name)
-    if (name === 'timeOffs') this.timeOffsByEmployee = undefined
     for (const [key, d] of this.derivedValues) if (d.deps.includes(name)) this.derivedValues.delete(key)
     const change = { collection: name, kind, before, after, at } as CompanyChange
     for (const watcher of this.watchers) watcher(change)
   }
 
-  private timeOffsOf(employeeId: number): TimeOffState[] {
-    if (this.timeOffsByEmployee === undefined) {
-      const index = new Map<number, TimeOffState[]>()
-      for (const o of this.data.timeOffs.values()) {
-        const rows = index.get(o.employeeId)
-        if (rows === undefined) index.set(o.employeeId, [o])
-        else rows.push(o)
-      }
-      this.timeOffsByEmployee = index
-    }
-    return this.timeOffsByEmployee.get(employeeId) ?? []
+  /** An employee's time-offs, from an index kept until time-offs change. */
+  timeOffsOf(employeeId: number): readonly TimeOffState[] {
+    const index = this.derived('time-offs-by-employee', ['timeOffs'], () =>
+      groupBy(this.list('timeOffs'), (o) => o.employeeId),
+    )
+    return index.get(employeeId) ?? []
   }
 
   get<K extends CollectionName>(name: K, id: Id<K>): Collections[K] | undefined {
