@@ -1,0 +1,67 @@
+// Every diagnostics channel the product publishes on, declared once (as undici and platformatic do):
+// capture/, personio/ and kafka/ publish facts here and know nothing of who listens; ops/ (metrics,
+// progress, logs) subscribes. Publishing on a channel nobody subscribes to costs one boolean check.
+import { channel, type Channel } from 'node:diagnostics_channel'
+
+export type CycleKind = 'snapshot' | 'incremental' | 'reconcile' | 'stage'
+
+export interface ChannelMessages {
+  /** one HTTP exchange with Personio (after retries were decided; `retry` marks a retried attempt) */
+  'personio-kafka:personio:request': { endpoint: string; status: number; durationMs: number; retry: boolean }
+  /** time spent waiting for a rate-limit token before a request */
+  'personio-kafka:personio:rate-limit-wait': { family: string; waitMs: number }
+  /** a capture cycle of one resource started, ended or failed */
+  'personio-kafka:capture:cycle': {
+    resource: string
+    cycleId: string
+    kind: CycleKind
+    phase: 'start' | 'end' | 'error'
+    durationMs?: number
+    error?: { code: string; message: string }
+  }
+  /** a page of Personio items was read (total: how many the listing holds, when Personio says) */
+  'personio-kafka:capture:page': { resource: string; cycleId: string; items: number; total?: number }
+  /** change events published, by op (r snapshot read, c create, u update, d delete) */
+  'personio-kafka:capture:events': { resource: string; op: 'c' | 'u' | 'r' | 'd'; count: number }
+  /** items dead-lettered */
+  'personio-kafka:capture:dead-letter': { resource: string; stage: string; count: number }
+  /** the resource's cursor after a commit: Personio change time it has reached, and lag behind now */
+  'personio-kafka:capture:cursor': { resource: string; changedAtMs?: number; lagSeconds?: number }
+  /** one Kafka transaction finished */
+  'personio-kafka:kafka:transaction': {
+    resource: string
+    outcome: 'committed' | 'aborted'
+    records: number
+    durationMs: number
+  }
+  /** the state topic was read back; capture may start */
+  'personio-kafka:state:restored': { resources: string[] }
+}
+
+export type ChannelName = keyof ChannelMessages
+
+const channels = new Map<ChannelName, Channel>()
+
+function get(name: ChannelName): Channel {
+  let c = channels.get(name)
+  if (c === undefined) {
+    c = channel(name)
+    channels.set(name, c)
+  }
+  return c
+}
+
+export function publish<N extends ChannelName>(name: N, message: ChannelMessages[N]): void {
+  const c = get(name)
+  if (c.hasSubscribers) c.publish(message)
+}
+
+export function subscribe<N extends ChannelName>(
+  name: N,
+  listener: (message: ChannelMessages[N]) => void,
+): () => void {
+  const c = get(name)
+  const wrapped = (message: unknown) => listener(message as ChannelMessages[N])
+  c.subscribe(wrapped)
+  return () => c.unsubscribe(wrapped)
+}
