@@ -2,7 +2,9 @@
 // schema registry, then runs a snapshot from Personio, or from the bundled simulator when no
 // PERSONIO_CLIENT_ID is set, and reads one employee back from Kafka, decoded, as a consumer would.
 import { Kafka, logLevel } from 'kafkajs'
-import { runSnapshot } from '../src/capture/run-snapshot'
+import { openEngine } from '../src/capture/engine'
+import { printSummary } from '../src/cli/capture-run'
+import { defaultCredential, startSimulator } from '../src/simulator'
 import { loadConfig } from '../src/config'
 import { createSchemaRegistry } from '../src/contract/registry'
 import { decodeFramed } from '../src/contract/serde'
@@ -48,12 +50,17 @@ async function main(): Promise<void> {
   env.LOG_LEVEL ??= 'warn'
   const config = loadConfig({ env })
   const started = Date.now()
-  const run = await runSnapshot(config, createLogger(config.log.level), { simulatorEmployees: 50 })
-  console.log(`\nSnapshot from ${run.source} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`)
-  for (const r of run.results)
-    console.log(
-      `  ${r.topic.padEnd(40)} ${String(r.published).padStart(6)} records  ${r.deadLettered} dead-lettered`,
-    )
+  const sim = await startSimulator({ employees: 50, realClock: true })
+  const engine = await openEngine({
+    config,
+    logger: createLogger(config.log.level),
+    personio: { baseUrl: sim.url, ...defaultCredential },
+  })
+  const events = await engine.syncOnce()
+  await engine.close()
+  await sim.close()
+  console.log(`\nSync of the bundled simulator in ${((Date.now() - started) / 1000).toFixed(1)} s\n`)
+  printSummary(events, (l) => console.log(`  ${l}`))
   const topic = `${config.topics.prefix}.employees`
   const record = await firstRecord(config.kafka.brokers, topic)
   if (record?.value) {

@@ -4,7 +4,9 @@
 import { Command } from 'commander'
 import { PkError } from './errors'
 import { registerSimulate } from './cli/simulate'
+import { registerRun } from './cli/run'
 import { registerSnapshot } from './cli/snapshot'
+import { registerSync } from './cli/sync'
 import { configTable } from './config'
 
 const program = new Command()
@@ -12,6 +14,8 @@ const program = new Command()
   .description('Change data capture from the Personio HR API into Kafka')
   .addHelpText('after', `\nEnvironment:\n${configTable()}`)
 registerSimulate(program)
+registerRun(program)
+registerSync(program)
 registerSnapshot(program)
 
 program.parseAsync(process.argv).catch((error: unknown) => {

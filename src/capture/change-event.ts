@@ -13,6 +13,8 @@ export interface ChangeEvent {
   /** Personio's change timestamp of the record, when it has one */
   sourceTsMs?: number
   snapshot: boolean
+  /** referenced parents a stage follows (published as `pk.ref.<field>` headers) */
+  refs?: Record<string, string | number | null>
 }
 
 /** A Personio item that could not become a record: it goes to the dead-letter topic instead. */

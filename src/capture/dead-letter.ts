@@ -1,5 +1,7 @@
 // A dead letter as a Kafka record on <prefix>._dlq: the raw Personio item as JSON, with headers
-// that say where and why (resource, stage, error code, message, invalid paths).
+// that say where and why (resource, stage, error code, message, invalid paths). The record key is
+// `<resource>:<key values as JSON>` (`employees:[4711]`, `employees_absences_balance:[4711,113]`),
+// or `<resource>:unknown` when the item's key itself could not be read — the same in every stage.
 import { MappingError, ContractError, PkError } from '../errors'
 import type { OutgoingRecord } from '../kafka/port'
 import type { DeadLetter } from './change-event'

@@ -1,5 +1,7 @@
-// Change events → Kafka records with their Debezium-style headers. A record that cannot be encoded
+// Change events → Kafka records with their Debezium-style headers. A delete becomes a tombstone,
+// the last image with __deleted=true, or both (DELETE_MODE). A record that cannot be encoded
 // becomes a dead letter rather than stopping its page or vanishing.
+import type { DeleteMode } from '../config'
 import { ContractError } from '../errors'
 import type { ResourceCodec } from '../contract/serde'
 import type { OutgoingRecord } from '../kafka/port'
@@ -10,36 +12,58 @@ export interface Encoded {
   deadLetters: DeadLetter[]
 }
 
+function headersOf(event: ChangeEvent): Record<string, string> {
+  const headers: Record<string, string> = { __op: event.op, __snapshot: String(event.snapshot) }
+  if (event.sourceTsMs !== undefined) headers.__source_ts_ms = String(event.sourceTsMs)
+  for (const [field, value] of Object.entries(event.refs ?? {}))
+    if (value !== null) headers[`pk.ref.${field}`] = String(value)
+  return headers
+}
+
+function encodeOne(
+  topic: string,
+  codec: ResourceCodec,
+  event: ChangeEvent,
+  at: number,
+  deleteMode: DeleteMode,
+): OutgoingRecord[] {
+  const headers = headersOf(event)
+  const key = codec.encodeKey(event.key)
+  if (event.op !== 'd') {
+    const deleted = deleteMode === 'tombstone' ? undefined : false
+    const meta = { op: event.op, sourceTsMs: event.sourceTsMs, snapshot: event.snapshot, deleted }
+    return [{ topic, key, value: codec.encodeValue(event.record ?? event.key, meta), headers, timestamp: at }]
+  }
+  const out: OutgoingRecord[] = []
+  // Rewrite needs the last image; without one (it was never kept) a tombstone still says "gone".
+  const image = deleteMode === 'tombstone' ? null : event.record
+  if (image !== null) {
+    const meta = { op: 'd' as const, snapshot: false, deleted: true }
+    out.push({ topic, key, value: codec.encodeValue(image, meta), headers, timestamp: at })
+  }
+  if (deleteMode !== 'rewrite' || image === null)
+    out.push({ topic, key, value: null, headers, timestamp: at })
+  return out
+}
+
 export function toOutgoing(
   topic: string,
   codec: ResourceCodec,
   events: readonly ChangeEvent[],
   at: number,
+  deleteMode: DeleteMode = 'tombstone',
 ): Encoded {
   const records: OutgoingRecord[] = []
   const deadLetters: DeadLetter[] = []
   for (const event of events) {
-    if (event.record === null) continue // tombstones come from the diff stage, not from snapshots
     try {
-      const headers: Record<string, string> = { __op: event.op, __snapshot: String(event.snapshot) }
-      if (event.sourceTsMs !== undefined) headers.__source_ts_ms = String(event.sourceTsMs)
-      records.push({
-        topic,
-        key: codec.encodeKey(event.record),
-        value: codec.encodeValue(event.record, {
-          op: event.op,
-          sourceTsMs: event.sourceTsMs,
-          snapshot: event.snapshot,
-        }),
-        headers,
-        timestamp: at,
-      })
+      records.push(...encodeOne(topic, codec, event, at, deleteMode))
     } catch (error) {
       if (!(error instanceof ContractError)) throw error
       deadLetters.push({
         resource: event.resource,
         stage: 'encode',
-        key: JSON.stringify(event.key),
+        key: JSON.stringify(Object.values(event.key)), // the key's values as JSON, as in mapping
         error,
         raw: event.record,
       })

@@ -1,40 +1,27 @@
-// `personio-kafka snapshot`: read every resource from Personio (or the bundled simulator when no
-// credentials are set) and publish it to Kafka as snapshot events, then exit.
+// `personio-kafka snapshot`: every selected resource re-read in full and published as snapshot
+// reads (`r`), deletes found on the way; balances and report rows refreshed for every parent.
 import type { Command } from 'commander'
-import { runSnapshot } from '../capture/run-snapshot'
-import { loadConfig, redactConfig } from '../config'
-import { createLogger } from '../ops/logger'
-import { resourceNames, type ResourceName } from '../resources'
+import { captureOptions, openCapture, printSummary, type CaptureFlags } from './capture-run'
 
 export function registerSnapshot(program: Command): void {
-  program
-    .command('snapshot')
-    .description('publish a full snapshot of every resource to Kafka, then exit')
-    .option('--config <file>', 'JSON config file (environment variables override it)')
-    .option('--resources <list>', `comma-separated subset of: ${resourceNames.join(', ')}`)
-    .option(
-      '--simulator-employees <n>',
-      'employees of the bundled simulator (when no credentials are set)',
-      '50',
+  captureOptions(
+    program
+      .command('snapshot')
+      .description('re-read every resource in full and publish it (op r), then exit'),
+  )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  personio-kafka snapshot\n  personio-kafka snapshot --resources employees\n  personio-kafka snapshot --simulator 50   # demo data',
     )
-    .action(async (o: { config?: string; resources?: string; simulatorEmployees: string }) => {
-      const config = loadConfig({ file: o.config })
-      const logger = createLogger(config.log.level)
-      const only = o.resources?.split(',').map((s) => s.trim())
-      const unknown = only?.filter((r) => !(resourceNames as string[]).includes(r)) ?? []
-      if (unknown.length > 0)
-        throw new Error(`unknown resources: ${unknown.join(', ')} (known: ${resourceNames.join(', ')})`)
-      logger.info({ config: redactConfig(config) }, 'snapshot starting')
+    .action(async (flags: CaptureFlags) => {
       const started = Date.now()
-      const run = await runSnapshot(config, logger, {
-        only: only as ResourceName[] | undefined,
-        simulatorEmployees: Number(o.simulatorEmployees),
-      })
-      console.log(`Snapshot from ${run.source} in ${((Date.now() - started) / 1000).toFixed(1)} s`)
-      console.log(`${'topic'.padEnd(40)} ${'records'.padStart(8)} ${'dead-lettered'.padStart(14)}`)
-      for (const r of run.results)
-        console.log(
-          `${r.topic.padEnd(40)} ${String(r.published).padStart(8)} ${String(r.deadLettered).padStart(14)}`,
-        )
+      const capture = await openCapture(flags)
+      try {
+        const events = await capture.engine.snapshot()
+        console.log(`Snapshot of ${capture.source} in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+        if (!printSummary(events, (l) => console.log(l))) process.exitCode = 1
+      } finally {
+        await capture.close()
+      }
     })
 }

@@ -94,7 +94,7 @@ export function loadConfig(options: LoadOptions = {}): Readonly<Config> {
     const raw = env[field.env]
     if (raw !== undefined && raw.trim() !== '') setPath(tree, field.path, fromEnv(field, raw))
   }
-  for (const key of ['personio', 'kafka', 'registry', 'topics', 'log']) tree[key] ??= {}
+  for (const key of Object.keys(configSchema.properties)) tree[key] ??= {}
 
   const problems: string[] = []
   if (!validate(tree)) {
@@ -103,17 +103,10 @@ export function loadConfig(options: LoadOptions = {}): Readonly<Config> {
   }
   const personio = tree.personio as Partial<Config['personio']>
   if ((personio.clientId === undefined) !== (personio.clientSecret === undefined)) {
-    problems.push(
-      'PERSONIO_CLIENT_ID and PERSONIO_CLIENT_SECRET: set both (real Personio) or neither (simulator)',
-    )
+    problems.push('PERSONIO_CLIENT_ID and PERSONIO_CLIENT_SECRET: set both (only one of them is set)')
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return freeze(tree as unknown as Config)
-}
-
-/** True when no Personio credentials are configured: the demo runs against the simulator. */
-export function usesSimulator(config: Config): boolean {
-  return config.personio.clientId === undefined
 }
 
 /** A copy safe to log: secrets replaced. */

@@ -34,6 +34,15 @@ export interface Config {
     deleteMode: DeleteMode
     deleteRetentionMs: number
   }
+  capture: {
+    resources: string[]
+    pollIntervalMs: number
+    reconcileIntervalMs: number
+    overlapMs: number
+    stageRefreshIntervalMs: number
+    overrides: string
+    maxTransactionRecords: number
+  }
   log: {
     level: LogLevel
   }
@@ -51,7 +60,7 @@ const UPPER_SNAKE = '^[A-Z][A-Z0-9_]*$'
 export const configSchema: JSONSchemaType<Config> = {
   type: 'object',
   additionalProperties: false,
-  required: ['personio', 'kafka', 'registry', 'topics', 'log'],
+  required: ['personio', 'kafka', 'registry', 'topics', 'capture', 'log'],
   properties: {
     personio: {
       type: 'object',
@@ -71,7 +80,7 @@ export const configSchema: JSONSchemaType<Config> = {
           minLength: 1,
           env: 'PERSONIO_CLIENT_ID',
           description:
-            'API credential id (Settings → Integrations → API credentials). Unset: demo mode against the simulator.',
+            'API credential id (Settings → Integrations → API credentials). Required by run, sync and snapshot; `demo` needs none.',
         },
         clientSecret: {
           type: 'string',
@@ -205,6 +214,88 @@ export const configSchema: JSONSchemaType<Config> = {
           env: 'TOPIC_DELETE_RETENTION_MS',
           description:
             'delete.retention.ms of created topics: how long tombstones survive compaction (≥ 1 day).',
+        },
+      },
+    },
+    capture: {
+      type: 'object',
+      additionalProperties: false,
+      required: [
+        'resources',
+        'pollIntervalMs',
+        'reconcileIntervalMs',
+        'overlapMs',
+        'stageRefreshIntervalMs',
+        'overrides',
+        'maxTransactionRecords',
+      ],
+      properties: {
+        resources: {
+          type: 'array',
+          minItems: 1,
+          items: { type: 'string', pattern: '^[a-z_]+$' },
+          default: [
+            'employees',
+            'absences',
+            'absence_periods',
+            'absence_types',
+            'attendances',
+            'projects',
+            'document_categories',
+            'employees_absences_balance',
+            'custom_reports_list',
+            'custom_reports',
+          ],
+          env: 'CAPTURE_RESOURCES',
+          description:
+            'Resources to capture, comma-separated (run, sync and snapshot; --resources narrows it).',
+        },
+        pollIntervalMs: {
+          type: 'integer',
+          minimum: 1000,
+          default: 60000,
+          env: 'POLL_INTERVAL_MS',
+          description: 'How often each resource is polled (run); a slow cycle never overlaps the next.',
+        },
+        reconcileIntervalMs: {
+          type: 'integer',
+          minimum: 0,
+          default: 3600000,
+          env: 'RECONCILE_INTERVAL_MS',
+          description:
+            'How often incremental resources are listed in full to find deletes (0: every cycle). Each one costs a full listing.',
+        },
+        overlapMs: {
+          type: 'integer',
+          minimum: 0,
+          default: 600000,
+          env: 'OVERLAP_MS',
+          description:
+            'Incremental reads start this far before the last change seen (clock skew, coarse filters); re-read records that did not change are not re-published.',
+        },
+        stageRefreshIntervalMs: {
+          type: 'integer',
+          minimum: 60000,
+          default: 86400000,
+          env: 'STAGE_REFRESH_INTERVAL_MS',
+          description:
+            'Full refresh of absence balances and report rows (one request per employee/report); between refreshes they follow employee, absence and report events.',
+        },
+        overrides: {
+          type: 'string',
+          default: '',
+          env: 'CAPTURE_OVERRIDES',
+          description:
+            'Per-resource settings, e.g. `employees.poll=30s,employees.reconcile=15m,absences.overlap=1d,projects.enabled=false` (poll, reconcile, overlap, refresh, enabled).',
+        },
+        maxTransactionRecords: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 100000,
+          default: 5000,
+          env: 'TRANSACTION_MAX_RECORDS',
+          description:
+            'Pages read while a transaction commits are joined into the next one, up to this many records.',
         },
       },
     },

@@ -25,8 +25,48 @@ export interface TopicAdmin {
   close(): Promise<void>
 }
 
+/** Consumer-group progress committed inside a transaction (consume-transform-produce). */
+export interface ConsumedOffsets {
+  groupId: string
+  /** the next offset to read, per topic and partition */
+  offsets: { topic: string; partition: number; offset: string }[]
+}
+
 export interface TransactionalSink {
-  /** Writes all records in one Kafka transaction: all become visible to read_committed consumers, or none. */
-  publish(records: readonly OutgoingRecord[]): Promise<void>
+  /**
+   * Writes all records, and the consumed offsets when given, in one Kafka transaction: all become
+   * visible to read_committed consumers, or none.
+   */
+  publish(records: readonly OutgoingRecord[], consumed?: ConsumedOffsets): Promise<void>
+  /** Registers the transactional id now: fences an older producer with the same id and aborts its open transaction. */
+  open(): Promise<void>
   close(): Promise<void>
+}
+
+export interface IncomingRecord {
+  topic: string
+  partition: number
+  offset: string
+  key: Buffer | null
+  value: Buffer | null
+  headers: Record<string, string>
+}
+
+export interface FeedBatch {
+  records: IncomingRecord[]
+  /** what to commit once the batch is handled: the offset after its last record */
+  next: ConsumedOffsets
+}
+
+export interface FeedOptions {
+  groupId: string
+  topics: readonly string[]
+  /** stop once every partition is read to the end it had when the feed started */
+  untilCaughtUp: boolean
+}
+
+/** A read_committed reader of topics; the handler's promise is the back-pressure. */
+export interface Feed {
+  run(handler: (batch: FeedBatch) => Promise<void>): Promise<void>
+  stop(): Promise<void>
 }

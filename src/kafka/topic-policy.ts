@@ -17,6 +17,16 @@ export function entityTopicSpec(topic: string, defaults: TopicDefaults): TopicSp
   }
 }
 
+/** The state topic: compacted (one live value per cursor and key), one partition (restored in order). */
+export function stateTopicSpec(topic: string, defaults: TopicDefaults): TopicSpec {
+  return {
+    topic,
+    partitions: 1,
+    replicationFactor: defaults.replicationFactor,
+    config: { 'cleanup.policy': 'compact', 'delete.retention.ms': String(defaults.deleteRetentionMs) },
+  }
+}
+
 export function deadLetterTopicSpec(topic: string, defaults: TopicDefaults): TopicSpec {
   return {
     topic,

@@ -5,6 +5,7 @@ import { berlinDay, berlinOffsetAt, formatDate, formatUtcSeconds } from './dates
 import { createHttp, type PersonioClientConfig } from './client'
 import { cursorPages } from './pagination/cursor'
 import { pageOffsetPages } from './pagination/page-offset'
+import { pageParamPages } from './pagination/page-param'
 import { query, v1Data, type Page } from './pagination/page'
 import { recordOffsetPages } from './pagination/record-offset'
 import type {
@@ -226,16 +227,12 @@ export function createPersonioClient(config: PersonioClientConfig) {
     customReports: {
       list: () => list<V1CustomReport>('/v1/company/custom-reports/reports'),
       /** pages of report items (`page` from 1, `limit`) */
-      async *items(reportId: string, limit?: number): AsyncGenerator<Page<V1CustomReportPage>> {
-        const size = cap(limit, maxLimits.reportItems)
-        for (let page = 1; ; page++) {
-          const target = `/v1/company/custom-reports/reports/${encodeURIComponent(reportId)}${query({ page, limit: size })}`
-          const { data, metadata } = v1Data<V1CustomReportPage>(await get(target), target)
-          yield { items: data, position: page, total: metadata?.total_elements }
-          const rows = data.reduce((n, d) => n + (d.attributes?.items?.length ?? 0), 0)
-          if (rows < size || (metadata?.total_pages !== undefined && page >= metadata.total_pages)) return
-        }
-      },
+      items: (reportId: string, limit?: number): AsyncIterable<Page<V1CustomReportPage>> =>
+        pageParamPages<V1CustomReportPage>(
+          get,
+          `/v1/company/custom-reports/reports/${encodeURIComponent(reportId)}`,
+          cap(limit, maxLimits.reportItems),
+        ),
       columns: async (reportId: string) =>
         (
           (await get(`/v1/company/custom-reports/columns${query({ report_id: reportId })}`)) as {

@@ -10,7 +10,13 @@ const a = (...path: (string | number)[]) => ['attributes', ...path]
 export const absencePeriods = defineResource<V1AbsencePeriod>({
   name: 'absence_periods',
   doc: 'An hourly absence (v1 absence period).',
-  source: { api: 'v1', path: '/company/absence-periods', paging: 'page-offset', maxLimit: 200 },
+  source: {
+    api: 'v1',
+    path: '/company/absence-periods',
+    paging: 'page-offset',
+    maxLimit: 200,
+    changedSince: { param: 'updated_from', format: 'utc-seconds' },
+  },
   key: ['id'],
   detect: 'incremental',
   changedAtField: 'updated_at',

@@ -11,7 +11,13 @@ const a = (...path: (string | number)[]) => ['attributes', ...path]
 export const absences = defineResource<V1TimeOffPeriod>({
   name: 'absences',
   doc: 'A daily absence (v1 time-off period).',
-  source: { api: 'v1', path: '/company/time-offs', paging: 'page-offset', maxLimit: 200 },
+  source: {
+    api: 'v1',
+    path: '/company/time-offs',
+    paging: 'page-offset',
+    maxLimit: 200,
+    changedSince: { param: 'updated_from', format: 'berlin-date' },
+  },
   key: ['id'],
   detect: 'incremental',
   changedAtField: 'updated_at',

@@ -8,7 +8,13 @@ import { defineResource } from './resource'
 export const attendances = defineResource<V2AttendancePeriod>({
   name: 'attendances',
   doc: 'An attendance period (v2): work or break time of one person.',
-  source: { api: 'v2', path: '/v2/attendance-periods', paging: 'cursor', maxLimit: 100 },
+  source: {
+    api: 'v2',
+    path: '/v2/attendance-periods',
+    paging: 'cursor',
+    maxLimit: 100,
+    changedSince: { param: 'updated_at.gte', format: 'utc-seconds' },
+  },
   key: ['id'],
   detect: 'incremental',
   changedAtField: 'updated_at',

@@ -45,12 +45,23 @@ export const customReports = defineResource<ReportRow>({
   source: {
     api: 'v1',
     path: '/company/custom-reports/reports/{report_id}',
-    paging: 'report-pages',
+    paging: 'page-param',
     maxLimit: 1000,
+    items: (page) => reportRows(page as V1CustomReportPage),
   },
   key: ['report_id', 'employee_id', 'effective_date'],
   detect: 'stage',
   deletes: 'stage',
+  stage: {
+    parent: 'custom_reports_list',
+    parentKey: 'id',
+    scopeField: 'report_id',
+    // A deleted employee's rows go at once, whether or not Personio touches the report itself.
+    removedWith: [{ resource: 'employees', field: 'employee_id' }],
+    // A report Personio is recomputing would show half-old rows; its list entry changes again
+    // when the recomputation ends, and that event reads the rows.
+    ready: (report) => report.status === 'up_to_date',
+  },
   fields: [
     f.string('report_id', 'Report id (custom_reports_list).', (r) => r.string(['report_id'], true)),
     f.long('employee_id', 'Employee id.', (r) => r.long(['employee_id'], true)),

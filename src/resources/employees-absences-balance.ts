@@ -8,10 +8,22 @@ import { defineResource } from './resource'
 export const employeesAbsencesBalance = defineResource<V1AbsenceBalance & { employee_id?: number }>({
   name: 'employees_absences_balance',
   doc: 'The absence balance of one employee for one time-off type.',
-  source: { api: 'v1', path: '/company/employees/{employee_id}/absences/balance', paging: 'none' },
+  source: {
+    api: 'v1',
+    path: '/company/employees/{employee_id}/absences/balance',
+    paging: 'none',
+    items: (row, employeeId) => [{ ...(row as object), employee_id: employeeId }],
+  },
   key: ['employee_id', 'id'],
   detect: 'stage',
   deletes: 'stage',
+  stage: {
+    parent: 'employees',
+    parentKey: 'id',
+    scopeField: 'employee_id',
+    touchedBy: [{ resource: 'absences', field: 'employee_id' }],
+    removedWith: [{ resource: 'absence_types', field: 'id' }],
+  },
   fields: [
     f.long('employee_id', 'Employee id.', (r) => r.long(['employee_id'], true)),
     f.long('id', 'Time-off type id.', (r) => r.long(['id'], true)),

@@ -16,10 +16,17 @@ const refName = (key: string) => (r: Reader) => r.string([...v(key), 'attributes
 export const employees = defineResource<V1Employee>({
   name: 'employees',
   doc: 'A Personio employee (v1 Personnel Data), one record per employee id.',
-  source: { api: 'v1', path: '/company/employees', paging: 'record-offset', maxLimit: 100 },
+  source: {
+    api: 'v1',
+    path: '/company/employees',
+    paging: 'record-offset',
+    maxLimit: 100,
+    changedSince: { param: 'updated_since', format: 'naive-berlin' },
+  },
   key: ['id'],
   detect: 'incremental',
   changedAtField: 'last_modified_at',
+  customAttributes: { path: '/company/employees/attributes' },
   deletes: 'reconciliation-scan',
   fields: [
     f.long('id', 'Personio employee id.', (r) => r.long(v('id'), true)),

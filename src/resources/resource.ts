@@ -27,11 +27,40 @@ export interface MappingContext {
   extraFields?: readonly FieldSpec[]
 }
 
+/** How Personio wants the lower bound of its "changed since" filter spelled. */
+export type InstantFormat = 'naive-berlin' | 'berlin-date' | 'utc-seconds'
+
 export interface ResourceSource {
   api: 'v1' | 'v2'
+  /** v1 paths are relative to /v1; a `{placeholder}` is filled from the parent record (stages) */
   path: string
-  paging: 'record-offset' | 'page-offset' | 'cursor' | 'none' | 'report-pages'
+  paging: 'record-offset' | 'page-offset' | 'cursor' | 'none' | 'page-param'
   maxLimit?: number
+  /** the server-side change filter of incremental resources: inclusive lower bound */
+  changedSince?: { param: string; format: InstantFormat }
+  /**
+   * Turns one item of a response into the raw items this resource maps (default: itself).
+   * Balances add the employee id from the request; report pages fan out into rows.
+   */
+  items?: (item: unknown, parentId: string | number | undefined) => unknown[]
+}
+
+/**
+ * A resource read per parent record, fed by the parent's change events (Debezium would call it a
+ * derived stream): balances per employee, report rows per report.
+ */
+export interface StageSlot {
+  /** the resource whose events feed the stage; its key field `parentKey` fills the path */
+  parent: ResourceName
+  parentKey: string
+  /** the field of this resource's key that holds the parent id */
+  scopeField: string
+  /** other resources whose events touch a parent, through one of their fields (absences → employee) */
+  touchedBy?: readonly { resource: ResourceName; field: string }[]
+  /** a delete of `resource` key X removes this resource's rows whose `field` is X (a type gone) */
+  removedWith?: readonly { resource: ResourceName; field: string }[]
+  /** read a parent's rows only when its record says they are ready (reports being recomputed) */
+  ready?: (parent: RecordValue) => boolean
 }
 
 export interface ResourceDefinition<Raw = unknown> {
@@ -45,6 +74,13 @@ export interface ResourceDefinition<Raw = unknown> {
   /** record field holding Personio's change timestamp (ms), when there is one */
   changedAtField?: string
   deletes: 'reconciliation-scan' | 'snapshot-diff' | 'stage'
+  /** stage resources only */
+  stage?: StageSlot
+  /**
+   * The value schema grows with the custom attributes this v1 endpoint lists for the credential
+   * (employees: `dynamic_<n>` fields), checked and registered before the first record using them.
+   */
+  customAttributes?: { path: string }
   fields: readonly FieldSpec<Raw>[]
 }
 
@@ -57,6 +93,11 @@ export function defineResource<Raw>(definition: ResourceDefinition<Raw>): Resour
   const missing = definition.key.filter((k) => !definition.fields.some((f) => f.name === k))
   if (missing.length > 0)
     throw new Error(`resource ${definition.name}: key fields ${missing.join(', ')} are not fields`)
+  // The slots must agree with each other: the coordinator trusts them without asking the name.
+  if ((definition.detect === 'stage') !== (definition.stage !== undefined))
+    throw new Error(`resource ${definition.name}: detect 'stage' and a stage slot go together`)
+  if (definition.detect === 'incremental' && definition.source.changedSince === undefined)
+    throw new Error(`resource ${definition.name}: incremental detection needs source.changedSince`)
   return {
     ...definition,
     toRecord(raw, context) {
@@ -79,7 +120,8 @@ export function defineResource<Raw>(definition: ResourceDefinition<Raw>): Resour
       }
       if (reader.problems.length > 0) {
         const known = definition.key.map((k) => record[k])
-        const keyText = known.every((v) => v !== null && v !== undefined) ? known.join('/') : undefined
+        // The same key text as the state topic and the dead-letter key: the key's values as JSON.
+        const keyText = known.every((v) => v !== null && v !== undefined) ? JSON.stringify(known) : undefined
         throw new MappingError(definition.name, keyText, reader.problems)
       }
       return record

@@ -1,8 +1,10 @@
 // TransactionalSink on kafkajs: an idempotent, transactional producer with Java-compatible murmur2
 // partitioning (kafkajs' DefaultPartitioner), so ksqlDB and Java clients agree on partitions.
+// Consumed offsets of a stage ride in the same transaction (sendOffsets), so a stage's output and
+// its progress commit together or not at all.
 import { Partitioners, type Kafka, type Producer } from 'kafkajs'
 import { KafkaError } from '../../errors'
-import type { OutgoingRecord, TransactionalSink } from '../port'
+import type { ConsumedOffsets, OutgoingRecord, TransactionalSink } from '../port'
 
 export interface SinkOptions {
   /** Stable per logical producer: a restarted instance fences its zombie predecessor. */
@@ -11,7 +13,11 @@ export interface SinkOptions {
 
 function group(records: readonly OutgoingRecord[]) {
   const byTopic = new Map<string, OutgoingRecord[]>()
-  for (const r of records) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), r])
+  for (const r of records) {
+    const list = byTopic.get(r.topic)
+    if (list === undefined) byTopic.set(r.topic, [r])
+    else list.push(r)
+  }
   return [...byTopic].map(([topic, rs]) => ({
     topic,
     messages: rs.map((r) => ({
@@ -21,6 +27,16 @@ function group(records: readonly OutgoingRecord[]) {
       timestamp: r.timestamp === undefined ? undefined : String(r.timestamp),
     })),
   }))
+}
+
+function offsetsOf(consumed: ConsumedOffsets) {
+  const byTopic = new Map<string, { partition: number; offset: string }[]>()
+  for (const o of consumed.offsets)
+    byTopic.set(o.topic, [...(byTopic.get(o.topic) ?? []), { partition: o.partition, offset: o.offset }])
+  return {
+    consumerGroupId: consumed.groupId,
+    topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+  }
 }
 
 export function createTransactionalSink(kafka: Kafka, options: SinkOptions): TransactionalSink {
@@ -35,29 +51,86 @@ export function createTransactionalSink(kafka: Kafka, options: SinkOptions): Tra
     retry: { initialRetryTime: 25, retries: 10, maxRetryTime: 5_000 },
   })
   let connected: Promise<void> | undefined
+  const open = async () => {
+    connected ??= producer.connect()
+    try {
+      await connected
+    } catch (error) {
+      connected = undefined
+      throw new KafkaError(
+        `Cannot connect the producer ${options.transactionalId}: ${(error as Error).message}`,
+        {
+          cause: error,
+          retriable: true,
+        },
+      )
+    }
+  }
 
   return {
-    async publish(records) {
-      if (records.length === 0) return
-      connected ??= producer.connect()
-      await connected
-      const tx = await producer.transaction()
-      try {
-        await tx.sendBatch({ topicMessages: group(records), acks: -1 })
-        await tx.commit()
-      } catch (error) {
-        await tx.abort().catch(() => undefined)
-        throw new KafkaError(
-          `Kafka transaction aborted, nothing was published: ${(error as Error).message}`,
-          {
-            cause: error,
-            retriable: true,
-          },
-        )
+    open,
+    async publish(records, consumed) {
+      if (records.length === 0 && consumed === undefined) return
+      await open()
+      // The broker may still be writing the previous commit's markers; kafkajs retries that for
+      // records but not for AddOffsetsToTxn, so a whole (aborted, invisible) attempt is repeated.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await once(records, consumed)
+        } catch (error) {
+          if (attempt >= 8 || !concurrent(error)) throw error
+          await new Promise((r) => setTimeout(r, 20 * attempt))
+        }
       }
     },
     async close() {
-      if (connected !== undefined) await producer.disconnect()
+      if (connected !== undefined) await producer.disconnect().catch(() => undefined)
     },
   }
+
+  async function once(
+    records: readonly OutgoingRecord[],
+    consumed: ConsumedOffsets | undefined,
+  ): Promise<void> {
+    let tx: Awaited<ReturnType<Producer['transaction']>> | undefined
+    try {
+      tx = await producer.transaction()
+      if (records.length > 0) await tx.sendBatch({ topicMessages: group(records), acks: -1 })
+      if (consumed !== undefined) await tx.sendOffsets(offsetsOf(consumed))
+      await tx.commit()
+    } catch (error) {
+      await tx?.abort().catch(() => undefined)
+      if (isFenced(error)) {
+        throw new KafkaError(
+          `Another instance took over the transactional id ${options.transactionalId} (this one was fenced); ` +
+            'nothing of this transaction was published. Run one instance per configuration, or give each its own KAFKA_CLIENT_ID.',
+          { cause: error, retriable: false },
+        )
+      }
+      throw new KafkaError(`Kafka transaction aborted, nothing was published: ${(error as Error).message}`, {
+        cause: error,
+        retriable: true,
+      })
+    }
+  }
+}
+
+function concurrent(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = (e as { cause?: unknown }).cause)
+    if ((e as { type?: string }).type === 'CONCURRENT_TRANSACTIONS') return true
+  return false
+}
+
+/** A newer producer with our transactional id exists: retrying cannot help, only stopping can. */
+function isFenced(error: unknown): boolean {
+  for (
+    let e: unknown = error;
+    e instanceof Error;
+    e = (e as { cause?: unknown }).cause ?? (e as { originalError?: unknown }).originalError
+  ) {
+    const type = (e as { type?: string }).type
+    if (type === 'INVALID_PRODUCER_EPOCH' || type === 'PRODUCER_FENCED' || /fenced/i.test(e.message))
+      return true
+  }
+  return false
 }

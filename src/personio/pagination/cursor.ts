@@ -26,20 +26,24 @@ export async function* cursorPages<T>(
         endpoint: target,
       })
     }
-    yield { items: items as T[], position: target }
-    const href = (body._meta ?? body.meta)?.links?.next?.href
-    if (href === undefined || href === '') return
-    const next = new URL(href, base)
-    if (next.origin !== base.origin) {
-      throw new PersonioHttpError(
-        `Refusing to follow a pagination link to another origin (${next.origin}); expected ${base.origin}`,
-        {
-          status: 200,
-          method: 'GET',
-          endpoint: new URL(firstTarget, base).pathname,
-        },
-      )
-    }
-    target = `${next.pathname}${next.search}`
+    target = nextTarget((body._meta ?? body.meta)?.links?.next?.href, base, firstTarget)
+    yield { items: items as T[], position: target ?? '' }
   }
+}
+
+/** The next page's target, or undefined at the end; a link to another origin is refused. */
+function nextTarget(href: string | undefined, base: URL, firstTarget: string): string | undefined {
+  if (href === undefined || href === '') return undefined
+  const next = new URL(href, base)
+  if (next.origin !== base.origin) {
+    throw new PersonioHttpError(
+      `Refusing to follow a pagination link to another origin (${next.origin}); expected ${base.origin}`,
+      {
+        status: 200,
+        method: 'GET',
+        endpoint: new URL(firstTarget, base).pathname,
+      },
+    )
+  }
+  return `${next.pathname}${next.search}`
 }

@@ -7,13 +7,15 @@ export async function* pageOffsetPages<T>(
   path: string,
   params: Record<string, string | number | readonly (string | number)[] | undefined>,
   limit: number,
+  /** resume at this page (a snapshot killed halfway) */
+  start = 1,
 ): AsyncGenerator<Page<T>> {
-  for (let page = 1; ; page++) {
+  for (let page = Math.max(1, start); ; page++) {
     const { data, metadata } = v1Data<T>(
       await fetch(`${path}${query({ ...params, limit, offset: page })}`),
       path,
     )
-    yield { items: data, position: page, total: metadata?.total_elements }
+    yield { items: data, position: page + 1, total: metadata?.total_elements }
     if (data.length < limit || (metadata?.total_pages !== undefined && page >= metadata.total_pages)) return
   }
 }

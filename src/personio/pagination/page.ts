@@ -3,7 +3,7 @@ import { PersonioHttpError } from '../../errors'
 // What every paginator yields: one page of items and where it was, never the whole listing.
 export interface Page<T> {
   items: T[]
-  /** record offset, page number or cursor URL of this page */
+  /** where the NEXT page starts (record offset, page number, cursor target): a resume point */
   position: number | string
   /** total matching records, when Personio says */
   total?: number

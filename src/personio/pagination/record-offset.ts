@@ -12,12 +12,14 @@ export async function* recordOffsetPages<T>(
   path: string,
   params: Record<string, string | number | readonly (string | number)[] | undefined>,
   limit: number,
+  /** resume at this record offset (a snapshot killed halfway) */
+  start = 0,
 ): AsyncGenerator<Page<T>> {
-  for (let offset = 0; ;) {
+  for (let offset = start; ;) {
     const { data, metadata } = v1Data<T>(await fetch(`${path}${query({ ...params, limit, offset })}`), path)
     const total = metadata?.total_elements
-    yield { items: data, position: offset, total }
     offset += data.length
+    yield { items: data, position: offset, total }
     if (data.length === 0 || (total !== undefined && offset >= total)) return
   }
 }

@@ -105,12 +105,14 @@ export class Reader {
     return text
   }
 
-  oneOf<T extends string>(path: Path, allowed: readonly T[], required = false): T | null {
-    const v = this.string(path, required)
-    if (v === null) return null
-    return (allowed as readonly string[]).includes(v)
-      ? (v as T)
-      : this.fail(path, `must be one of ${allowed.join(', ')}`, v)
+  /**
+   * A value Personio documents as one of `documented`. A value it has not documented yet (a new
+   * status, category or unit) is kept as it came, never a reason to drop the record: the field is a
+   * string in the contract, so consumers see the new value the moment Personio sends it.
+   */
+  oneOf<T extends string>(path: Path, documented: readonly T[], required = false): T | string | null {
+    void documented // the documented values are the field's doc, not a filter
+    return this.string(path, required)
   }
 
   /** Multi-valued data kept as canonical JSON text, so sinks see one primitive column. */

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ConfigError } from '../../../src/errors'
-import { configFields, configTable, loadConfig, redactConfig, usesSimulator } from '../../../src/config'
+import { configFields, configTable, loadConfig, redactConfig } from '../../../src/config'
 
 function problemsOf(fn: () => unknown): readonly string[] {
   try {
@@ -20,7 +20,7 @@ describe('config > load', () => {
     expect(config.personio.baseUrl).toBe('https://api.personio.de')
     expect(config.kafka.brokers).toEqual(['127.0.0.1:9092'])
     expect(config.topics).toMatchObject({ prefix: 'personio', keyFormat: 'avro', deleteMode: 'tombstone' })
-    expect(usesSimulator(config)).toBe(true)
+    expect(config.personio.clientId).toBeUndefined()
     expect(Object.isFrozen(config.topics)).toBe(true)
   })
 

@@ -1,0 +1,103 @@
+// One Kafka transaction of one resource: its change events, its dead letters and the state they
+// lead to (fingerprints, cursor), plus a stage's consumed offsets. The in-memory state follows
+// only after the broker committed, so an aborted transaction leaves nothing behind anywhere.
+import { topicFor } from '../contract/naming'
+import type { ConsumedOffsets } from '../kafka/port'
+import { publish } from '../ops/channels'
+import type { Resource } from '../resources'
+import type { ChangeEvent, DeadLetter } from './change-event'
+import type { CaptureContext } from './context'
+import type { Cursor } from './cursor'
+import { deadLetterRecord } from './dead-letter'
+import type { Prepared } from './prepare'
+import { stateRecords, type KeyText, type Known } from './state'
+import { toOutgoing } from './to-outgoing'
+
+export interface Part {
+  events: ChangeEvent[]
+  deadLetters: DeadLetter[]
+  delta: Map<KeyText, Known | null>
+  cursor?: Cursor
+}
+
+export interface Committed {
+  published: Record<ChangeEvent['op'], number>
+  deadLettered: number
+}
+
+export const emptyPart = (): Part => ({ events: [], deadLetters: [], delta: new Map() })
+
+/** Joins parts read while the previous transaction committed into one. */
+export function joinParts(parts: readonly Part[]): Part {
+  const out = emptyPart()
+  for (const p of parts) {
+    out.events.push(...p.events)
+    out.deadLetters.push(...p.deadLetters)
+    for (const [k, v] of p.delta) out.delta.set(k, v)
+    if (p.cursor !== undefined) out.cursor = p.cursor
+  }
+  return out
+}
+
+/** Record timestamps never go backwards per resource: a tombstone is never older than its upsert. */
+const lastTimestamp = new Map<string, number>()
+
+export async function commitPart(
+  ctx: CaptureContext,
+  resource: Resource,
+  prepared: Prepared,
+  part: Part,
+  consumed?: ConsumedOffsets,
+): Promise<Committed> {
+  const at = Math.max(ctx.clock.now(), lastTimestamp.get(resource.name) ?? 0)
+  const topic = topicFor(ctx.prefix, resource.name)
+  const encoded = toOutgoing(topic, prepared.codec, part.events, at, ctx.deleteMode)
+  const delta = new Map(part.delta)
+  // A record that could not be encoded was not published: it must not count as known, so the next
+  // full listing tries it again.
+  for (const letter of encoded.deadLetters) if (letter.key !== undefined) delta.delete(letter.key)
+  const letters = [...part.deadLetters, ...encoded.deadLetters]
+  const records = [
+    ...encoded.records,
+    ...letters.map((l) => deadLetterRecord(ctx.dlqTopic, l, at)),
+    ...stateRecords(ctx.stateTopic, { resource: resource.name, known: delta, cursor: part.cursor }, at),
+  ]
+  const started = ctx.clock.now()
+  try {
+    await ctx.sinkFor(resource.name).publish(records, consumed)
+  } catch (error) {
+    publish('personio-kafka:kafka:transaction', {
+      resource: resource.name,
+      outcome: 'aborted',
+      records: records.length,
+      durationMs: ctx.clock.now() - started,
+    })
+    throw error
+  }
+  lastTimestamp.set(resource.name, at)
+  ctx.state.commit({ resource: resource.name, known: delta, cursor: part.cursor })
+  publish('personio-kafka:kafka:transaction', {
+    resource: resource.name,
+    outcome: 'committed',
+    records: records.length,
+    durationMs: ctx.clock.now() - started,
+  })
+  const published: Committed['published'] = { c: 0, u: 0, r: 0, d: 0 }
+  const failed = new Set(encoded.deadLetters.map((l) => l.key))
+  for (const e of part.events) if (!failed.has(JSON.stringify(Object.values(e.key)))) published[e.op] += 1
+  for (const op of ['c', 'u', 'r', 'd'] as const)
+    if (published[op] > 0)
+      publish('personio-kafka:capture:events', { resource: resource.name, op, count: published[op] })
+  for (const l of letters) {
+    ctx.logger.warn({ resource: resource.name, stage: l.stage, key: l.key }, l.error.message)
+    publish('personio-kafka:capture:dead-letter', { resource: resource.name, stage: l.stage, count: 1 })
+  }
+  if (part.cursor?.changedAt !== undefined) {
+    publish('personio-kafka:capture:cursor', {
+      resource: resource.name,
+      changedAtMs: part.cursor.changedAt,
+      lagSeconds: Math.max(0, (ctx.clock.now() - part.cursor.changedAt) / 1000),
+    })
+  }
+  return { published, deadLettered: letters.length }
+}

@@ -1,0 +1,58 @@
+// Everything a capture cycle or stage touches, wired once by the engine (engine.ts) and passed
+// down: the Personio client, the contract, one transactional sink per resource, the state, the
+// settings and a clock. Nothing here decides *when*; the coordinator does.
+import type { DeleteMode, KeyFormat } from '../config'
+import type { SchemaRegistryClient } from '../contract/registry'
+import type { Serde } from '../contract/serde'
+import type { TransactionalSink } from '../kafka/port'
+import type { Logger } from '../ops/logger'
+import type { PersonioHttp } from '../personio/client'
+import type { ResourceName } from '../resources'
+import type { ResourceSettings } from './settings'
+import type { CaptureState } from './state'
+
+export interface Clock {
+  now(): number
+}
+
+export interface CaptureContext {
+  http: PersonioHttp
+  registry: SchemaRegistryClient
+  serde: Serde
+  sinkFor(resource: ResourceName): TransactionalSink
+  state: CaptureState
+  prefix: string
+  stateTopic: string
+  dlqTopic: string
+  keyFormat: KeyFormat
+  deleteMode: DeleteMode
+  settings: Readonly<Record<ResourceName, ResourceSettings>>
+  maxTransactionRecords: number
+  clock: Clock
+  logger: Logger
+  /** Runs `work` when the resource's previous transaction is done: one transaction in flight per resource. */
+  serial<T>(resource: ResourceName, work: () => Promise<T>): Promise<T>
+}
+
+/** A promise chain per key: the next piece of work starts when the previous one settled. */
+export function createSerial(): {
+  serial<T>(key: string, work: () => Promise<T>): Promise<T>
+  drained(): Promise<void>
+} {
+  const tails = new Map<string, Promise<unknown>>()
+  return {
+    serial(key, work) {
+      const run = (tails.get(key) ?? Promise.resolve()).then(work, work)
+      tails.set(
+        key,
+        run.catch(() => undefined),
+      )
+      return run
+    },
+    async drained() {
+      await Promise.all([...tails.values()])
+    },
+  }
+}
+
+export const stateTopicFor = (prefix: string): string => `${prefix}._state`

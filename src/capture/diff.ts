@@ -1,0 +1,100 @@
+// Pure change detection: mapped records against what was last published. A new key is a create,
+// a different fingerprint an update, an identical one nothing at all; a known key missing from a
+// full listing is a delete. Snapshots re-publish every record as a read (`r`).
+import { fingerprint } from '../contract/fingerprint'
+import type { RecordValue, Resource } from '../resources/resource'
+import type { ChangeEvent } from './change-event'
+import { keyText, keyValues, type KeyText, type Known } from './state'
+
+export interface DiffOptions {
+  /** a snapshot: every record is published as `r`, changed or not */
+  snapshot: boolean
+  /** fields remembered per key so a delete can still name them (a stage's references) */
+  refFields: readonly string[]
+  /** keep the last image per key (the rewrite delete modes publish it with __deleted=true) */
+  keepImages: boolean
+}
+
+export interface Diff {
+  events: ChangeEvent[]
+  /** what the state becomes once these events are committed */
+  delta: Map<KeyText, Known | null>
+  /** keys read, whether changed or not (a full listing's deletes are the known keys not seen) */
+  seen: KeyText[]
+}
+
+const refsOf = (record: RecordValue, fields: readonly string[]) =>
+  fields.length === 0
+    ? undefined
+    : Object.fromEntries(fields.map((f) => [f, (record[f] ?? null) as string | number | null]))
+
+/**
+ * @param known what the state holds now
+ * @param pending deltas of earlier pages in the same transaction (a key read twice is diffed once)
+ */
+export function diffRecords(
+  resource: Resource,
+  mapped: readonly ChangeEvent[],
+  known: ReadonlyMap<KeyText, Known>,
+  options: DiffOptions,
+  pending: ReadonlyMap<KeyText, Known | null> = new Map(),
+): Diff {
+  const events: ChangeEvent[] = []
+  const delta = new Map<KeyText, Known | null>()
+  const seen: KeyText[] = []
+  for (const event of mapped) {
+    if (event.record === null) continue
+    const text = keyText(resource.key, event.key)
+    seen.push(text)
+    const fp = fingerprint(event.record)
+    const before = delta.has(text) ? delta.get(text) : pending.has(text) ? pending.get(text) : known.get(text)
+    const op = options.snapshot
+      ? 'r'
+      : before === undefined || before === null
+        ? 'c'
+        : before.f === fp
+          ? undefined
+          : 'u'
+    if (op === undefined) continue
+    const refs = refsOf(event.record, options.refFields)
+    events.push({ ...event, op, snapshot: options.snapshot, ...(refs === undefined ? {} : { refs }) })
+    delta.set(text, {
+      f: fp,
+      ...(refs === undefined ? {} : { r: refs }),
+      ...(options.keepImages ? { i: event.record } : {}),
+    })
+  }
+  return { events, delta, seen }
+}
+
+/** Deletes for known keys that a complete listing did not return (optionally only within a scope). */
+export function goneKeys(
+  resource: Resource,
+  known: ReadonlyMap<KeyText, Known>,
+  candidates: Iterable<KeyText>,
+  seen: ReadonlySet<KeyText>,
+): Diff {
+  const events: ChangeEvent[] = []
+  const delta = new Map<KeyText, Known | null>()
+  for (const text of candidates) {
+    if (seen.has(text)) continue
+    const entry = known.get(text)
+    if (entry === undefined) continue
+    events.push(deleteEvent(resource, text, entry))
+    delta.set(text, null)
+  }
+  return { events, delta, seen: [] }
+}
+
+export function deleteEvent(resource: Resource, text: KeyText, entry: Known): ChangeEvent {
+  const values = keyValues(text)
+  const key = Object.fromEntries(resource.key.map((k, i) => [k, values[i]]))
+  return {
+    resource: resource.name,
+    key,
+    op: 'd',
+    record: entry.i ?? null,
+    snapshot: false,
+    refs: entry.r,
+  }
+}

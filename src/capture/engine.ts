@@ -1,0 +1,247 @@
+// The composition root of capture: configuration → Personio client, registry, one transactional
+// producer per resource (fencing any older instance), topics, the state restored from the state
+// topic — then `syncOnce`, `run` or `snapshot` over the coordinator. Personio credentials are
+// required: a product run never falls back to the simulator on its own.
+import { randomUUID } from 'node:crypto'
+import { asyncScheduler, lastValueFrom, toArray, type SchedulerLike, type Subscription } from 'rxjs'
+import type { Config } from '../config'
+import { effectiveKeyFormat } from '../contract/key-format'
+import { dlqTopic, topicFor } from '../contract/naming'
+import { createSchemaRegistry } from '../contract/registry'
+import { createSerde } from '../contract/serde'
+import { ConfigError } from '../errors'
+import { createKafka } from '../kafka/kafkajs/client'
+import { createFeed } from '../kafka/kafkajs/feed'
+import { createTopicAdmin } from '../kafka/kafkajs/topic-admin'
+import { createTransactionalSink } from '../kafka/kafkajs/transactional-sink'
+import type { Feed, TransactionalSink } from '../kafka/port'
+import { deadLetterTopicSpec, entityTopicSpec, stateTopicSpec } from '../kafka/topic-policy'
+import { publish } from '../ops/channels'
+import type { Logger } from '../ops/logger'
+import { createHttp } from '../personio/client'
+import { resources, resourceNames, type Resource, type ResourceName } from '../resources'
+import { coordinate, once, type PipelineEvent, type PipelineSlot } from './coordinator'
+import { createSerial, stateTopicFor, type CaptureContext, type Clock } from './context'
+import { captureCycle, type CycleReport } from './cycle'
+import { defaultCycleRetry, type CycleRetryPolicy } from './operators/retry-backoff'
+import { resolveSettings } from './settings'
+import { CaptureState } from './state'
+import { stageInputs } from './stage'
+import {
+  stagePipeline,
+  stageRefreshOnce,
+  stageSyncOnce,
+  type FeedFactory,
+  type StageReport,
+} from './stage-runner'
+
+export interface EngineOptions {
+  config: Config
+  logger: Logger
+  /** narrows the configured resources (`--resources`) */
+  only?: readonly ResourceName[]
+  /** Personio to read instead of the configured one: only `demo` and explicit simulator runs pass it */
+  personio?: { baseUrl: string; clientId: string; clientSecret: string }
+  scheduler?: SchedulerLike
+  clock?: Clock
+  retry?: CycleRetryPolicy
+}
+
+export type Report = CycleReport | StageReport
+
+export interface Engine {
+  ctx: CaptureContext
+  selected: Resource[]
+  /** one cycle of every selected resource, then the stages caught up with what it published */
+  syncOnce(): Promise<PipelineEvent<Report>[]>
+  /** every selected resource re-read in full and published as `r`; deletes found on the way */
+  snapshot(): Promise<PipelineEvent<Report>[]>
+  /** the service: polls until `stop()`; `onEvent` sees every cycle */
+  run(onEvent: (event: PipelineEvent<Report>) => void): Promise<void>
+  /** graceful: the transaction in flight finishes, nothing new starts */
+  stop(): Promise<void>
+  close(): Promise<void>
+}
+
+function credentials(options: EngineOptions): { baseUrl: string; clientId: string; clientSecret: string } {
+  if (options.personio !== undefined) return options.personio
+  const { baseUrl, clientId, clientSecret } = options.config.personio
+  if (clientId === undefined || clientSecret === undefined) {
+    throw new ConfigError([
+      'PERSONIO_CLIENT_ID and PERSONIO_CLIENT_SECRET must both be set (or their *_FILE variants): ' +
+        'run, sync and snapshot read the real Personio and never fall back to simulated data. ' +
+        'To try the product without an account, run `personio-kafka demo`.',
+    ])
+  }
+  return { baseUrl, clientId, clientSecret }
+}
+
+export async function openEngine(options: EngineOptions): Promise<Engine> {
+  const { config, logger } = options
+  const settings = resolveSettings(config.capture)
+  const personio = credentials(options)
+  const chosen = (options.only ?? resourceNames.filter((n) => settings[n].enabled)).map((n) => resources[n])
+  for (const r of chosen) effectiveKeyFormat(r, config.topics.keyFormat)
+  const prefix = config.topics.prefix
+  const stateTopic = stateTopicFor(prefix)
+  const http = createHttp({
+    baseUrl: personio.baseUrl,
+    credentials: { clientId: personio.clientId, clientSecret: personio.clientSecret },
+    appId: config.personio.appId,
+    partnerId: config.personio.partnerId,
+    timeoutMs: config.personio.timeoutMs,
+    logger: logger.child({ component: 'personio' }),
+  })
+  const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId, logger })
+  const admin = createTopicAdmin(kafka)
+  const sinks = new Map<ResourceName, TransactionalSink>()
+  const sinkFor = (name: ResourceName) => {
+    let sink = sinks.get(name)
+    if (sink === undefined) {
+      sink = createTransactionalSink(kafka, { transactionalId: `${config.kafka.clientId}.${prefix}.${name}` })
+      sinks.set(name, sink)
+    }
+    return sink
+  }
+  const registry = createSchemaRegistry({
+    url: config.registry.url,
+    username: config.registry.username,
+    password: config.registry.password,
+  })
+  const serial = createSerial()
+  const scopeIndex: Record<string, number> = {}
+  for (const r of Object.values(resources))
+    if (r.stage !== undefined) scopeIndex[r.name] = r.key.indexOf(r.stage.scopeField)
+  const state = new CaptureState(scopeIndex)
+  const ctx: CaptureContext = {
+    http,
+    registry,
+    serde: createSerde({ registry, keyFormat: config.topics.keyFormat, prefix }),
+    sinkFor,
+    state,
+    prefix,
+    stateTopic,
+    dlqTopic: dlqTopic(prefix),
+    keyFormat: config.topics.keyFormat,
+    deleteMode: config.topics.deleteMode,
+    settings,
+    maxTransactionRecords: config.capture.maxTransactionRecords,
+    clock: options.clock ?? { now: Date.now },
+    logger,
+    serial: (resource, work) => serial.serial(resource, work),
+  }
+  const feeds: Feed[] = []
+  const feedFactory: FeedFactory = (resource, topics, untilCaughtUp) => {
+    const feed = createFeed(kafka, {
+      groupId: `${config.kafka.clientId}.${prefix}.${resource}`,
+      topics,
+      untilCaughtUp,
+    })
+    feeds.push(feed)
+    return feed
+  }
+  let running: Subscription | undefined
+  let stopRun: () => void = () => undefined
+
+  try {
+    const topics = new Set<ResourceName>(
+      chosen.flatMap((r) => [r.name, ...(r.stage === undefined ? [] : stageInputs(r))]),
+    )
+    await admin.ensureTopics([
+      ...[...topics].map((n) => entityTopicSpec(topicFor(prefix, n), config.topics)),
+      stateTopicSpec(stateTopic, config.topics),
+      deadLetterTopicSpec(dlqTopic(prefix), config.topics),
+    ])
+    // Fence older instances first: their open transactions are aborted before the state is read,
+    // so the restore sees everything committed and nothing that will not be.
+    await Promise.all(chosen.map((r) => sinkFor(r.name).open()))
+    const restore = createFeed(kafka, {
+      groupId: `${config.kafka.clientId}.${prefix}.restore.${randomUUID()}`,
+      topics: [stateTopic],
+      untilCaughtUp: true,
+    })
+    await restore.run(async (batch) => {
+      for (const record of batch.records)
+        if (record.key !== null) state.load(record.key.toString(), record.value)
+    })
+    publish('personio-kafka:state:restored', { resources: chosen.map((r) => r.name) })
+  } catch (error) {
+    await Promise.allSettled([...sinks.values()].map((s) => s.close()))
+    await admin.close()
+    throw error
+  }
+
+  const scheduler = options.scheduler ?? asyncScheduler
+  const coordinatorOptions = {
+    scheduler,
+    retry: options.retry ?? defaultCycleRetry,
+    onRetry: (resource: ResourceName, error: unknown, n: number, waitMs: number) =>
+      logger.warn({ resource, retry: n, waitMs }, `cycle failed, retrying: ${(error as Error).message}`),
+  }
+  const topLevel = chosen.filter((r) => r.stage === undefined)
+  const stages = chosen.filter((r) => r.stage !== undefined)
+  const slots = (force: boolean): PipelineSlot<Report>[] =>
+    topLevel.map((resource) => ({
+      resource,
+      intervalMs: settings[resource.name].pollMs,
+      cycle: () => captureCycle(ctx, resource, force),
+    }))
+
+  async function stagesOnce(fullRefresh: boolean): Promise<PipelineEvent<Report>[]> {
+    const out: PipelineEvent<Report>[] = []
+    for (const resource of stages) {
+      try {
+        const report = fullRefresh
+          ? await stageRefreshOnce(ctx, resource)
+          : await stageSyncOnce(ctx, resource, feedFactory)
+        out.push({ kind: 'cycle', resource: resource.name, report })
+      } catch (error) {
+        out.push({ kind: 'stopped', resource: resource.name, error })
+      }
+    }
+    return out
+  }
+
+  return {
+    ctx,
+    selected: chosen,
+    async syncOnce() {
+      const events = await lastValueFrom(once(slots(false), coordinatorOptions).pipe(toArray()))
+      return [...events, ...(await stagesOnce(false))]
+    },
+    async snapshot() {
+      const events = await lastValueFrom(once(slots(true), coordinatorOptions).pipe(toArray()))
+      return [...events, ...(await stagesOnce(true))]
+    },
+    run(onEvent) {
+      return new Promise<void>((resolve, reject) => {
+        const all = [
+          ...slots(false),
+          ...stages.map((resource) => ({
+            resource,
+            intervalMs: settings[resource.name].refreshMs,
+            cycle: () => stagePipeline(ctx, resource, scheduler, feedFactory),
+          })),
+        ]
+        stopRun = resolve
+        running = coordinate<Report>(all, coordinatorOptions).subscribe({
+          next: onEvent,
+          error: reject,
+          complete: resolve,
+        })
+      })
+    },
+    async stop() {
+      running?.unsubscribe()
+      await Promise.all(feeds.map((f) => f.stop()))
+      await serial.drained()
+      stopRun()
+    },
+    async close() {
+      running?.unsubscribe()
+      await serial.drained()
+      await Promise.allSettled([...sinks.values()].map((s) => s.close()))
+      await admin.close()
+    },
+  }
+}

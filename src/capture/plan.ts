@@ -1,0 +1,34 @@
+// Pure: what the next cycle of a top-level resource does, from its declaration, its cursor and the
+// time (Debezium's coordinator decision: snapshot first, then streaming, with periodic
+// reconciliation). Read by the coordinator; a resource never decides *when* itself.
+import type { Resource } from '../resources'
+import type { Cursor } from './cursor'
+import type { ResourceSettings } from './settings'
+
+export type CyclePlan =
+  /** every record as `r`; deletes only when the listing started at its first page */
+  | { kind: 'snapshot'; resumeAt?: number | string; deletes: boolean }
+  /** a full listing diffed against what was published: creates, updates and deletes */
+  | { kind: 'reconcile' }
+  /** the records Personio says changed since `since` (inclusive), diffed; no deletes */
+  | { kind: 'incremental'; since: number }
+
+export function planCycle(
+  resource: Resource,
+  cursor: Cursor,
+  now: number,
+  settings: Pick<ResourceSettings, 'reconcileMs' | 'overlapMs'>,
+  forceSnapshot = false,
+): CyclePlan {
+  if (forceSnapshot) return { kind: 'snapshot', deletes: true }
+  if (!cursor.snapshotDone || cursor.resnapshot === true) {
+    const resumeAt = cursor.resnapshot === true ? undefined : cursor.snapshotResumeAt
+    return resumeAt === undefined
+      ? { kind: 'snapshot', deletes: true }
+      : { kind: 'snapshot', resumeAt, deletes: false }
+  }
+  if (resource.detect !== 'incremental' || cursor.fullListing === true || cursor.changedAt === undefined)
+    return { kind: 'reconcile' }
+  if (now - (cursor.lastReconcileAt ?? 0) >= settings.reconcileMs) return { kind: 'reconcile' }
+  return { kind: 'incremental', since: cursor.changedAt - settings.overlapMs }
+}

@@ -1,0 +1,90 @@
+// Reads a resource's items from Personio as its declaration says: the paging style, the change
+// filter and the per-parent path all come from `resource.source`, so there is no branch on a
+// resource's name here (Debezium: the coordinator only reads the slots).
+import { berlinDay, berlinOffsetAt, formatDate, formatUtcSeconds } from '../../personio/dates'
+import type { PersonioHttp } from '../../personio/client'
+import { cursorPages } from '../../personio/pagination/cursor'
+import { pageOffsetPages } from '../../personio/pagination/page-offset'
+import { pageParamPages } from '../../personio/pagination/page-param'
+import { v1Data, type Page } from '../../personio/pagination/page'
+import { recordOffsetPages } from '../../personio/pagination/record-offset'
+import type { InstantFormat, Resource } from '../../resources/resource'
+
+export interface ListingOptions {
+  /** inclusive lower bound of the change filter (ms); absent: a full listing */
+  changedSince?: number
+  /** stage resources: the parent id that fills the path placeholder */
+  parentId?: string | number
+  /** resume where a previous listing stopped: a page's `position` */
+  resumeAt?: number | string
+}
+
+/** One page of raw items, already fanned out by the resource's `items` slot. */
+export interface RawPage {
+  items: unknown[]
+  /** where this page was (offset, page number, cursor URL); a snapshot resumes after it */
+  position: number | string
+  total?: number
+}
+
+export function formatInstant(ms: number, format: InstantFormat): string {
+  switch (format) {
+    case 'naive-berlin':
+      return new Date(ms + berlinOffsetAt(ms) * 60_000).toISOString().slice(0, 19)
+    case 'berlin-date':
+      return formatDate(berlinDay(ms))
+    case 'utc-seconds':
+      return formatUtcSeconds(ms)
+  }
+}
+
+function target(resource: Resource, parentId: string | number | undefined): string {
+  const { api, path } = resource.source
+  const filled = path.replace(/\{[a-z_]+\}/, () => {
+    if (parentId === undefined) throw new Error(`resource ${resource.name}: ${path} needs a parent id`)
+    return encodeURIComponent(String(parentId))
+  })
+  return api === 'v1' ? `/v1${filled}` : filled
+}
+
+async function* pagesOf(
+  http: PersonioHttp,
+  resource: Resource,
+  options: ListingOptions,
+): AsyncGenerator<Page<unknown>> {
+  const { source } = resource
+  const path = target(resource, options.parentId)
+  const limit = source.maxLimit ?? 100
+  const filter: Record<string, string> = {}
+  if (options.changedSince !== undefined && source.changedSince !== undefined)
+    filter[source.changedSince.param] = formatInstant(options.changedSince, source.changedSince.format)
+  const resume = options.resumeAt
+  switch (source.paging) {
+    case 'record-offset':
+      return yield* recordOffsetPages(http.getJson, path, filter, limit, Number(resume ?? 0))
+    case 'page-offset':
+      return yield* pageOffsetPages(http.getJson, path, filter, limit, Number(resume ?? 1))
+    case 'page-param':
+      return yield* pageParamPages(http.getJson, path, limit, Number(resume ?? 1))
+    case 'cursor': {
+      const params = new URLSearchParams({ limit: String(limit), ...filter })
+      const first = typeof resume === 'string' && resume !== '' ? resume : `${path}?${params.toString()}`
+      return yield* cursorPages(http.getJson, http.base, first)
+    }
+    case 'none':
+      yield { items: v1Data(await http.getJson(path), path).data, position: 0 }
+  }
+}
+
+/** The pages of a listing, each item fanned out by the resource's `items` slot. */
+export async function* listPages(
+  http: PersonioHttp,
+  resource: Resource,
+  options: ListingOptions = {},
+): AsyncGenerator<RawPage> {
+  const fan = resource.source.items
+  for await (const page of pagesOf(http, resource, options)) {
+    const items = fan === undefined ? page.items : page.items.flatMap((i) => fan(i, options.parentId))
+    yield { items, position: page.position, total: page.total }
+  }
+}

@@ -1,0 +1,137 @@
+// How a stage runs: its feed (the parent's events, committed offsets in the stage's transactions)
+// and its periodic full refresh of every known parent, never interleaved (one turn per resource).
+import { randomUUID } from 'node:crypto'
+import { exhaustMap, from, merge, Observable, timer, type SchedulerLike } from 'rxjs'
+import { topicFor } from '../contract/naming'
+import type { Feed } from '../kafka/port'
+import type { Resource, ResourceName } from '../resources'
+import { commitPart } from './commit'
+import type { CaptureContext } from './context'
+import { prepareResource, type Prepared } from './prepare'
+import { applyStageWork, knownParents, stageInputs, workOf } from './stage'
+
+export interface StageReport {
+  resource: ResourceName
+  cycleId: string
+  plan: 'feed' | 'refresh'
+  parents: number
+  events: number
+}
+
+/** Opens a feed of the given topics for a stage (the engine knows the group id and the client). */
+export type FeedFactory = (resource: ResourceName, topics: string[], untilCaughtUp: boolean) => Feed
+
+const report = (resource: Resource, plan: StageReport['plan']): StageReport => ({
+  resource: resource.name,
+  cycleId: randomUUID().slice(0, 8),
+  plan,
+  parents: 0,
+  events: 0,
+})
+
+/**
+ * A stage with no cursor yet starts its feed at the beginning of its parent's topic, which reads
+ * every parent once: that is its first full refresh, so the next one is due an interval later.
+ */
+async function ensureCursor(ctx: CaptureContext, resource: Resource, prepared: Prepared): Promise<void> {
+  if (ctx.state.hasCursor(resource.name)) return
+  const now = ctx.clock.now()
+  const cursor = {
+    ...ctx.state.cursor(resource.name),
+    snapshotDone: true,
+    lastRefreshAt: now,
+    lastSuccessAt: now,
+  }
+  await ctx.serial(resource.name, () =>
+    commitPart(ctx, resource, prepared, { events: [], deadLetters: [], delta: new Map(), cursor }),
+  )
+}
+
+const refreshDue = (ctx: CaptureContext, resource: Resource): boolean =>
+  ctx.clock.now() - (ctx.state.cursor(resource.name).lastRefreshAt ?? 0) >=
+  ctx.settings[resource.name].refreshMs
+
+/** Every known parent re-read; the cursor records when. */
+async function refresh(ctx: CaptureContext, resource: Resource, prepared: Prepared): Promise<StageReport> {
+  const out = report(resource, 'refresh')
+  const started = ctx.clock.now()
+  const done = await applyStageWork(ctx, resource, prepared, {
+    refresh: new Set(knownParents(ctx, resource)),
+    removeScopes: new Set(),
+    removeWhere: [],
+  })
+  out.parents = done.parents
+  out.events = done.events
+  const cursor = {
+    ...ctx.state.cursor(resource.name),
+    snapshotDone: true,
+    lastRefreshAt: started,
+    lastSuccessAt: ctx.clock.now(),
+  }
+  await ctx.serial(resource.name, () =>
+    commitPart(ctx, resource, prepared, { events: [], deadLetters: [], delta: new Map(), cursor }),
+  )
+  ctx.logger.info({ resource: resource.name, parents: out.parents, events: out.events }, 'stage refreshed')
+  return out
+}
+
+function feedHandler(ctx: CaptureContext, resource: Resource, prepared: Prepared, out: StageReport) {
+  return async (batch: Parameters<Parameters<Feed['run']>[0]>[0]) => {
+    const work = await workOf(ctx, resource, batch)
+    const done = await applyStageWork(ctx, resource, prepared, work, batch.next)
+    out.parents += done.parents
+    out.events += done.events
+  }
+}
+
+const inputsOf = (ctx: CaptureContext, resource: Resource) =>
+  stageInputs(resource).map((n) => topicFor(ctx.prefix, n))
+
+/** sync --once: the feed read to the end it had at the start, then a refresh if one is due. */
+export async function stageSyncOnce(
+  ctx: CaptureContext,
+  resource: Resource,
+  feeds: FeedFactory,
+): Promise<StageReport> {
+  const prepared = await prepareResource(ctx, resource)
+  const due = ctx.state.hasCursor(resource.name) && refreshDue(ctx, resource)
+  await ensureCursor(ctx, resource, prepared)
+  const out = report(resource, 'feed')
+  await feeds(resource.name, inputsOf(ctx, resource), true).run(feedHandler(ctx, resource, prepared, out))
+  ctx.logger.info({ resource: resource.name, parents: out.parents, events: out.events }, 'stage caught up')
+  return due ? refresh(ctx, resource, prepared) : out
+}
+
+/** snapshot: every known parent re-read now. */
+export async function stageRefreshOnce(ctx: CaptureContext, resource: Resource): Promise<StageReport> {
+  return refresh(ctx, resource, await prepareResource(ctx, resource))
+}
+
+/** run: the feed for as long as it is subscribed, and a refresh whenever one falls due. */
+export function stagePipeline(
+  ctx: CaptureContext,
+  resource: Resource,
+  scheduler: SchedulerLike,
+  feeds: FeedFactory,
+): Observable<StageReport> {
+  return from(prepareResource(ctx, resource)).pipe(
+    exhaustMap((prepared) =>
+      merge(
+        new Observable<StageReport>((subscriber) => {
+          const feed = feeds(resource.name, inputsOf(ctx, resource), false)
+          const out = report(resource, 'feed')
+          ensureCursor(ctx, resource, prepared)
+            .then(() => feed.run(feedHandler(ctx, resource, prepared, out)))
+            .then(
+              () => subscriber.complete(),
+              (error: unknown) => subscriber.error(error),
+            )
+          return () => void feed.stop()
+        }),
+        timer(0, Math.min(ctx.settings[resource.name].refreshMs, 60_000), scheduler).pipe(
+          exhaustMap(() => (refreshDue(ctx, resource) ? from(refresh(ctx, resource, prepared)) : from([]))),
+        ),
+      ),
+    ),
+  )
+}

@@ -1,0 +1,180 @@
+// Stages: resources read per parent record (balances per employee, rows per report), driven by the
+// change events on the parent's topic (and the topics that touch a parent), with their progress in
+// consumer-group offsets committed in the same transaction as their output. Every slot comes from
+// the resource's `stage` declaration; nothing here knows which resource it runs.
+import { PersonioHttpError } from '../errors'
+import { topicFor } from '../contract/naming'
+import type { ConsumedOffsets, FeedBatch } from '../kafka/port'
+import { resources, type RecordValue, type Resource, type ResourceName } from '../resources'
+import type { StageSlot } from '../resources/resource'
+import { commitPart, joinParts, type Part } from './commit'
+import type { CaptureContext } from './context'
+import { deleteEvent, diffRecords, goneKeys } from './diff'
+import { mapPage } from './map-page'
+import type { Prepared } from './prepare'
+import { listPages } from './read/listing'
+import { keyValues } from './state'
+
+export type ParentId = string | number
+
+/** What a batch of feed records asks of a stage. */
+export interface StageWork {
+  refresh: Set<string>
+  removeScopes: Set<string>
+  removeWhere: { field: string; value: unknown }[]
+}
+
+const slotOf = (resource: Resource): StageSlot => {
+  if (resource.stage === undefined) throw new Error(`resource ${resource.name} is not a stage`)
+  return resource.stage
+}
+
+/** The topics a stage reads: its parent's and those that touch or remove its rows. */
+export function stageInputs(resource: Resource): ResourceName[] {
+  const slot = slotOf(resource)
+  return [
+    ...new Set([
+      slot.parent,
+      ...(slot.touchedBy ?? []).map((t) => t.resource),
+      ...(slot.removedWith ?? []).map((t) => t.resource),
+    ]),
+  ]
+}
+
+/** Every parent the state knows (a full refresh). */
+export function knownParents(ctx: CaptureContext, resource: Resource): string[] {
+  const slot = slotOf(resource)
+  const parent = resources[slot.parent]
+  const index = parent.key.indexOf(slot.parentKey)
+  return [...ctx.state.knownOf(parent.name).keys()].map((k) => String(keyValues(k)[index]))
+}
+
+/** Reads a feed batch: which parents to re-read, which to drop, which rows a delete removes. */
+export async function workOf(ctx: CaptureContext, resource: Resource, batch: FeedBatch): Promise<StageWork> {
+  const slot = slotOf(resource)
+  const work: StageWork = { refresh: new Set(), removeScopes: new Set(), removeWhere: [] }
+  const byTopic = new Map(stageInputs(resource).map((n) => [topicFor(ctx.prefix, n), resources[n]]))
+  for (const record of batch.records) {
+    const source = byTopic.get(record.topic)
+    if (source === undefined || record.key === null) continue
+    const op = record.headers.__op ?? (record.value === null ? 'd' : 'u')
+    const gone = op === 'd'
+    if (source.name === slot.parent) {
+      const key = await ctx.serde.decodeKey(source, record.key)
+      const id = String(key[slot.parentKey])
+      if (gone) {
+        work.removeScopes.add(id)
+        work.refresh.delete(id)
+      } else if (
+        slot.ready === undefined ||
+        (record.value !== null && slot.ready(await decodeRecord(ctx, record.value)))
+      ) {
+        work.refresh.add(id)
+        work.removeScopes.delete(id)
+      }
+    }
+    for (const t of slot.touchedBy ?? []) {
+      if (t.resource !== source.name) continue
+      const ref = record.headers[`pk.ref.${t.field}`]
+      if (ref !== undefined && !work.removeScopes.has(ref)) work.refresh.add(ref)
+    }
+    for (const r of slot.removedWith ?? []) {
+      if (r.resource !== source.name || !gone) continue
+      const key = await ctx.serde.decodeKey(source, record.key)
+      work.removeWhere.push({ field: r.field, value: Object.values(key)[0] })
+    }
+  }
+  return work
+}
+
+async function decodeRecord(ctx: CaptureContext, value: Buffer): Promise<RecordValue> {
+  return (await ctx.serde.decodeValue(value)).record
+}
+
+/** One parent's rows, read and diffed against what the state holds for that parent. */
+async function parentPart(
+  ctx: CaptureContext,
+  resource: Resource,
+  prepared: Prepared,
+  parentId: ParentId,
+): Promise<Part> {
+  const items: unknown[] = []
+  try {
+    for await (const page of listPages(ctx.http, resource, { parentId })) items.push(...page.items)
+  } catch (error) {
+    // The parent went away between its event and this read: its rows go with it.
+    if (!(error instanceof PersonioHttpError && error.status === 404)) throw error
+  }
+  const known = ctx.state.knownOf(resource.name)
+  const mapped = mapPage(resource, items, 'r', false, prepared.mapping)
+  const diff = diffRecords(resource, mapped.events, known, {
+    snapshot: false,
+    refFields: [],
+    keepImages: ctx.deleteMode !== 'tombstone',
+  })
+  const gone = goneKeys(resource, known, ctx.state.keysInScope(resource.name, parentId), new Set(diff.seen))
+  return joinParts([
+    { events: diff.events, deadLetters: mapped.deadLetters, delta: diff.delta },
+    { events: gone.events, deadLetters: [], delta: gone.delta },
+  ])
+}
+
+/** Deletes of every row of the given parents, and of rows whose field matches a removed record. */
+export function removalPart(
+  ctx: CaptureContext,
+  resource: Resource,
+  work: Pick<StageWork, 'removeScopes' | 'removeWhere'>,
+): Part {
+  const known = ctx.state.knownOf(resource.name)
+  const part: Part = { events: [], deadLetters: [], delta: new Map() }
+  const drop = (text: string) => {
+    const entry = known.get(text)
+    if (entry === undefined || part.delta.has(text)) return
+    part.events.push(deleteEvent(resource, text, entry))
+    part.delta.set(text, null)
+  }
+  for (const scope of work.removeScopes)
+    for (const text of ctx.state.keysInScope(resource.name, scope)) drop(text)
+  if (work.removeWhere.length > 0) {
+    const positions = work.removeWhere.map((w) => ({
+      index: resource.key.indexOf(w.field),
+      value: String(w.value),
+    }))
+    for (const text of known.keys()) {
+      const values = keyValues(text)
+      if (positions.some((p) => p.index >= 0 && String(values[p.index]) === p.value)) drop(text)
+    }
+  }
+  return part
+}
+
+/**
+ * Re-reads parents in transactions of bounded size; the consumed offsets (when a feed batch asked
+ * for the work) ride in the last one, so progress never passes output that was not committed.
+ */
+export async function applyStageWork(
+  ctx: CaptureContext,
+  resource: Resource,
+  prepared: Prepared,
+  work: StageWork,
+  consumed?: ConsumedOffsets,
+): Promise<{ parents: number; events: number }> {
+  // The whole unit holds the resource's turn: the feed and the periodic refresh never interleave.
+  return ctx.serial(resource.name, async () => {
+    let part = removalPart(ctx, resource, work)
+    let events = 0
+    const parents = [...work.refresh]
+    const flush = async (offsets?: ConsumedOffsets) => {
+      const done = await commitPart(ctx, resource, prepared, part, offsets)
+      events += Object.values(done.published).reduce((a, b) => a + b, 0)
+      part = { events: [], deadLetters: [], delta: new Map() }
+    }
+    for (const [i, parentId] of parents.entries()) {
+      part = joinParts([part, await parentPart(ctx, resource, prepared, parentId)])
+      const lastOne = i === parents.length - 1
+      if (!lastOne && part.events.length + part.deadLetters.length >= ctx.maxTransactionRecords) await flush()
+    }
+    if (part.events.length > 0 || part.deadLetters.length > 0 || consumed !== undefined) await flush(consumed)
+    return { parents: parents.length, events }
+  })
+}

@@ -1,0 +1,123 @@
+// What run, sync and snapshot share: the configuration, the Personio they read (the configured one,
+// or the bundled simulator only when `--simulator` asks for it), the engine, and the summary table.
+import type { Command } from 'commander'
+import { openEngine, type Engine, type Report } from '../capture/engine'
+import type { PipelineEvent } from '../capture/coordinator'
+import { loadConfig, redactConfig, type Config } from '../config'
+import { ConfigError, PkError } from '../errors'
+import { createLogger, type Logger } from '../ops/logger'
+import { resourceNames, type ResourceName } from '../resources'
+import { defaultCredential, startSimulator, type RunningSimulator } from '../simulator'
+
+export interface CaptureFlags {
+  config?: string
+  resources?: string
+  simulator?: string | boolean
+}
+
+export function captureOptions(command: Command): Command {
+  return command
+    .option('--config <file>', 'JSON config file (environment variables override it)')
+    .option('--resources <list>', `comma-separated subset of: ${resourceNames.join(', ')}`)
+    .option(
+      '--simulator [employees]',
+      'read the bundled Personio simulator instead of Personio (demo data; never used unless asked for)',
+    )
+}
+
+export function parseResources(list: string | undefined): ResourceName[] | undefined {
+  if (list === undefined) return undefined
+  const names = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+  const unknown = names.filter((n) => !(resourceNames as string[]).includes(n))
+  if (unknown.length > 0 || names.length === 0)
+    throw new ConfigError([
+      `--resources: unknown resource ${unknown.map((u) => `"${u}"`).join(', ') || '(empty list)'}; ` +
+        `choose from ${resourceNames.join(', ')} (e.g. --resources employees,absences)`,
+    ])
+  return names as ResourceName[]
+}
+
+export interface OpenedCapture {
+  engine: Engine
+  config: Config
+  logger: Logger
+  source: string
+  close(): Promise<void>
+}
+
+export async function openCapture(flags: CaptureFlags): Promise<OpenedCapture> {
+  const config = loadConfig({ file: flags.config })
+  const logger = createLogger(config.log.level)
+  const only = parseResources(flags.resources)
+  let sim: RunningSimulator | undefined
+  if (flags.simulator !== undefined && flags.simulator !== false) {
+    const employees = flags.simulator === true ? 50 : Number(flags.simulator)
+    if (!Number.isInteger(employees) || employees < 1 || employees > 1_000_000)
+      throw new ConfigError([
+        `--simulator: "${String(flags.simulator)}" is not a number of employees (e.g. --simulator 200)`,
+      ])
+    sim = await startSimulator({ employees, realClock: true })
+    logger.warn(
+      { url: sim.url },
+      'reading the bundled Personio simulator (--simulator): demo data, not your company',
+    )
+  }
+  logger.info({ config: redactConfig(config) }, 'configuration')
+  try {
+    const engine = await openEngine({
+      config,
+      logger,
+      only,
+      personio: sim === undefined ? undefined : { baseUrl: sim.url, ...defaultCredential },
+    })
+    return {
+      engine,
+      config,
+      logger,
+      source: sim === undefined ? config.personio.baseUrl : `the bundled simulator (${sim.url})`,
+      async close() {
+        await engine.close()
+        await sim?.close()
+      },
+    }
+  } catch (error) {
+    await sim?.close()
+    throw error
+  }
+}
+
+const pad = (s: string, n: number) => s.padEnd(n)
+const num = (n: number, w: number) => String(n).padStart(w)
+
+/** The per-resource summary a person reads after sync and snapshot; errors as one line each. */
+export function printSummary(events: readonly PipelineEvent<Report>[], out: (line: string) => void): boolean {
+  out(
+    `${pad('resource', 28)} ${pad('cycle', 11)} ${'read'.padStart(7)} ${'c'.padStart(6)} ${'u'.padStart(6)} ${'r'.padStart(6)} ${'d'.padStart(6)} ${'dlq'.padStart(5)}`,
+  )
+  let ok = true
+  for (const e of events) {
+    if (e.kind !== 'cycle') {
+      ok = false
+      const err = e.error
+      out(
+        `${pad(e.resource, 28)} FAILED     ${err instanceof PkError ? `${err.code}: ${err.message}` : String((err as Error)?.message ?? err)}`,
+      )
+      continue
+    }
+    const r = e.report
+    if ('published' in r) {
+      const p = r.published
+      out(
+        `${pad(r.resource, 28)} ${pad(r.plan, 11)} ${num(r.read, 7)} ${num(p.c, 6)} ${num(p.u, 6)} ${num(p.r, 6)} ${num(p.d, 6)} ${num(r.deadLettered, 5)}`,
+      )
+    } else {
+      out(
+        `${pad(r.resource, 28)} ${pad(`stage ${r.plan}`, 11)} ${num(r.parents, 7)} ${`${r.events} events`.padStart(27)}`,
+      )
+    }
+  }
+  return ok
+}
