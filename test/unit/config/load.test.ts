@@ -37,7 +37,7 @@ describe('config > load', () => {
     expect(config.kafka.brokers).toEqual(['a:9092', 'b:9093'])
     expect(config.topics.partitions).toBe(6)
     expect(config.topics.keyFormat).toBe('string')
-    expect(usesSimulator(config)).toBe(false)
+    expect(config.personio.clientId).toBe('id')
     expect(JSON.stringify(redactConfig(config))).not.toContain('s3cret')
   })
 
