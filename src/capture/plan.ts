@@ -30,5 +30,7 @@ export function planCycle(
   if (resource.detect !== 'incremental' || cursor.fullListing === true || cursor.changedAt === undefined)
     return { kind: 'reconcile' }
   if (now - (cursor.lastReconcileAt ?? 0) >= settings.reconcileMs) return { kind: 'reconcile' }
-  return { kind: 'incremental', since: cursor.changedAt - settings.overlapMs }
+  // One second more than the overlap: Personio's filters count whole seconds and some say "after",
+  // so a record stamped in the cursor's own second is still read (a tie), never skipped.
+  return { kind: 'incremental', since: cursor.changedAt - settings.overlapMs - 1000 }
 }

@@ -50,6 +50,8 @@ export interface IncomingRecord {
   key: Buffer | null
   value: Buffer | null
   headers: Record<string, string>
+  /** record timestamp (ms) */
+  timestamp: number
 }
 
 export interface FeedBatch {

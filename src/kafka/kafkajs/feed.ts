@@ -90,6 +90,7 @@ export function createFeed(kafka: Kafka, options: FeedOptions): Feed {
               offset: m.offset,
               key: m.key,
               value: m.value,
+              timestamp: Number(m.timestamp),
               headers: Object.fromEntries(
                 Object.entries(m.headers ?? {}).map(([k, v]) => [
                   k,
