@@ -45,6 +45,12 @@ function fromEnv(field: ConfigField, raw: string): unknown {
         .filter((s) => s !== '')
     case 'string':
       return text
+    case 'json':
+      try {
+        return JSON.parse(text) as unknown
+      } catch {
+        return text // Ajv reports it as "must be object"
+      }
   }
 }
 
@@ -94,7 +100,7 @@ export function loadConfig(options: LoadOptions = {}): Readonly<Config> {
     const raw = env[field.env]
     if (raw !== undefined && raw.trim() !== '') setPath(tree, field.path, fromEnv(field, raw))
   }
-  for (const key of ['personio', 'kafka', 'registry', 'topics', 'log']) tree[key] ??= {}
+  for (const key of ['personio', 'kafka', 'registry', 'topics', 'log', 'ops', 'fields']) tree[key] ??= {}
 
   const problems: string[] = []
   if (!validate(tree)) {
