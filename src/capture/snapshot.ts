@@ -10,7 +10,9 @@ import { prepareCodec } from '../contract/serde'
 import type { AvroRecordSchema } from '../contract/schema-builder'
 import type { KeyFormat } from '../config'
 import type { TransactionalSink } from '../kafka/port'
-import type { Logger } from '../ops/logger'
+import { PkError } from '../errors'
+import { publish } from '../ops/channels'
+import { cycleLogger, newCycleId, type Logger } from '../ops/logger'
 import type { PersonioClient } from '../personio'
 import type { MappingContext, Resource } from '../resources'
 import { deadLetterRecord } from './dead-letter'
@@ -26,6 +28,8 @@ export interface SnapshotDeps {
   keyFormat: KeyFormat
   now: () => number
   logger: Logger
+  /** ids of capture cycles (tests pass fixed ones) */
+  cycleId?: () => string
 }
 
 export interface SnapshotProgress {
@@ -36,14 +40,14 @@ export interface SnapshotProgress {
   deadLettered: number
 }
 
-async function codecFor(deps: SnapshotDeps, resource: Resource, topic: string) {
+async function codecFor(deps: SnapshotDeps, resource: Resource, topic: string, logger: Logger) {
   if (resource.name !== 'employees')
     return { codec: await prepareCodec(deps.registry, resource, topic, deps.keyFormat), context: undefined }
   // Employees carry the custom attributes this credential may read; the schema grows with them.
   const latest = await deps.registry.latest(valueSubject(topic))
   const previous = latest === undefined ? undefined : (JSON.parse(latest.schema) as AvroRecordSchema)
   const built = buildEmployeeValueSchema(await deps.client.employees.attributes(), previous)
-  for (const note of built.notes) deps.logger.warn({ resource: 'employees' }, note)
+  for (const note of built.notes) logger.warn(note)
   const context: MappingContext = { extraFields: built.customFields }
   return { codec: await prepareCodec(deps.registry, resource, topic, deps.keyFormat, built.schema), context }
 }
@@ -61,24 +65,73 @@ export function snapshotResource(deps: SnapshotDeps, resource: Resource): Observ
       deadLettered: 0,
     }
     let stopped = false
+    // The facts below go to the diagnostics channels (ops/channels.ts): metrics and progress listen.
+    const cycleId = (deps.cycleId ?? newCycleId)()
+    const cycle = { resource: resource.name, cycleId, kind: 'snapshot' as const }
+    const log = cycleLogger(deps.logger, resource.name, cycleId)
+    const started = deps.now()
+    publish('personio-kafka:capture:cycle', { ...cycle, phase: 'start' })
     ;(async () => {
-      const { codec, context } = await codecFor(deps, resource, topic)
-      for await (const items of readResource(deps.client, resource.name)) {
+      const { codec, context } = await codecFor(deps, resource, topic, log)
+      for await (const page of readResource(deps.client, resource.name)) {
         if (stopped) return
         const at = deps.now()
-        const mapped = mapPage(resource, items, 'r', true, context)
+        const mapped = mapPage(resource, page.items, 'r', true, context)
         const encoded = toOutgoing(topic, codec, mapped.events, at)
         const letters = [...mapped.deadLetters, ...encoded.deadLetters]
-        await deps.sink.publish([...encoded.records, ...letters.map((l) => deadLetterRecord(dlq, l, at))])
+        const records = [...encoded.records, ...letters.map((l) => deadLetterRecord(dlq, l, at))]
+        await deps.sink.publish(records).catch((error: unknown) => {
+          const durationMs = deps.now() - at
+          publish('personio-kafka:kafka:transaction', {
+            resource: resource.name,
+            outcome: 'aborted',
+            records: records.length,
+            durationMs,
+          })
+          throw error
+        })
+        publish('personio-kafka:kafka:transaction', {
+          resource: resource.name,
+          outcome: 'committed',
+          records: records.length,
+          durationMs: deps.now() - at,
+        })
+        publish('personio-kafka:capture:page', {
+          resource: resource.name,
+          cycleId,
+          items: page.items.length,
+          total: page.total,
+        })
+        if (encoded.records.length > 0)
+          publish('personio-kafka:capture:events', {
+            resource: resource.name,
+            op: 'r',
+            count: encoded.records.length,
+          })
+        for (const stage of ['map', 'encode'] as const) {
+          const count = letters.filter((l) => l.stage === stage).length
+          if (count > 0)
+            publish('personio-kafka:capture:dead-letter', { resource: resource.name, stage, count })
+        }
         progress.pages += 1
         progress.published += encoded.records.length
         progress.deadLettered += letters.length
-        for (const l of letters)
-          deps.logger.warn({ resource: resource.name, stage: l.stage, key: l.key }, l.error.message)
+        for (const l of letters) log.warn({ stage: l.stage, key: l.key }, l.error.message)
         subscriber.next({ ...progress })
       }
+      publish('personio-kafka:capture:cycle', { ...cycle, phase: 'end', durationMs: deps.now() - started })
       subscriber.complete()
-    })().catch((error: unknown) => subscriber.error(error))
+    })().catch((error: unknown) => {
+      const code = error instanceof PkError ? error.code : 'UNKNOWN'
+      const message = error instanceof Error ? error.message : String(error)
+      publish('personio-kafka:capture:cycle', {
+        ...cycle,
+        phase: 'error',
+        durationMs: deps.now() - started,
+        error: { code, message },
+      })
+      subscriber.error(error)
+    })
     return () => {
       stopped = true
     }

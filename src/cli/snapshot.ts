@@ -4,6 +4,7 @@ import type { Command } from 'commander'
 import { runSnapshot } from '../capture/run-snapshot'
 import { loadConfig, redactConfig } from '../config'
 import { createLogger } from '../ops/logger'
+import { resolveProgressMode, startProgress, type Progress } from '../ops/progress'
 import { resourceNames, type ResourceName } from '../resources'
 
 export function registerSnapshot(program: Command): void {
@@ -19,17 +20,30 @@ export function registerSnapshot(program: Command): void {
     )
     .action(async (o: { config?: string; resources?: string; simulatorEmployees: string }) => {
       const config = loadConfig({ file: o.config })
-      const logger = createLogger(config.log.level)
+      // On a terminal, log lines go through the progress display so they never tear its table.
+      const shown: { progress?: Progress } = {}
+      const tty = resolveProgressMode(config.ops.progress, process.stderr) === 'tty'
+      const logger = tty
+        ? createLogger(config.log.level, {
+            write: (line: string) =>
+              shown.progress === undefined ? process.stderr.write(line) : shown.progress.write(line),
+          })
+        : createLogger(config.log.level)
       const only = o.resources?.split(',').map((s) => s.trim())
       const unknown = only?.filter((r) => !(resourceNames as string[]).includes(r)) ?? []
       if (unknown.length > 0)
         throw new Error(`unknown resources: ${unknown.join(', ')} (known: ${resourceNames.join(', ')})`)
       logger.info({ config: redactConfig(config) }, 'snapshot starting')
       const started = Date.now()
+      const progress = (shown.progress = startProgress({
+        mode: config.ops.progress,
+        logger,
+        intervalMs: config.ops.progressIntervalMs,
+      }))
       const run = await runSnapshot(config, logger, {
         only: only as ResourceName[] | undefined,
         simulatorEmployees: Number(o.simulatorEmployees),
-      })
+      }).finally(() => progress.stop())
       console.log(`Snapshot from ${run.source} in ${((Date.now() - started) / 1000).toFixed(1)} s`)
       console.log(`${'topic'.padEnd(40)} ${'records'.padStart(8)} ${'dead-lettered'.padStart(14)}`)
       for (const r of run.results)
