@@ -4,6 +4,7 @@ import { lastValueFrom, tap, toArray } from 'rxjs'
 import type { Config } from '../config'
 import { usesSimulator } from '../config'
 import { dlqTopic, topicFor } from '../contract/naming'
+import { fieldPolicyFromConfig } from '../contract/field-policy'
 import { effectiveKeyFormat } from '../contract/key-format'
 import { createSchemaRegistry } from '../contract/registry'
 import { createKafka } from '../kafka/kafkajs/client'
@@ -37,6 +38,7 @@ export async function runSnapshot(
   )
   // Configuration mistakes surface before anything is started or created.
   for (const r of selected) effectiveKeyFormat(r, config.topics.keyFormat)
+  const fieldPolicy = fieldPolicyFromConfig(config.fields)
   let sim: RunningSimulator | undefined
   if (usesSimulator(config)) {
     sim = await startSimulator({ employees: options.simulatorEmployees ?? 50, realClock: true })
@@ -80,6 +82,7 @@ export async function runSnapshot(
         keyFormat: defaults.keyFormat,
         now: Date.now,
         logger,
+        fieldPolicy,
       },
       selected,
     ).pipe(tap((p) => logger.debug(p, 'snapshot progress')))

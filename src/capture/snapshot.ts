@@ -4,10 +4,11 @@
 // Kafka slows polling and nothing buffers without bound.
 import { Observable, concatMap, from } from 'rxjs'
 import { buildEmployeeValueSchema } from '../contract/employee-schema'
+import { noFieldPolicy, type FieldPolicy } from '../contract/field-policy'
 import { dlqTopic, topicFor, valueSubject } from '../contract/naming'
 import type { SchemaRegistryClient } from '../contract/registry'
 import { prepareCodec } from '../contract/serde'
-import type { AvroRecordSchema } from '../contract/schema-builder'
+import { valueSchema, type AvroRecordSchema } from '../contract/schema-builder'
 import type { KeyFormat } from '../config'
 import type { TransactionalSink } from '../kafka/port'
 import { PkError } from '../errors'
@@ -15,6 +16,7 @@ import { publish } from '../ops/channels'
 import { cycleLogger, newCycleId, type Logger } from '../ops/logger'
 import type { PersonioClient } from '../personio'
 import type { MappingContext, Resource } from '../resources'
+import { applyFieldPolicy } from './apply-field-policy'
 import { deadLetterRecord } from './dead-letter'
 import { mapPage } from './map-page'
 import { readResource } from './read-resource'
@@ -28,6 +30,8 @@ export interface SnapshotDeps {
   keyFormat: KeyFormat
   now: () => number
   logger: Logger
+  /** fields dropped or hashed per resource (FIELD_POLICY); none when absent */
+  fieldPolicy?: FieldPolicy
   /** ids of capture cycles (tests pass fixed ones) */
   cycleId?: () => string
 }
@@ -41,15 +45,21 @@ export interface SnapshotProgress {
 }
 
 async function codecFor(deps: SnapshotDeps, resource: Resource, topic: string, logger: Logger) {
-  if (resource.name !== 'employees')
-    return { codec: await prepareCodec(deps.registry, resource, topic, deps.keyFormat), context: undefined }
-  // Employees carry the custom attributes this credential may read; the schema grows with them.
-  const latest = await deps.registry.latest(valueSubject(topic))
-  const previous = latest === undefined ? undefined : (JSON.parse(latest.schema) as AvroRecordSchema)
-  const built = buildEmployeeValueSchema(await deps.client.employees.attributes(), previous)
-  for (const note of built.notes) logger.warn(note)
-  const context: MappingContext = { extraFields: built.customFields }
-  return { codec: await prepareCodec(deps.registry, resource, topic, deps.keyFormat, built.schema), context }
+  let schema = valueSchema(resource)
+  let context: MappingContext | undefined
+  if (resource.name === 'employees') {
+    // Employees carry the custom attributes this credential may read; the schema grows with them.
+    const latest = await deps.registry.latest(valueSubject(topic))
+    const previous = latest === undefined ? undefined : (JSON.parse(latest.schema) as AvroRecordSchema)
+    const built = buildEmployeeValueSchema(await deps.client.employees.attributes(), previous)
+    for (const note of built.notes) logger.warn(note)
+    schema = built.schema
+    context = { extraFields: built.customFields }
+  }
+  // The field policy shapes the schema that is registered and every record that is encoded.
+  const policy = (deps.fieldPolicy ?? noFieldPolicy).apply(resource, schema)
+  const codec = await prepareCodec(deps.registry, resource, topic, deps.keyFormat, policy.schema)
+  return { codec, context, policy }
 }
 
 /** Emits progress after every committed page; completes when the resource is fully published. */
@@ -72,11 +82,11 @@ export function snapshotResource(deps: SnapshotDeps, resource: Resource): Observ
     const started = deps.now()
     publish('personio-kafka:capture:cycle', { ...cycle, phase: 'start' })
     ;(async () => {
-      const { codec, context } = await codecFor(deps, resource, topic, log)
+      const { codec, context, policy } = await codecFor(deps, resource, topic, log)
       for await (const page of readResource(deps.client, resource.name)) {
         if (stopped) return
         const at = deps.now()
-        const mapped = mapPage(resource, page.items, 'r', true, context)
+        const mapped = applyFieldPolicy(policy, mapPage(resource, page.items, 'r', true, context))
         const encoded = toOutgoing(topic, codec, mapped.events, at)
         const letters = [...mapped.deadLetters, ...encoded.deadLetters]
         const records = [...encoded.records, ...letters.map((l) => deadLetterRecord(dlq, l, at))]
