@@ -13,7 +13,7 @@ import type { KeyFormat } from '../config'
 import type { TransactionalSink } from '../kafka/port'
 import { PkError } from '../errors'
 import { publish } from '../ops/channels'
-import { cycleLogger, newCycleId, type Logger } from '../ops/logger'
+import { cycleLogger, inCycle, newCycleId, type Logger } from '../ops/logger'
 import type { PersonioClient } from '../personio'
 import type { MappingContext, Resource } from '../resources'
 import { applyFieldPolicy } from './apply-field-policy'
@@ -81,7 +81,8 @@ export function snapshotResource(deps: SnapshotDeps, resource: Resource): Observ
     const log = cycleLogger(deps.logger, resource.name, cycleId)
     const started = deps.now()
     publish('personio-kafka:capture:cycle', { ...cycle, phase: 'start' })
-    ;(async () => {
+    // inCycle: lines the Personio client and kafkajs log during this cycle carry its id too.
+    inCycle({ resource: resource.name, cycleId }, async () => {
       const { codec, context, policy } = await codecFor(deps, resource, topic, log)
       for await (const page of readResource(deps.client, resource.name)) {
         if (stopped) return
@@ -131,7 +132,7 @@ export function snapshotResource(deps: SnapshotDeps, resource: Resource): Observ
       }
       publish('personio-kafka:capture:cycle', { ...cycle, phase: 'end', durationMs: deps.now() - started })
       subscriber.complete()
-    })().catch((error: unknown) => {
+    }).catch((error: unknown) => {
       const code = error instanceof PkError ? error.code : 'UNKNOWN'
       const message = error instanceof Error ? error.message : String(error)
       publish('personio-kafka:capture:cycle', {
