@@ -2,6 +2,7 @@
 // down: the Personio client, the contract, one transactional sink per resource, the state, the
 // settings and a clock. Nothing here decides *when*; the coordinator does.
 import type { DeleteMode, KeyFormat } from '../config'
+import type { FieldPolicy } from '../contract/field-policy'
 import type { SchemaRegistryClient } from '../contract/registry'
 import type { Serde } from '../contract/serde'
 import type { TransactionalSink } from '../kafka/port'
@@ -28,6 +29,8 @@ export interface CaptureContext {
   deleteMode: DeleteMode
   settings: Readonly<Record<ResourceName, ResourceSettings>>
   maxTransactionRecords: number
+  /** fields dropped or hashed before anything is fingerprinted, encoded or dead-lettered */
+  fieldPolicy: FieldPolicy
   clock: Clock
   logger: Logger
   /** Runs `work` when the resource's previous transaction is done: one transaction in flight per resource. */

@@ -1,10 +1,12 @@
 // One cycle of a top-level resource, as its plan says: list (all of it, or what changed since the
 // cursor), map, diff against what was published, publish in transactions, then — after a complete
 // listing — the deletes, and the cursor that covers the whole cycle in the last transaction.
-import { randomUUID } from 'node:crypto'
-import { concat, defer, from, last, map, switchMap, type Observable } from 'rxjs'
+import { concat, defer, from, last, map, Observable, switchMap, tap } from 'rxjs'
+import { PkError } from '../errors'
+import { cycleLogger, inCycle, newCycleId } from '../ops/logger'
 import { publish } from '../ops/channels'
 import type { Resource, ResourceName } from '../resources'
+import { applyFieldPolicy } from './apply-field-policy'
 import { commitPart, emptyPart, joinParts, type Part } from './commit'
 import type { CaptureContext } from './context'
 import type { Cursor } from './cursor'
@@ -46,7 +48,10 @@ function pagePart(
   pending: ReadonlyMap<string, Known | null>,
 ): Part {
   const snapshot = plan.kind === 'snapshot'
-  const mapped = mapPage(resource, page.items, 'r', snapshot, prepared.mapping)
+  const mapped = applyFieldPolicy(
+    prepared.policy,
+    mapPage(resource, page.items, 'r', snapshot, prepared.mapping),
+  )
   const diff = diffRecords(
     resource,
     mapped.events,
@@ -162,7 +167,7 @@ export function captureCycle(
     const tally: Tally = {
       report: {
         resource: resource.name,
-        cycleId: randomUUID().slice(0, 8),
+        cycleId: newCycleId(),
         plan: plan.kind,
         pages: 0,
         read: 0,
@@ -173,13 +178,16 @@ export function captureCycle(
       withTimestamp: 0,
       started: ctx.clock.now(),
     }
-    const log = ctx.logger.child({ resource: resource.name, cycleId: tally.report.cycleId })
+    const cycleId = tally.report.cycleId
+    const log = cycleLogger(ctx.logger, resource.name, cycleId)
+    const facts = { resource: resource.name, cycleId, kind: plan.kind }
+    publish('personio-kafka:capture:cycle', { ...facts, phase: 'start' })
     log.debug({ plan }, 'cycle starting')
     const listing = listPages(ctx.http, resource, {
       changedSince: plan.kind === 'incremental' ? plan.since : undefined,
       resumeAt: plan.kind === 'snapshot' ? plan.resumeAt : undefined,
     })
-    return from(prepareResource(ctx, resource)).pipe(
+    const work = from(prepareResource(ctx, resource)).pipe(
       switchMap((prepared) =>
         concat(
           batchPages(
@@ -220,8 +228,29 @@ export function captureCycle(
           },
           'cycle done',
         )
+        publish('personio-kafka:capture:cycle', {
+          ...facts,
+          phase: 'end',
+          durationMs: ctx.clock.now() - tally.started,
+        })
         return report
       }),
+      tap({
+        error: (error: unknown) =>
+          publish('personio-kafka:capture:cycle', {
+            ...facts,
+            phase: 'error',
+            durationMs: ctx.clock.now() - tally.started,
+            error:
+              error instanceof PkError
+                ? { code: error.code, message: error.message }
+                : { code: 'INTERNAL', message: String(error) },
+          }),
+      }),
+    )
+    // Everything the cycle starts (the Personio client's retries, kafkajs) logs with its ids.
+    return new Observable<CycleReport>((subscriber) =>
+      inCycle({ resource: resource.name, cycleId }, () => work.subscribe(subscriber)),
     )
   })
 }

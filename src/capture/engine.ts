@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto'
 import { asyncScheduler, lastValueFrom, toArray, type SchedulerLike, type Subscription } from 'rxjs'
 import type { Config } from '../config'
+import { fieldPolicyFromConfig } from '../contract/field-policy'
 import { effectiveKeyFormat } from '../contract/key-format'
 import { dlqTopic, topicFor } from '../contract/naming'
 import { createSchemaRegistry } from '../contract/registry'
@@ -58,6 +59,8 @@ export interface Engine {
   snapshot(): Promise<PipelineEvent<Report>[]>
   /** the service: polls until `stop()`; `onEvent` sees every cycle */
   run(onEvent: (event: PipelineEvent<Report>) => void): Promise<void>
+  /** cheap calls that reject when Kafka or the registry is unreachable (/readyz) */
+  probes: Record<string, () => Promise<unknown>>
   /** graceful: the transaction in flight finishes, nothing new starts */
   stop(): Promise<void>
   close(): Promise<void>
@@ -126,6 +129,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     deleteMode: config.topics.deleteMode,
     settings,
     maxTransactionRecords: config.capture.maxTransactionRecords,
+    fieldPolicy: fieldPolicyFromConfig(config.fields),
     clock: options.clock ?? { now: Date.now },
     logger,
     serial: (resource, work) => serial.serial(resource, work),
@@ -205,6 +209,10 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
   return {
     ctx,
     selected: chosen,
+    probes: {
+      kafka: () => admin.ping(),
+      registry: () => registry.latest('personio-kafka-readyz-probe'),
+    },
     async syncOnce() {
       const events = await lastValueFrom(once(slots(false), coordinatorOptions).pipe(toArray()))
       return [...events, ...(await stagesOnce(false))]

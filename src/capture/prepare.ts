@@ -2,8 +2,9 @@
 // (employees) gets its value schema rebuilt from what the credential may read now, so an attribute
 // that appeared since the last cycle is checked and registered before the first record using it.
 import { buildEmployeeValueSchema } from '../contract/employee-schema'
+import type { AppliedFieldPolicy } from '../contract/field-policy'
 import { topicFor, valueSubject } from '../contract/naming'
-import type { AvroRecordSchema } from '../contract/schema-builder'
+import { valueSchema, type AvroRecordSchema } from '../contract/schema-builder'
 import type { ResourceCodec } from '../contract/serde'
 import type { V1EmployeeAttributeDefinition } from '../personio/types'
 import { v1Data } from '../personio/pagination/page'
@@ -13,6 +14,8 @@ import type { CaptureContext } from './context'
 export interface Prepared {
   codec: ResourceCodec
   mapping?: MappingContext
+  /** the field policy as it applies to this schema; every mapped page passes through it */
+  policy: AppliedFieldPolicy
 }
 
 /** The last value schema built per resource: names of custom fields are carried forward from it. */
@@ -20,7 +23,10 @@ const previousSchemas = new WeakMap<CaptureContext, Map<string, AvroRecordSchema
 
 export async function prepareResource(ctx: CaptureContext, resource: Resource): Promise<Prepared> {
   const custom = resource.customAttributes
-  if (custom === undefined) return { codec: await ctx.serde.prepare(resource) }
+  if (custom === undefined) {
+    const policy = ctx.fieldPolicy.apply(resource, valueSchema(resource))
+    return { codec: await ctx.serde.prepare(resource, policy.schema), policy }
+  }
   let known = previousSchemas.get(ctx)
   if (known === undefined) previousSchemas.set(ctx, (known = new Map()))
   let previous = known.get(resource.name)
@@ -32,7 +38,9 @@ export async function prepareResource(ctx: CaptureContext, resource: Resource): 
   const definitions = v1Data<V1EmployeeAttributeDefinition>(await ctx.http.getJson(path), path).data
   const built = buildEmployeeValueSchema(definitions, previous)
   for (const note of built.notes) ctx.logger.warn({ resource: resource.name }, note)
-  const codec = await ctx.serde.prepare(resource, built.schema)
+  // The registry keeps the schema as published (policy applied); names are carried from our own.
+  const policy = ctx.fieldPolicy.apply(resource, built.schema)
+  const codec = await ctx.serde.prepare(resource, policy.schema)
   known.set(resource.name, built.schema)
-  return { codec, mapping: { extraFields: built.customFields } }
+  return { codec, mapping: { extraFields: built.customFields }, policy }
 }

@@ -7,6 +7,7 @@ import { topicFor } from '../contract/naming'
 import type { ConsumedOffsets, FeedBatch } from '../kafka/port'
 import { resources, type RecordValue, type Resource, type ResourceName } from '../resources'
 import type { StageSlot } from '../resources/resource'
+import { applyFieldPolicy } from './apply-field-policy'
 import { commitPart, joinParts, type Part } from './commit'
 import type { CaptureContext } from './context'
 import { deleteEvent, diffRecords, goneKeys } from './diff'
@@ -106,7 +107,7 @@ async function parentPart(
     if (!(error instanceof PersonioHttpError && error.status === 404)) throw error
   }
   const known = ctx.state.knownOf(resource.name)
-  const mapped = mapPage(resource, items, 'r', false, prepared.mapping)
+  const mapped = applyFieldPolicy(prepared.policy, mapPage(resource, items, 'r', false, prepared.mapping))
   const diff = diffRecords(resource, mapped.events, known, {
     snapshot: false,
     refFields: [],

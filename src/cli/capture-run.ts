@@ -6,6 +6,8 @@ import type { PipelineEvent } from '../capture/coordinator'
 import { loadConfig, redactConfig, type Config } from '../config'
 import { ConfigError, PkError } from '../errors'
 import { createLogger, type Logger } from '../ops/logger'
+import { resolveProgressMode, startProgress, type Progress } from '../ops/progress'
+import { startOps } from '../ops/start-ops'
 import { resourceNames, type ResourceName } from '../resources'
 import { defaultCredential, startSimulator, type RunningSimulator } from '../simulator'
 
@@ -48,10 +50,40 @@ export interface OpenedCapture {
   close(): Promise<void>
 }
 
-export async function openCapture(flags: CaptureFlags): Promise<OpenedCapture> {
+/**
+ * @param service the long-running `run`: it also serves /metrics, /healthz and /readyz
+ */
+export async function openCapture(flags: CaptureFlags, service = false): Promise<OpenedCapture> {
   const config = loadConfig({ file: flags.config })
-  const logger = createLogger(config.log.level)
+  // On a terminal, log lines go through the progress display so they never tear its table.
+  const shown: { progress?: Progress } = {}
+  const tty = resolveProgressMode(config.ops.progress, process.stderr) === 'tty'
+  const logger = tty
+    ? createLogger(config.log.level, {
+        write: (line: string) =>
+          shown.progress === undefined ? process.stderr.write(line) : shown.progress.write(line),
+      })
+    : createLogger(config.log.level)
   const only = parseResources(flags.resources)
+  let engine: Engine | undefined
+  const probe = (name: string) => engine?.probes[name]?.() ?? Promise.reject(new Error('starting'))
+  const ops = service
+    ? await startOps(
+        config.ops,
+        {
+          probes: {
+            kafka: () => probe('kafka'),
+            registry: () => probe('registry'),
+          },
+        },
+        logger,
+      )
+    : undefined
+  const progress = (shown.progress = startProgress({
+    mode: config.ops.progress,
+    logger,
+    intervalMs: config.ops.progressIntervalMs,
+  }))
   let sim: RunningSimulator | undefined
   if (flags.simulator !== undefined && flags.simulator !== false) {
     const employees = flags.simulator === true ? 50 : Number(flags.simulator)
@@ -67,23 +99,28 @@ export async function openCapture(flags: CaptureFlags): Promise<OpenedCapture> {
   }
   logger.info({ config: redactConfig(config) }, 'configuration')
   try {
-    const engine = await openEngine({
+    engine = await openEngine({
       config,
       logger,
       only,
       personio: sim === undefined ? undefined : { baseUrl: sim.url, ...defaultCredential },
     })
+    const opened = engine
     return {
-      engine,
+      engine: opened,
       config,
       logger,
       source: sim === undefined ? config.personio.baseUrl : `the bundled simulator (${sim.url})`,
       async close() {
-        await engine.close()
+        await opened.close()
+        progress.stop()
+        await ops?.close()
         await sim?.close()
       },
     }
   } catch (error) {
+    progress.stop()
+    await ops?.close()
     await sim?.close()
     throw error
   }

@@ -13,7 +13,7 @@ export function registerRun(program: Command): void {
       '\nExamples:\n  personio-kafka run\n  POLL_INTERVAL_MS=30000 personio-kafka run --resources employees,absences\n  personio-kafka run --simulator 100   # demo data',
     )
     .action(async (flags: CaptureFlags) => {
-      const capture = await openCapture(flags)
+      const capture = await openCapture(flags, true)
       const { engine, logger } = capture
       let stopping = false
       const stop = (signal: string) => {

@@ -2,7 +2,7 @@
 // table all read the same declarations.
 import { configSchema, type FieldMeta } from './schema'
 
-export type FieldType = 'string' | 'integer' | 'boolean' | 'string[]'
+export type FieldType = 'string' | 'integer' | 'boolean' | 'string[]' | 'json'
 
 export interface ConfigField extends FieldMeta {
   /** dotted path into Config, e.g. `personio.timeoutMs` */
@@ -26,7 +26,8 @@ interface SchemaNode {
 function collect(node: SchemaNode, prefix: string, out: ConfigField[]): ConfigField[] {
   for (const [name, child] of Object.entries(node.properties ?? {})) {
     const path = prefix === '' ? name : `${prefix}.${name}`
-    if (child.type === 'object') {
+    // An object with its own env variable is one JSON-valued setting (a map), not a section.
+    if (child.type === 'object' && child.env === undefined) {
       collect(child, path, out)
       continue
     }
@@ -38,7 +39,8 @@ function collect(node: SchemaNode, prefix: string, out: ConfigField[]): ConfigFi
       env: child.env,
       description: child.description,
       secret: child.secret === true,
-      type: child.type === 'array' ? 'string[]' : (child.type as FieldType),
+      type:
+        child.type === 'array' ? 'string[]' : child.type === 'object' ? 'json' : (child.type as FieldType),
       default: child.default,
       enum: child.enum,
     })
@@ -60,7 +62,7 @@ export function configTable(): string {
     const def =
       f.default === undefined
         ? ''
-        : `\`${Array.isArray(f.default) ? f.default.join(',') : String(f.default)}\``
+        : `\`${Array.isArray(f.default) ? f.default.join(',') : f.type === 'json' ? JSON.stringify(f.default) : String(f.default)}\``
     const values = f.enum === undefined ? '' : ` One of ${f.enum.map((v) => `\`${v}\``).join(', ')}.`
     return `| \`${f.env}\` | \`${f.path}\` | ${def} | ${f.description}${values} |`
   })

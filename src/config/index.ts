@@ -1,3 +1,3 @@
 export { loadConfig, redactConfig } from './load'
 export { configFields, configTable } from './fields'
-export type { Config, KeyFormat, DeleteMode, LogLevel } from './schema'
+export type { Config, KeyFormat, DeleteMode, LogLevel, ProgressMode, FieldPolicyConfig } from './schema'

@@ -45,6 +45,12 @@ function fromEnv(field: ConfigField, raw: string): unknown {
         .filter((s) => s !== '')
     case 'string':
       return text
+    case 'json':
+      try {
+        return JSON.parse(text) as unknown
+      } catch {
+        return text // Ajv reports it as "must be object"
+      }
   }
 }
 
@@ -70,11 +76,15 @@ function describe(instancePath: string, message: string, params: Record<string, 
     .replace(/^\//, '')
     .replace(/\//g, '.')
     .replace(/\.\d+$/, '')
+  // Inside a JSON-valued setting (FIELD_POLICY) the problem is named by its variable and inner path.
+  const within = (p: string) => configFields.find((f) => f.type === 'json' && p.startsWith(`${f.path}.`))
   if (typeof params.additionalProperty === 'string') {
-    return `${path === '' ? '' : `${path}.`}${params.additionalProperty}: unknown setting`
+    const full = `${path === '' ? '' : `${path}.`}${params.additionalProperty}`
+    const json = within(full)
+    return `${json === undefined ? full : `${json.env} (${full})`}: unknown setting`
   }
-  const field = fieldByPath(path)
-  const where = field === undefined ? path : `${field.env} (${field.path})`
+  const field = fieldByPath(path) ?? within(path)
+  const where = field === undefined ? path : `${field.env} (${field.path === path ? field.path : path})`
   const allowed = Array.isArray(params.allowedValues) ? `: ${params.allowedValues.join(', ')}` : ''
   return `${where}: ${message}${allowed}`
 }

@@ -46,7 +46,23 @@ export interface Config {
   log: {
     level: LogLevel
   }
+  ops: {
+    metricsPort: number
+    metricsHost: string
+    progress: ProgressMode
+    progressIntervalMs: number
+  }
+  fields: {
+    policy: FieldPolicyConfig
+    hashKey?: string
+    hashKeyFile?: string
+  }
 }
+
+export type ProgressMode = 'auto' | 'tty' | 'log' | 'off'
+
+/** Per resource: record fields left out of the topic, and fields replaced by a keyed hash. */
+export type FieldPolicyConfig = Record<string, { drop?: string[]; hash?: string[] }>
 
 /** Extra keywords on leaf fields; registered with Ajv as annotations. */
 export interface FieldMeta {
@@ -60,7 +76,7 @@ const UPPER_SNAKE = '^[A-Z][A-Z0-9_]*$'
 export const configSchema: JSONSchemaType<Config> = {
   type: 'object',
   additionalProperties: false,
-  required: ['personio', 'kafka', 'registry', 'topics', 'capture', 'log'],
+  required: ['personio', 'kafka', 'registry', 'topics', 'capture', 'log', 'ops', 'fields'],
   properties: {
     personio: {
       type: 'object',
@@ -310,6 +326,86 @@ export const configSchema: JSONSchemaType<Config> = {
           default: 'info',
           env: 'LOG_LEVEL',
           description: 'Log level of the structured (JSON) log on stderr.',
+        },
+      },
+    },
+    // ops and fields: observability and HR-data field control (issue #10), kept together here.
+    ops: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['metricsPort', 'metricsHost', 'progress', 'progressIntervalMs'],
+      properties: {
+        metricsPort: {
+          type: 'integer',
+          minimum: 0,
+          maximum: 65535,
+          default: 9464,
+          env: 'METRICS_PORT',
+          description:
+            'Port of the ops HTTP server (/metrics, /healthz, /readyz) of long-running commands; 0 turns it off.',
+        },
+        metricsHost: {
+          type: 'string',
+          minLength: 1,
+          default: '0.0.0.0',
+          env: 'METRICS_HOST',
+          description: 'Interface the ops HTTP server listens on (127.0.0.1 keeps it local).',
+        },
+        progress: {
+          type: 'string',
+          enum: ['auto', 'tty', 'log', 'off'],
+          default: 'auto',
+          env: 'PROGRESS',
+          description:
+            'Progress of long work: a live table on a terminal (tty), info log lines (log), or nothing; auto picks tty when stderr is a terminal.',
+        },
+        progressIntervalMs: {
+          type: 'integer',
+          minimum: 500,
+          maximum: 3600000,
+          default: 5000,
+          env: 'PROGRESS_INTERVAL_MS',
+          description: 'How often a progress log line is written when stderr is not a terminal.',
+        },
+      },
+    },
+    fields: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['policy'],
+      properties: {
+        policy: {
+          type: 'object',
+          required: [],
+          additionalProperties: {
+            type: 'object',
+            additionalProperties: false,
+            required: [],
+            properties: {
+              drop: { type: 'array', items: { type: 'string', minLength: 1 }, nullable: true },
+              hash: { type: 'array', items: { type: 'string', minLength: 1 }, nullable: true },
+            },
+          },
+          default: {},
+          env: 'FIELD_POLICY',
+          description:
+            'JSON, per resource: fields to drop or to replace by HMAC-SHA256 before fingerprinting and encoding, e.g. {"employees":{"drop":["fix_salary"],"hash":["email"]}}.',
+        },
+        hashKey: {
+          type: 'string',
+          nullable: true,
+          minLength: 16,
+          env: 'FIELD_HASH_KEY',
+          secret: true,
+          description:
+            'HMAC key for hashed fields (≥ 16 characters); required when any field is hashed. Never logged.',
+        },
+        hashKeyFile: {
+          type: 'string',
+          nullable: true,
+          minLength: 1,
+          env: 'FIELD_HASH_KEY_FILE',
+          description: 'File holding the HMAC key instead of FIELD_HASH_KEY (trailing newline ignored).',
         },
       },
     },

@@ -22,6 +22,8 @@ export interface TopicSpec {
 export interface TopicAdmin {
   /** Creates missing topics; refuses (KafkaError) an existing topic whose settings would break the contract. */
   ensureTopics(specs: readonly TopicSpec[]): Promise<void>
+  /** Rejects when the cluster does not answer (readiness). */
+  ping(): Promise<void>
   close(): Promise<void>
 }
 

@@ -1,6 +1,7 @@
 // Client-side token buckets per endpoint family, so a steady run never meets a 429. Defaults come
 // from Personio's documentation; `x-ratelimit-*` response headers (v2 gateway) override them and
 // pull the local bucket down to what the server says remains. Time and sleep are injected.
+import { publish } from '../ops/channels'
 
 export type EndpointFamily = 'employees' | 'v1-auth' | 'v2-auth' | 'v2-periods' | 'v2-persons' | 'v2' | 'v1'
 
@@ -68,11 +69,14 @@ export class RateLimiter {
   /** Waits until a request of this family may go; callers queue in order (no thundering herd). */
   acquire(family: EndpointFamily): Promise<void> {
     const b = this.bucket(family)
+    const asked = this.timing.now()
     const turn = b.queue.then(async () => {
       for (;;) {
         this.refill(b)
         if (b.tokens >= 1) {
           b.tokens -= 1
+          // The wait includes queueing behind earlier callers: that is what the request felt.
+          publish('personio-kafka:personio:rate-limit-wait', { family, waitMs: this.timing.now() - asked })
           return
         }
         await this.timing.sleep(Math.ceil(((1 - b.tokens) / b.spec.rate) * 1000))

@@ -2,6 +2,7 @@
 // opaque strings it attaches; never logs them. Rate limiting happens before every attempt.
 import { request, type Dispatcher } from 'undici'
 import { AuthError, PersonioHttpError, RateLimitedError } from '../errors'
+import { publish } from '../ops/channels'
 import type { Logger } from '../ops/logger'
 import { badBodyError, httpError } from './error-decode'
 import { familyOf, type RateLimiter } from './rate-limit'
@@ -41,7 +42,7 @@ export function createTransport(o: TransportOptions) {
   if (o.appId !== undefined) identity['x-personio-app-id'] = o.appId
   if (o.partnerId !== undefined) identity['x-personio-partner-id'] = o.partnerId
 
-  async function once(x: Exchange): Promise<ExchangeResult> {
+  async function once(x: Exchange, attempt: number): Promise<ExchangeResult> {
     const url = new URL(x.target, base)
     const endpoint = url.pathname
     const family = familyOf(endpoint)
@@ -63,6 +64,13 @@ export function createTransport(o: TransportOptions) {
         bodyTimeout: o.timeoutMs,
       })
     } catch (error) {
+      // Status 0 = no answer: a metrics reader must still see the attempt.
+      publish('personio-kafka:personio:request', {
+        endpoint,
+        status: 0,
+        durationMs: o.now() - started,
+        retry: attempt > 1,
+      })
       // Connection refused/reset, DNS, timeouts: transient for GETs by nature.
       throw new PersonioHttpError(
         `Personio ${x.method} ${endpoint} did not answer: ${(error as Error).message}`,
@@ -72,6 +80,12 @@ export function createTransport(o: TransportOptions) {
     }
     const text = await res.body.text().catch(() => '')
     o.limiter.observe(family, res.headers)
+    publish('personio-kafka:personio:request', {
+      endpoint,
+      status: res.statusCode,
+      durationMs: o.now() - started,
+      retry: attempt > 1,
+    })
     o.logger?.debug(
       { method: x.method, endpoint, status: res.statusCode, ms: o.now() - started },
       'personio request',
@@ -95,7 +109,7 @@ export function createTransport(o: TransportOptions) {
     const first = o.now()
     for (let attempt = 1; ; attempt++) {
       try {
-        return await once(x)
+        return await once(x, attempt)
       } catch (error) {
         const retriable = x.method === 'GET' || error instanceof RateLimitedError
         const delay = retriable ? nextDelay(o.retry, attempt, o.now() - first, error, o.random()) : undefined

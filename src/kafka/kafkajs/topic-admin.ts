@@ -58,6 +58,11 @@ export function createTopicAdmin(kafka: Kafka): TopicAdmin {
         )
       }
     },
+    async ping() {
+      connected ??= admin.connect()
+      await connected
+      await admin.describeCluster()
+    },
     async close() {
       if (connected !== undefined) await admin.disconnect()
     },

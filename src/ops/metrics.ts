@@ -1,0 +1,217 @@
+// Prometheus metrics, declared once in one table (names in Debezium's vocabulary) and fed ONLY by
+// the diagnostics channels of ./channels: capture/, personio/ and kafka/ never import prom-client.
+// Each call to createMetrics gets its own Registry, so tests and embedders never share the global.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { subscribe } from './channels'
+
+type Kind = 'counter' | 'gauge' | 'histogram'
+
+export interface MetricSpec {
+  name: string
+  kind: Kind
+  help: string
+  labels: readonly string[]
+  buckets?: readonly number[]
+}
+
+const P = 'personio_kafka_'
+
+/** Every metric the service exports. The README table is generated from this list (a test checks it). */
+export const metricTable = [
+  {
+    name: `${P}events_total`,
+    kind: 'counter',
+    labels: ['resource', 'op'],
+    help: 'Change events published, by op: r snapshot read, c create, u update, d delete.',
+  },
+  {
+    name: `${P}pages_total`,
+    kind: 'counter',
+    labels: ['resource'],
+    help: 'Pages of Personio items read and committed.',
+  },
+  {
+    name: `${P}dead_letters_total`,
+    kind: 'counter',
+    labels: ['resource', 'stage'],
+    help: 'Items sent to the dead-letter topic, by stage (map, encode).',
+  },
+  {
+    name: `${P}personio_requests_total`,
+    kind: 'counter',
+    labels: ['endpoint', 'status'],
+    help: 'HTTP exchanges with Personio, by endpoint template and status (0: no answer).',
+  },
+  {
+    name: `${P}personio_request_duration_seconds`,
+    kind: 'histogram',
+    labels: ['endpoint'],
+    help: 'Duration of one HTTP exchange with Personio.',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  },
+  {
+    name: `${P}personio_rate_limited_total`,
+    kind: 'counter',
+    labels: ['endpoint'],
+    help: 'Personio answers with status 429 (rate limited).',
+  },
+  {
+    name: `${P}personio_retries_total`,
+    kind: 'counter',
+    labels: ['endpoint'],
+    help: 'Retried attempts of a Personio request (the first attempt is not counted).',
+  },
+  {
+    name: `${P}rate_limit_wait_seconds_total`,
+    kind: 'counter',
+    labels: ['family'],
+    help: "Time spent waiting for the client-side rate limiter's token, by endpoint family.",
+  },
+  {
+    name: `${P}cycles_total`,
+    kind: 'counter',
+    labels: ['resource', 'kind', 'outcome'],
+    help: 'Capture cycles finished, by kind (snapshot, incremental, reconcile, stage) and outcome (ok, error).',
+  },
+  {
+    name: `${P}cycle_duration_seconds`,
+    kind: 'histogram',
+    labels: ['resource', 'kind'],
+    help: 'Duration of a finished capture cycle.',
+    buckets: [0.5, 1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600],
+  },
+  {
+    name: `${P}snapshot_running`,
+    kind: 'gauge',
+    labels: ['resource'],
+    help: '1 while a snapshot of the resource runs, else 0.',
+  },
+  {
+    name: `${P}cursor_lag_seconds`,
+    kind: 'gauge',
+    labels: ['resource'],
+    help: "How far the resource's committed cursor was behind Personio's clock at its last commit (Debezium ms_behind_source).",
+  },
+  {
+    name: `${P}transactions_total`,
+    kind: 'counter',
+    labels: ['resource', 'outcome'],
+    help: 'Kafka transactions finished, by outcome (committed, aborted).',
+  },
+  {
+    name: `${P}transaction_records_total`,
+    kind: 'counter',
+    labels: ['resource'],
+    help: 'Records written in committed Kafka transactions (events, dead letters and cursors).',
+  },
+  {
+    name: `${P}state_restored`,
+    kind: 'gauge',
+    labels: [],
+    help: '1 once the state topic was read back and capture may start, else 0.',
+  },
+] as const satisfies readonly MetricSpec[]
+
+export type MetricName = (typeof metricTable)[number]['name']
+
+/** Markdown table of every metric, for the README (a test keeps the two identical). */
+export function metricsTableMarkdown(): string {
+  const rows = metricTable.map(
+    (m: MetricSpec) =>
+      `| \`${m.name}\` | ${m.kind} | ${m.labels.map((l) => `\`${l}\``).join(', ')} | ${m.help} |`,
+  )
+  return ['| metric | type | labels | meaning |', '|---|---|---|---|', ...rows].join('\n')
+}
+
+/**
+ * Endpoint label without ids, so the series count stays bounded: numeric segments and long
+ * id-like segments (uuids, report ids) become `{id}`; the query string is never part of it.
+ */
+export function endpointLabel(path: string): string {
+  const pathname = path.split('?')[0] ?? path
+  return pathname
+    .split('/')
+    .map((seg) => (/^\d+$/.test(seg) || (/\d/.test(seg) && /^[0-9A-Za-z_-]{16,}$/.test(seg)) ? '{id}' : seg))
+    .join('/')
+}
+
+export interface Metrics {
+  registry: Registry
+  /** Unsubscribes from the channels; the registry keeps its last values. */
+  close(): void
+}
+
+export interface MetricsOptions {
+  /** also export prom-client's process and Node.js metrics (nodejs_*, process_*) */
+  processMetrics?: boolean
+}
+
+type AnyMetric = Counter | Gauge | Histogram
+
+function build(spec: MetricSpec, registry: Registry): AnyMetric {
+  const common = { name: spec.name, help: spec.help, labelNames: [...spec.labels], registers: [registry] }
+  switch (spec.kind) {
+    case 'counter':
+      return new Counter(common)
+    case 'gauge':
+      return new Gauge(common)
+    case 'histogram':
+      return new Histogram({ ...common, buckets: [...(spec.buckets ?? [])] })
+  }
+}
+
+export function createMetrics(options: MetricsOptions = {}): Metrics {
+  const registry = new Registry()
+  if (options.processMetrics === true) collectDefaultMetrics({ register: registry })
+  const m = new Map<string, AnyMetric>(metricTable.map((s) => [s.name, build(s, registry)]))
+  const counter = (name: MetricName) => m.get(name) as Counter
+  const gauge = (name: MetricName) => m.get(name) as Gauge
+  const histogram = (name: MetricName) => m.get(name) as Histogram
+
+  const offs = [
+    subscribe('personio-kafka:capture:events', (e) =>
+      counter(`${P}events_total`).inc({ resource: e.resource, op: e.op }, e.count),
+    ),
+    subscribe('personio-kafka:capture:page', (e) => counter(`${P}pages_total`).inc({ resource: e.resource })),
+    subscribe('personio-kafka:capture:dead-letter', (e) =>
+      counter(`${P}dead_letters_total`).inc({ resource: e.resource, stage: e.stage }, e.count),
+    ),
+    subscribe('personio-kafka:personio:request', (e) => {
+      const endpoint = endpointLabel(e.endpoint)
+      counter(`${P}personio_requests_total`).inc({ endpoint, status: String(e.status) })
+      histogram(`${P}personio_request_duration_seconds`).observe({ endpoint }, e.durationMs / 1000)
+      if (e.status === 429) counter(`${P}personio_rate_limited_total`).inc({ endpoint })
+      if (e.retry) counter(`${P}personio_retries_total`).inc({ endpoint })
+    }),
+    subscribe('personio-kafka:personio:rate-limit-wait', (e) =>
+      counter(`${P}rate_limit_wait_seconds_total`).inc({ family: e.family }, e.waitMs / 1000),
+    ),
+    subscribe('personio-kafka:capture:cycle', (e) => {
+      if (e.kind === 'snapshot')
+        gauge(`${P}snapshot_running`).set({ resource: e.resource }, e.phase === 'start' ? 1 : 0)
+      if (e.phase === 'start') return
+      const outcome = e.phase === 'end' ? 'ok' : 'error'
+      counter(`${P}cycles_total`).inc({ resource: e.resource, kind: e.kind, outcome })
+      if (e.durationMs !== undefined)
+        histogram(`${P}cycle_duration_seconds`).observe(
+          { resource: e.resource, kind: e.kind },
+          e.durationMs / 1000,
+        )
+    }),
+    subscribe('personio-kafka:capture:cursor', (e) => {
+      if (e.lagSeconds !== undefined)
+        gauge(`${P}cursor_lag_seconds`).set({ resource: e.resource }, e.lagSeconds)
+    }),
+    subscribe('personio-kafka:kafka:transaction', (e) => {
+      counter(`${P}transactions_total`).inc({ resource: e.resource, outcome: e.outcome })
+      if (e.outcome === 'committed')
+        counter(`${P}transaction_records_total`).inc({ resource: e.resource }, e.records)
+    }),
+    subscribe('personio-kafka:state:restored', () => gauge(`${P}state_restored`).set(1)),
+  ]
+  gauge(`${P}state_restored`).set(0)
+  return {
+    registry,
+    close: () => offs.forEach((off) => off()),
+  }
+}

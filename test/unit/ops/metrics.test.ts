@@ -1,0 +1,137 @@
+// What a Prometheus scrape shows after capture, personio and kafka published their facts on the
+// diagnostics channels: the metrics module is the only listener, and nothing else feeds it.
+import { publish } from '../../../src/ops/channels'
+import { createMetrics, endpointLabel, metricTable, type Metrics } from '../../../src/ops/metrics'
+
+describe('ops > metrics', () => {
+  let metrics: Metrics
+  beforeEach(() => (metrics = createMetrics()))
+  afterEach(() => metrics.close())
+  const scrape = () => metrics.registry.metrics()
+
+  it('counts events by resource and op, and dead letters by stage', async () => {
+    publish('personio-kafka:capture:events', { resource: 'employees', op: 'r', count: 100 })
+    publish('personio-kafka:capture:events', { resource: 'employees', op: 'r', count: 20 })
+    publish('personio-kafka:capture:events', { resource: 'absences', op: 'u', count: 3 })
+    publish('personio-kafka:capture:dead-letter', { resource: 'employees', stage: 'map', count: 2 })
+    const text = await scrape()
+    expect(text.split('\n')).toContain('personio_kafka_events_total{resource="employees",op="r"} 120')
+    expect(text.split('\n')).toContain('personio_kafka_events_total{resource="absences",op="u"} 3')
+    expect(text.split('\n')).toContain(
+      'personio_kafka_dead_letters_total{resource="employees",stage="map"} 2',
+    )
+  })
+
+  it('counts Personio requests by endpoint template and status, 429s and retries apart', async () => {
+    const req = (endpoint: string, status: number, retry = false) =>
+      publish('personio-kafka:personio:request', { endpoint, status, durationMs: 120, retry })
+    req('/v1/company/employees', 200)
+    req('/v1/company/employees', 429)
+    req('/v1/company/employees', 200, true)
+    req('/v1/company/employees/4711/absences/balance', 200)
+    req('/v1/company/employees/4712/absences/balance', 0, true)
+    const text = await scrape()
+    expect(text.split('\n')).toContain(
+      'personio_kafka_personio_requests_total{endpoint="/v1/company/employees",status="200"} 2',
+    )
+    expect(text.split('\n')).toContain(
+      'personio_kafka_personio_requests_total{endpoint="/v1/company/employees",status="429"} 1',
+    )
+    expect(text.split('\n')).toContain(
+      'personio_kafka_personio_requests_total{endpoint="/v1/company/employees/{id}/absences/balance",status="200"} 1',
+    )
+    expect(text.split('\n')).toContain(
+      'personio_kafka_personio_rate_limited_total{endpoint="/v1/company/employees"} 1',
+    )
+    expect(text.split('\n')).toContain(
+      'personio_kafka_personio_retries_total{endpoint="/v1/company/employees"} 1',
+    )
+    expect(text.split('\n')).toContain(
+      'personio_kafka_personio_retries_total{endpoint="/v1/company/employees/{id}/absences/balance"} 1',
+    )
+    expect(text.split('\n')).toContain(
+      'personio_kafka_personio_request_duration_seconds_count{endpoint="/v1/company/employees"} 3',
+    )
+  })
+
+  it('sums rate-limiter waits in seconds per family', async () => {
+    publish('personio-kafka:personio:rate-limit-wait', { family: 'employees', waitMs: 1500 })
+    publish('personio-kafka:personio:rate-limit-wait', { family: 'employees', waitMs: 500 })
+    expect((await scrape()).split('\n')).toContain(
+      'personio_kafka_rate_limit_wait_seconds_total{family="employees"} 2',
+    )
+  })
+
+  it('shows a running snapshot, then its duration and outcome', async () => {
+    const cycle = { resource: 'employees', cycleId: 'c1', kind: 'snapshot' as const }
+    publish('personio-kafka:capture:cycle', { ...cycle, phase: 'start' })
+    expect((await scrape()).split('\n')).toContain('personio_kafka_snapshot_running{resource="employees"} 1')
+    publish('personio-kafka:capture:cycle', { ...cycle, phase: 'end', durationMs: 42_000 })
+    const text = await scrape()
+    expect(text.split('\n')).toContain('personio_kafka_snapshot_running{resource="employees"} 0')
+    expect(text.split('\n')).toContain(
+      'personio_kafka_cycles_total{resource="employees",kind="snapshot",outcome="ok"} 1',
+    )
+    expect(text.split('\n')).toContain(
+      'personio_kafka_cycle_duration_seconds_sum{resource="employees",kind="snapshot"} 42',
+    )
+    expect(text.split('\n')).toContain(
+      'personio_kafka_cycle_duration_seconds_bucket{le="60",resource="employees",kind="snapshot"} 1',
+    )
+  })
+
+  it('reports cursor lag, transactions by outcome and state restoration', async () => {
+    expect((await scrape()).split('\n')).toContain('personio_kafka_state_restored 0')
+    publish('personio-kafka:capture:cursor', { resource: 'absences', changedAtMs: 1, lagSeconds: 75 })
+    publish('personio-kafka:kafka:transaction', {
+      resource: 'absences',
+      outcome: 'committed',
+      records: 7,
+      durationMs: 30,
+    })
+    publish('personio-kafka:kafka:transaction', {
+      resource: 'absences',
+      outcome: 'aborted',
+      records: 3,
+      durationMs: 30,
+    })
+    publish('personio-kafka:state:restored', { resources: ['absences'] })
+    const text = await scrape()
+    expect(text.split('\n')).toContain('personio_kafka_cursor_lag_seconds{resource="absences"} 75')
+    expect(text.split('\n')).toContain(
+      'personio_kafka_transactions_total{resource="absences",outcome="committed"} 1',
+    )
+    expect(text.split('\n')).toContain(
+      'personio_kafka_transactions_total{resource="absences",outcome="aborted"} 1',
+    )
+    expect(text.split('\n')).toContain('personio_kafka_transaction_records_total{resource="absences"} 7')
+    expect(text.split('\n')).toContain('personio_kafka_state_restored 1')
+  })
+
+  it('stops listening once closed, and two instances never share a registry', async () => {
+    const other = createMetrics()
+    metrics.close()
+    publish('personio-kafka:capture:events', { resource: 'projects', op: 'c', count: 5 })
+    expect(await scrape()).not.toContain('resource="projects"')
+    expect((await other.registry.metrics()).split('\n')).toContain(
+      'personio_kafka_events_total{resource="projects",op="c"} 5',
+    )
+    other.close()
+  })
+
+  it('declares every metric with help text and a personio_kafka_ name', async () => {
+    const text = await scrape()
+    for (const m of metricTable) {
+      expect(m.name).toMatch(/^personio_kafka_[a-z_]+$/)
+      expect(text.split('\n')).toContain(`# HELP ${m.name} ${m.help}`)
+    }
+  })
+
+  it('keeps ids out of endpoint labels', () => {
+    expect(
+      endpointLabel('/v1/company/custom-reports/reports/0198a3c4-52b1-7a2e-9c1d-5f0e1a2b3c4d?page=2'),
+    ).toBe('/v1/company/custom-reports/reports/{id}')
+    expect(endpointLabel('/v2/attendance-periods')).toBe('/v2/attendance-periods')
+    expect(endpointLabel('/v1/company/time-off-types')).toBe('/v1/company/time-off-types')
+  })
+})
