@@ -1,0 +1,43 @@
+// Every cursor shape ever written decodes; an unknown version is refused with what to do.
+import { decodeCursor, encodeCursor, initialCursor, type Cursor } from '../../../src/capture/cursor'
+import { StateError } from '../../../src/errors'
+
+describe('capture > cursor', () => {
+  it('round-trips a full cursor', () => {
+    const c: Cursor = {
+      v: 1,
+      resource: 'employees',
+      changedAt: 1_700_000_000_000,
+      lastKey: '[4711]',
+      snapshotDone: true,
+      snapshotStartedAt: 1,
+      snapshotResumeAt: '/v2/attendance-periods?cursor=cur_x',
+      resnapshot: true,
+      fullListing: true,
+      lastReconcileAt: 2,
+      lastRefreshAt: 3,
+      lastSuccessAt: 4,
+      lastError: { code: 'PK_KAFKA', message: 'broker away', at: 5 },
+    }
+    expect(decodeCursor('employees', encodeCursor(c))).toEqual(c)
+  })
+
+  it('reads the smallest cursor v1 wrote, with defaults for everything missing', () => {
+    expect(decodeCursor('absences', Buffer.from('{"v":1}'))).toEqual({
+      ...initialCursor('absences'),
+      snapshotDone: false,
+    })
+    expect(
+      decodeCursor('absences', Buffer.from('{"v":1,"snapshotDone":true,"changedAt":"soon"}')),
+    ).toMatchObject({
+      snapshotDone: true,
+      changedAt: undefined,
+    })
+  })
+
+  it('refuses a version it does not know, and bytes that are not JSON, naming the way out', () => {
+    expect(() => decodeCursor('employees', Buffer.from('{"v":2}'))).toThrow(StateError)
+    expect(() => decodeCursor('employees', Buffer.from('{"v":2}'))).toThrow(/personio-kafka reset employees/)
+    expect(() => decodeCursor('employees', Buffer.from('not json'))).toThrow(/not JSON/)
+  })
+})

@@ -1,0 +1,53 @@
+// What the next cycle does, from the declaration, the cursor and the time.
+import { planCycle } from '../../../src/capture/plan'
+import { initialCursor } from '../../../src/capture/cursor'
+import { resources } from '../../../src/resources'
+
+const settings = { reconcileMs: 3_600_000, overlapMs: 600_000 }
+const done = (over = {}) => ({
+  ...initialCursor('employees'),
+  snapshotDone: true,
+  changedAt: 1_000_000_000,
+  lastReconcileAt: 5_000_000,
+  ...over,
+})
+
+describe('capture > plan', () => {
+  it('starts with a snapshot, and resumes one that stopped halfway without deleting', () => {
+    expect(planCycle(resources.employees, initialCursor('employees'), 0, settings)).toEqual({
+      kind: 'snapshot',
+      deletes: true,
+    })
+    const halfway = { ...initialCursor('employees'), snapshotResumeAt: 300 }
+    expect(planCycle(resources.employees, halfway, 0, settings)).toEqual({
+      kind: 'snapshot',
+      resumeAt: 300,
+      deletes: false,
+    })
+  })
+
+  it('reads incremental resources from the cursor minus the overlap and one second', () => {
+    expect(planCycle(resources.employees, done(), 6_000_000, settings)).toEqual({
+      kind: 'incremental',
+      since: 1_000_000_000 - 600_000 - 1000,
+    })
+  })
+
+  it('reconciles when the interval is due, when Personio sends no timestamps, and for snapshot resources', () => {
+    expect(planCycle(resources.employees, done(), 5_000_000 + 3_600_000, settings).kind).toBe('reconcile')
+    expect(planCycle(resources.employees, done({ fullListing: true }), 6_000_000, settings).kind).toBe(
+      'reconcile',
+    )
+    expect(planCycle(resources.absence_types, done(), 6_000_000, settings).kind).toBe('reconcile')
+  })
+
+  it('re-snapshots from the start when asked, or when forced', () => {
+    expect(
+      planCycle(resources.employees, done({ resnapshot: true, snapshotResumeAt: 5 }), 0, settings),
+    ).toEqual({ kind: 'snapshot', deletes: true })
+    expect(planCycle(resources.employees, done(), 0, settings, true)).toEqual({
+      kind: 'snapshot',
+      deletes: true,
+    })
+  })
+})
