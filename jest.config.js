@@ -9,7 +9,14 @@ module.exports = {
   testTimeout: 120000,
   reporters: ['default', '<rootDir>/test/infra/summary-reporter.js'],
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/no-io.ts'],
+    },
+    // Starts and stops its own JVMs in temporary checkouts (scripts/infra); needs no shared broker.
+    { ...common, displayName: 'system', testMatch: ['<rootDir>/test/system/**/*.test.ts'] },
     {
       ...common,
       displayName: 'integration',
