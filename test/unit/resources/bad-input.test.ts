@@ -1,13 +1,16 @@
-// Malformed Personio items: the mapping answers with a MappingError naming the resource, the key
-// (when known), the field path and the value, or maps the item; it never throws anything else and
-// never returns a half-filled record.
+// Malformed Personio items (the documented examples of test/fixtures/, one leaf corrupted): the
+// mapping answers with a MappingError naming the resource, the key (when known), the field path and
+// the value, or maps the item to a record that takes the corrupt value only where it is a valid
+// value of that field's type. It never throws anything else, never returns a half-filled record,
+// and never turns a corrupt value into null or into text silently.
 import fc from 'fast-check'
+import { avroTypeFor, invalidPaths } from '../../../src/contract/avro'
+import { valueSchema } from '../../../src/contract/schema-builder'
 import { MappingError } from '../../../src/errors'
-import { resources, type Resource } from '../../../src/resources'
+import { resources, type MappingContext, type RecordValue, type Resource } from '../../../src/resources'
+import type { FieldSpec } from '../../../src/resources/fields/field'
 import { MAX_STRING_BYTES } from '../../../src/resources/fields/reader'
-import { simCompany, simItems } from '../../support/sim-items'
-
-const items = simItems(simCompany(4, 11))
+import { fixtureContext, fixtureEmployeeSchema, fixtureItems } from '../../support/fixtures'
 
 /** Every path to a leaf of a JSON value. */
 function leafPaths(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
@@ -26,8 +29,13 @@ function setAt(root: unknown, path: (string | number)[], value: unknown, remove:
   return copy
 }
 
+interface Corruption {
+  remove: boolean
+  value: unknown
+}
+
 const corruption = fc.oneof(
-  fc.constant({ remove: true, value: undefined }),
+  fc.constant<Corruption>({ remove: true, value: undefined }),
   fc
     .constantFrom<unknown>(
       42.5,
@@ -41,46 +49,105 @@ const corruption = fc.oneof(
       'x'.repeat(MAX_STRING_BYTES + 1),
       null,
     )
-    .map((value) => ({ remove: false, value })),
+    .map((value): Corruption => ({ remove: false, value })),
 )
 
-function checkResource(resource: Resource, samples: unknown[]): void {
-  const paths = samples.slice(0, 3).map((s) => leafPaths(s))
+/** Whether `value`, as Personio sent it, is itself a valid value of the field (so taking it is right). */
+function validAs(field: FieldSpec, value: unknown, mapped: unknown, custom: boolean): boolean {
+  switch (field.kind) {
+    case 'string':
+      // Custom text attributes take numbers and booleans as their text, by design (employee-schema.ts).
+      return (
+        mapped === value ||
+        (custom && (typeof value === 'number' || typeof value === 'boolean') && mapped === String(value))
+      )
+    case 'long':
+    case 'int':
+      return typeof value === 'number' && Number.isSafeInteger(value) && mapped === value
+    case 'double':
+      return typeof value === 'number' && mapped === value
+    case 'decimal':
+      return typeof value === 'number' && mapped === value.toFixed(field.scale ?? 2)
+    case 'boolean':
+      return typeof value === 'boolean' && mapped === value
+    default:
+      return false // no corruption above is a valid timestamp or date
+  }
+}
+
+function checkResource(
+  resource: Resource,
+  samples: unknown[],
+  context?: MappingContext,
+  schema?: object,
+): void {
+  const type = avroTypeFor(schema ?? valueSchema(resource))
+  const custom = new Set<FieldSpec>(context?.extraFields ?? [])
+  const fields = [...resource.fields, ...custom]
+  // Only the samples the mapping accepts as they are (the fixtures also hold refused quirks).
+  const good = samples.filter((s) => {
+    try {
+      resource.toRecord(s, context)
+      return true
+    } catch {
+      return false
+    }
+  })
+  const originals = good.map((s) => resource.toRecord(s, context))
+  const paths = good.map((s) => leafPaths(s))
   fc.assert(
     fc.property(fc.nat(), fc.nat(), corruption, (i, j, c) => {
       const sampleIndex = i % paths.length
       const leafs = paths[sampleIndex] as (string | number)[][]
       const path = leafs[j % leafs.length] as (string | number)[]
-      const item = setAt(samples[sampleIndex], path, c.value, c.remove)
+      const item = setAt(good[sampleIndex], path, c.value, c.remove)
+      const original = originals[sampleIndex] as RecordValue
+      let record: RecordValue
       try {
-        const record = resource.toRecord(item)
-        for (const k of resource.key) expect(record[k]).not.toBeNull()
+        record = resource.toRecord(item, context)
       } catch (error) {
         expect(error).toBeInstanceOf(MappingError)
         const e = error as MappingError
         expect(e.resource).toBe(resource.name)
         expect(e.paths.length).toBeGreaterThan(0)
         expect(e.message).toContain(`Cannot map ${resource.name}`)
+        return
+      }
+      for (const k of resource.key) expect(record[k]).not.toBeNull()
+      expect(invalidPaths(type, { ...record, __op: 'r' })).toEqual([])
+      for (const field of fields) {
+        const mapped = record[field.name]
+        if (mapped === original[field.name]) continue
+        // JSON-text fields (lists, cells) re-render their whole source; the schema judges them.
+        const jsonText = field.kind === 'string' && typeof mapped === 'string' && /^[[{]/.test(mapped)
+        const gone = c.remove || c.value === null
+        const taken =
+          jsonText || (gone ? mapped === null : validAs(field, c.value, mapped, custom.has(field)))
+        const seen = { field: field.name, path: path.join('.'), corruption: c.value, mapped }
+        expect({ ...seen, taken }).toEqual({ ...seen, taken: true })
       }
     }),
     { numRuns: 300 },
   )
 }
 
+const { schema: employeeSchema } = fixtureEmployeeSchema()
+
 describe('resources > bad input', () => {
   for (const resource of Object.values(resources)) {
-    if (resource.name === 'employees') continue // custom fields need a context; covered below
-    it(`${resource.name}: corrupt any field → a record or a MappingError, nothing else`, () => {
-      checkResource(resource, items[resource.name])
+    it(`${resource.name}: corrupt any field → a valid record or a MappingError, nothing else`, () => {
+      const context = fixtureContext(resource.name)
+      checkResource(
+        resource,
+        fixtureItems(resource.name),
+        context,
+        resource.name === 'employees' ? employeeSchema : undefined,
+      )
     })
   }
 
-  it('employees: corrupt any field → a record or a MappingError, nothing else', () => {
-    checkResource(resources.employees, items.employees)
-  })
-
   it('names the resource, key, field and value, and lists every problem at once', () => {
-    const item = structuredClone(items.absences[0]) as { attributes: Record<string, unknown> }
+    const item = structuredClone(fixtureItems('absences')[0]) as { attributes: Record<string, unknown> }
     item.attributes.updated_at = 'gestern'
     item.attributes.status = 'vielleicht'
     item.attributes.days_count = 'five'
@@ -108,7 +175,7 @@ describe('resources > bad input', () => {
   })
 
   it('reports a missing key without a key in the message', () => {
-    const item = structuredClone(items.employees[0]) as { attributes: Record<string, unknown> }
+    const item = structuredClone(fixtureItems('employees')[0]) as { attributes: Record<string, unknown> }
     delete item.attributes.id
     expect(() => resources.employees.toRecord(item)).toThrow(
       /^Cannot map employees: attributes\.id\.value: is required/,
@@ -116,7 +183,7 @@ describe('resources > bad input', () => {
   })
 
   it('refuses an overlong string', () => {
-    const item = structuredClone(items.document_categories[0]) as { attributes: { name: string } }
+    const item = structuredClone(fixtureItems('document_categories')[0]) as { attributes: { name: string } }
     item.attributes.name = 'ä'.repeat(MAX_STRING_BYTES)
     expect(() => resources.document_categories.toRecord(item)).toThrow(
       /attributes\.name: is longer than 65536 bytes/,
