@@ -133,7 +133,7 @@ function checkResource(
 
 const { schema: employeeSchema } = fixtureEmployeeSchema()
 
-describe('resources > bad input', () => {
+describe('resources > resource > bad input', () => {
   for (const resource of Object.values(resources)) {
     it(`${resource.name}: corrupt any field → a valid record or a MappingError, nothing else`, () => {
       const context = fixtureContext(resource.name)
