@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { buildEmployeeValueSchema } from '../../src/contract/employee-schema'
-import { reportRows, type MappingContext, type ResourceName } from '../../src/resources'
+import { reportRows, resources, type MappingContext, type ResourceName } from '../../src/resources'
 import type { V1CustomReportPage, V1EmployeeAttributeDefinition } from '../../src/personio/types'
 
 const root = join(__dirname, '..', 'fixtures')
@@ -64,4 +64,17 @@ export const day = (iso: string): number => Date.UTC(...ymd(iso)) / 86_400_000
 function ymd(iso: string): [number, number, number] {
   const [y, m, d] = iso.split('-').map(Number) as [number, number, number]
   return [y, m - 1, d]
+}
+
+/** The fixture items the mapping accepts (the fixtures also hold documented quirks it refuses). */
+export function acceptedFixtureItems(resource: ResourceName): unknown[] {
+  const context = fixtureContext(resource)
+  return fixtureItems(resource).filter((item) => {
+    try {
+      resources[resource].toRecord(item, context)
+      return true
+    } catch {
+      return false
+    }
+  })
 }
