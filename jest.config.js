@@ -8,8 +8,21 @@ module.exports = {
   // testTimeout is global in jest (projects ignore it): bounds integration tests that wait for Kafka.
   testTimeout: 120000,
   reporters: ['default', '<rootDir>/test/infra/summary-reporter.js'],
+  // `npm test` runs with --coverage: a one-block summary in the CI log, no threshold. Babel
+  // instrumentation (of swc's output, cached with it) measured 2x faster here than V8's precise
+  // counters, which slowed every test file (unit project: 10 s vs 35 s; 5 s without coverage).
+  coverageProvider: 'babel',
+  coverageReporters: ['text-summary'],
+  coveragePathIgnorePatterns: ['/node_modules/', '/test/'],
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/no-io.ts'],
+    },
+    // Starts and stops its own JVMs in temporary checkouts (scripts/infra); needs no shared broker.
+    { ...common, displayName: 'system', testMatch: ['<rootDir>/test/system/**/*.test.ts'] },
     {
       ...common,
       displayName: 'integration',

@@ -1,13 +1,14 @@
 // ensureInfra / stopInfra / describeInfra: the programmatic face of the local infrastructure, used
 // by `npm run infra:*` and by the jest global setup. Idempotent: running services are reused.
+import { randomUUID } from 'node:crypto'
 import { InfraError } from '../../src/errors'
 import { ensureKafkaJars, ensureRegistry } from './download'
 import { marker, prepareStorage, startKafka } from './kafka'
 import { layout, preferredPorts, versions } from './layout'
 import { choosePort } from './ports'
 import { checkPrerequisites } from './prerequisites'
-import { isOurs, stop } from './processes'
-import { kafkaAnswers, registryAnswers, waitForKafka, waitForRegistry } from './readiness'
+import { isOurs, logSince, logSize, stop } from './processes'
+import { kafkaIsOurs, registryIsOurs, waitForKafka, waitForRegistry } from './readiness'
 import { registryUrl, startRegistry } from './registry'
 import { readState, withLock, writeState, type InfraState, type ServiceState } from './state'
 
@@ -20,17 +21,20 @@ export interface InfraEndpoints {
 
 const brokersOf = (s: ServiceState) => [`127.0.0.1:${s.port}`]
 
-async function healthy(
-  kafka: ServiceState | undefined,
-  registry: ServiceState | undefined,
-): Promise<boolean> {
-  if (kafka === undefined || registry?.url === undefined) return false
-  if (!isOurs(kafka.pid, marker) || !isOurs(registry.pid, marker)) return false
-  try {
-    return (await kafkaAnswers(brokersOf(kafka))) && (await registryAnswers(registry.url))
-  } catch {
-    return false
-  }
+/** What a JVM writes when another process holds its port (Kafka's SocketServer, Quarkus/Vert.x). */
+const BIND_FAILURE = /failed to bind|address already in use|seems to be in use|BindException/i
+/** Starts per service: one per lost port race, plus one with a reformatted Kafka data folder. */
+const MAX_STARTS = 4
+
+/** Our process, alive, and the service on its port proves to be it (not just anyone answering). */
+export async function kafkaHealthy(s: ServiceState | undefined): Promise<boolean> {
+  if (s?.clusterId === undefined || !isOurs(s.pid, marker)) return false
+  return (await kafkaIsOurs(brokersOf(s), s.clusterId).catch(() => ({ ok: false }))).ok
+}
+
+export async function registryHealthy(s: ServiceState | undefined): Promise<boolean> {
+  if (s?.url === undefined || s.identity === undefined || !isOurs(s.pid, marker)) return false
+  return (await registryIsOurs(s.url, s.identity).catch(() => ({ ok: false }))).ok
 }
 
 async function bringUpKafka(
@@ -40,35 +44,48 @@ async function bringUpKafka(
   record: (s: ServiceState) => void,
 ): Promise<ServiceState> {
   if (previous !== undefined && isOurs(previous.pid, marker)) {
-    if (await kafkaAnswers(brokersOf(previous)).catch(() => false)) return previous
+    if (await kafkaHealthy(previous)) return previous
     await stop(previous.pid, marker) // half-started or wedged: start clean
   }
   const libs = ensureKafkaJars()
-  const port = await choosePort(previous?.port ?? preferredPorts.kafka, taken)
-  const controllerPort = await choosePort(previous?.controllerPort ?? preferredPorts.controller, taken)
-  const attempt = async (reformat: boolean): Promise<ServiceState> => {
+  let preferred: [number | undefined, number | undefined] = [
+    previous?.port ?? preferredPorts.kafka,
+    previous?.controllerPort ?? preferredPorts.controller,
+  ]
+  let reformat = false
+  for (let start = 1; ; start++) {
+    const port = await choosePort(preferred[0], taken)
+    const controllerPort = await choosePort(preferred[1], taken)
     const clusterId = prepareStorage(java, libs, port, controllerPort, reformat)
+    const logFrom = logSize(layout.kafka.log)
     const pid = startKafka(java, libs)
     const state = { pid, port, controllerPort, clusterId, version: versions.kafka, log: layout.kafka.log }
     record(state) // recorded before readiness, so a failed start can still be stopped by `down`
-    await waitForKafka(brokersOf(state), {
-      name: 'Kafka',
-      log: layout.kafka.log,
-      timeoutMs: 90_000,
-      alive: () => isOurs(pid, marker),
-    })
-    return state
-  }
-  try {
-    return await attempt(false)
-  } catch (error) {
-    // A data folder from an interrupted or incompatible earlier run is the usual cause: start afresh once.
-    process.stderr.write(
-      `Kafka failed to start (${(error as Error).message.split('\n')[0]}); reformatting its data folder and retrying\n`,
-    )
-    const stale = readState().kafka
-    if (stale !== undefined) await stop(stale.pid, marker)
-    return attempt(true)
+    try {
+      await waitForKafka(brokersOf(state), clusterId, {
+        name: 'Kafka',
+        log: layout.kafka.log,
+        logFrom,
+        timeoutMs: 90_000,
+        alive: () => isOurs(pid, marker),
+      })
+      return state
+    } catch (error) {
+      await stop(pid, marker)
+      const lostPortRace = BIND_FAILURE.test(logSince(layout.kafka.log, logFrom))
+      if (start >= MAX_STARTS || (!lostPortRace && reformat)) throw error
+      if (lostPortRace) {
+        // Another process bound the port between our check and the JVM's bind: new ports, no reuse.
+        process.stderr.write(
+          `Kafka lost ports ${port}/${controllerPort} to another process; retrying on new ports\n`,
+        )
+        preferred = [undefined, undefined]
+      } else {
+        // A data folder from an interrupted or incompatible earlier run is the usual cause: start afresh once.
+        process.stderr.write(`${(error as Error).message}\nReformatting Kafka's data folder and retrying\n`)
+        reformat = true
+      }
+    }
   }
 }
 
@@ -78,33 +95,56 @@ async function bringUpRegistry(
   taken: Set<number>,
   record: (s: ServiceState) => void,
 ): Promise<ServiceState> {
-  if (previous?.url !== undefined && isOurs(previous.pid, marker)) {
-    if (await registryAnswers(previous.url).catch(() => false)) return previous
+  if (previous !== undefined && isOurs(previous.pid, marker)) {
+    if (await registryHealthy(previous)) return previous
     await stop(previous.pid, marker)
   }
   const home = ensureRegistry()
-  const port = await choosePort(previous?.port ?? preferredPorts.registry, taken)
-  const managementPort = await choosePort(
+  let preferred: [number | undefined, number | undefined] = [
+    previous?.port ?? preferredPorts.registry,
     previous?.managementPort ?? preferredPorts.registryManagement,
-    taken,
-  )
-  const pid = startRegistry(java, home, port, managementPort)
-  const url = registryUrl(port)
-  const state = { pid, port, managementPort, url, version: versions.apicurio, log: layout.registry.log }
-  record(state)
-  await waitForRegistry(url, {
-    name: 'Apicurio Registry',
-    log: layout.registry.log,
-    timeoutMs: 120_000,
-    alive: () => isOurs(pid, marker),
-  })
-  return state
+  ]
+  for (let start = 1; ; start++) {
+    const port = await choosePort(preferred[0], taken)
+    const managementPort = await choosePort(preferred[1], taken)
+    const identity = randomUUID()
+    const logFrom = logSize(layout.registry.log)
+    const pid = startRegistry(java, home, port, managementPort, identity)
+    const url = registryUrl(port)
+    const state = {
+      pid,
+      port,
+      managementPort,
+      url,
+      identity,
+      version: versions.apicurio,
+      log: layout.registry.log,
+    }
+    record(state)
+    try {
+      await waitForRegistry(url, identity, {
+        name: 'Apicurio Registry',
+        log: layout.registry.log,
+        logFrom,
+        timeoutMs: 120_000,
+        alive: () => isOurs(pid, marker),
+      })
+      return state
+    } catch (error) {
+      await stop(pid, marker)
+      if (start >= MAX_STARTS || !BIND_FAILURE.test(logSince(layout.registry.log, logFrom))) throw error
+      process.stderr.write(
+        `Apicurio Registry lost ports ${port}/${managementPort} to another process; retrying on new ports\n`,
+      )
+      preferred = [undefined, undefined]
+    }
+  }
 }
 
 export async function ensureInfra(): Promise<InfraEndpoints> {
   return withLock(async () => {
     const state = readState()
-    if (await healthy(state.kafka, state.registry)) {
+    if ((await kafkaHealthy(state.kafka)) && (await registryHealthy(state.registry))) {
       const kafka = state.kafka as ServiceState
       return {
         brokers: brokersOf(kafka),
@@ -140,20 +180,21 @@ export async function stopInfra(): Promise<void> {
 
 export async function describeInfra(): Promise<string> {
   const state = readState()
+  // The same checks `up` and the jest global setup use: alive, ours, and proven on its port.
   const line = async (
     name: string,
     s: ServiceState | undefined,
-    probe: (s: ServiceState) => Promise<boolean>,
+    healthy: (s: ServiceState) => Promise<boolean>,
   ) => {
     if (s === undefined) return `${name}: not started`
     const running = isOurs(s.pid, marker)
-    const answers = running ? await probe(s).catch(() => false) : false
+    const ready = running && (await healthy(s))
     const where = s.url ?? `127.0.0.1:${s.port}`
-    return `${name} ${s.version}: ${answers ? 'ready' : running ? 'running, not answering' : 'stopped'} at ${where} (pid ${s.pid}, log ${s.log})`
+    return `${name} ${s.version}: ${ready ? 'ready' : running ? 'running, not answering as ours' : 'stopped'} at ${where} (pid ${s.pid}, log ${s.log})`
   }
   return [
-    await line('Kafka', state.kafka, (s) => kafkaAnswers(brokersOf(s))),
-    await line('Apicurio Registry', state.registry, (s) => registryAnswers(s.url ?? '')),
+    await line('Kafka', state.kafka, kafkaHealthy),
+    await line('Apicurio Registry', state.registry, registryHealthy),
   ].join('\n')
 }
 

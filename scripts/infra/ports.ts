@@ -22,9 +22,13 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
   })
 }
 
-/** The preferred port when it is free, else any free one; never one already handed out in this run. */
-export async function choosePort(preferred: number, taken: Set<number>): Promise<number> {
-  let port = !taken.has(preferred) && (await isPortFree(preferred)) ? preferred : await freePort()
+/** The preferred port when it is free, else any free one; never one already handed out in this run
+ * (a port a start failed to bind stays handed out, so the retry cannot pick it again). */
+export async function choosePort(preferred: number | undefined, taken: Set<number>): Promise<number> {
+  let port =
+    preferred !== undefined && preferred > 0 && !taken.has(preferred) && (await isPortFree(preferred))
+      ? preferred
+      : await freePort()
   while (taken.has(port)) port = await freePort()
   taken.add(port)
   return port

@@ -1,18 +1,19 @@
 // Starting and stopping the JVMs we own. A pid is only ever signalled after checking that its
 // command line is still ours, so a recycled pid of someone else's process is never killed.
 import { spawn } from 'node:child_process'
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
 
-export function commandLine(pid: number): string | undefined {
+/** The process's arguments, one per entry (so a marker is matched whole, never as a prefix). */
+export function commandArgs(pid: number): string[] | undefined {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ')
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')
   } catch {
     return undefined
   }
 }
 
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
     return true
@@ -24,9 +25,10 @@ function isAlive(pid: number): boolean {
 /** Alive and still running the command we started (identified by a marker in its arguments). */
 export function isOurs(pid: number | undefined, marker: string): boolean {
   if (pid === undefined || !isAlive(pid)) return false
-  const cmd = commandLine(pid)
+  const args = commandArgs(pid)
   // Without /proc (macOS) we cannot tell; trust the recorded pid rather than refuse to manage it.
-  return cmd === undefined ? existsSync('/proc') === false : cmd.includes(marker)
+  // Whole-argument match: the marker of /tmp/a/.infra must not claim a JVM of /tmp/a/.infra2.
+  return args === undefined ? existsSync('/proc') === false : args.includes(marker)
 }
 
 export function startDetached(command: string, args: string[], logFile: string, cwd: string): number {
@@ -50,10 +52,35 @@ export async function stop(pid: number, marker: string, graceMs = 20_000): Promi
   if (isOurs(pid, marker)) process.kill(pid, 'SIGKILL')
 }
 
-export function tail(file: string, lines = 25): string {
+/** The size of a log now, so later reads show only what this start wrote (the log is appended to). */
+export function logSize(file: string): number {
   try {
-    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n')
+    return statSync(file).size
   } catch {
-    return '(no log yet)'
+    return 0
   }
+}
+
+/** What was written to `file` from byte `from` on. */
+export function logSince(file: string, from = 0): string {
+  try {
+    const size = statSync(file).size
+    if (size <= from) return ''
+    const fd = openSync(file, 'r')
+    try {
+      const buffer = Buffer.alloc(size - from)
+      readSync(fd, buffer, 0, buffer.length, from)
+      return buffer.toString('utf8')
+    } finally {
+      closeSync(fd)
+    }
+  } catch {
+    return ''
+  }
+}
+
+/** The last lines this start wrote to `file`, or a sentence saying there were none. */
+export function tail(file: string, from = 0, lines = 25): string {
+  const text = logSince(file, from).trimEnd()
+  return text === '' ? `(${file} has no lines from this start)` : text.split('\n').slice(-lines).join('\n')
 }

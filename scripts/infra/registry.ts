@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { layout } from './layout'
 import { marker } from './kafka'
 import { startDetached } from './processes'
+import { identityHeader } from './readiness'
 
 export const ccompatPath = '/apis/ccompat/v7'
 
@@ -12,13 +13,22 @@ export function registryUrl(port: number): string {
   return `http://127.0.0.1:${port}${ccompatPath}`
 }
 
-export function startRegistry(javaBin: string, home: string, port: number, managementPort: number): number {
+/** `identity`: a token only this start knows; the registry sends it back in a response header
+ * (Quarkus `quarkus.http.header`), which is how readiness tells our registry from anyone else's. */
+export function startRegistry(
+  javaBin: string,
+  home: string,
+  port: number,
+  managementPort: number,
+  identity: string,
+): number {
   return startDetached(
     javaBin,
     [
       '-Xmx512m',
       '-XX:+UseG1GC',
       marker,
+      `-Dquarkus.http.header."${identityHeader}".value=${identity}`,
       '-Dquarkus.http.host=127.0.0.1',
       `-Dquarkus.http.port=${port}`,
       '-Dquarkus.management.host=127.0.0.1',

@@ -16,6 +16,8 @@ export interface ServiceState {
   /** Apicurio only */
   managementPort?: number
   url?: string
+  /** Apicurio only: the token its responses carry in the identity header */
+  identity?: string
 }
 
 export interface InfraState {

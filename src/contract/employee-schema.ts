@@ -9,7 +9,6 @@
 import type { EmployeeAttributeType, V1EmployeeAttributeDefinition } from '../personio/types'
 import { employees } from '../resources/employees'
 import { avroType, f, type FieldKind, type FieldSpec } from '../resources/fields/field'
-import type { Reader } from '../resources/fields/reader'
 import { avroFieldName, assertNoCollision } from './naming'
 import {
   isMetadataField,
@@ -38,22 +37,21 @@ export function kindOf(type: EmployeeAttributeType): FieldKind {
 function customFieldSpec(name: string, def: V1EmployeeAttributeDefinition, kind: FieldKind): FieldSpec {
   const path = ['attributes', def.key, 'value']
   const doc = `${def.label} (Personio custom attribute ${def.key}${def.universal_id === null ? '' : `, ${def.universal_id}`}).`
-  const read = (r: Reader): unknown => {
-    switch (kind) {
-      case 'date':
-        return r.date(path)
-      case 'long':
-        return r.long(path)
-      case 'double':
-        return r.double(path)
-      default: {
+  switch (kind) {
+    case 'date':
+      return f.date(name, doc, (r) => r.date(path))
+    case 'long':
+      return f.long(name, doc, (r) => r.long(path))
+    case 'double':
+      return f.double(name, doc, (r) => r.double(path))
+    default:
+      // standard, multiline, link, list (one option) and tags (JSON); numbers and booleans as text
+      return f.string(name, doc, (r) => {
         const value = r.raw(path)
         if (value === null || typeof value === 'string') return r.string(path)
         return typeof value === 'number' || typeof value === 'boolean' ? String(value) : r.json(path)
-      }
-    }
+      })
   }
-  return { ...f.string(name, doc, read), kind }
 }
 
 export interface EmployeeSchema {

@@ -11,8 +11,6 @@ import { recordOffsetPages } from './pagination/record-offset'
 import type {
   V1AbsenceBalance,
   V1AbsencePeriod,
-  V1Attendance,
-  V1AttendanceProject,
   V1CustomReport,
   V1CustomReportPage,
   V1DocumentCategory,
@@ -42,7 +40,6 @@ export const maxLimits = {
   v2Persons: 50,
   v2Employments: 50,
   v2Breakdowns: 28,
-  v1Attendances: 200,
 } as const
 
 const cap = (limit: number | undefined, max: number) => Math.max(1, Math.min(limit ?? max, max))
@@ -112,17 +109,6 @@ export interface AbsencePeriodQuery {
   from?: number
   /** periods started by this instant */
   to?: number
-  limit?: number
-}
-
-/** v1 attendances (deprecated): `start_date` / `end_date` are required by Personio. */
-export interface V1AttendanceQuery {
-  startDate: number
-  endDate: number
-  updatedFrom?: number
-  updatedTo?: number
-  includePending?: boolean
-  employees?: readonly number[]
   limit?: number
 }
 
@@ -292,24 +278,6 @@ export function createPersonioClient(config: PersonioClientConfig) {
           http.base,
           `/v2/absence-types?limit=${cap(limit, maxLimits.v2Periods)}`,
         ),
-    },
-    /** deprecated by Personio (removal announced for 2026-08-30); v2 attendance periods replace it */
-    v1Attendances: {
-      list: (q: V1AttendanceQuery): AsyncIterable<Page<V1Attendance>> =>
-        recordOffsetPages<V1Attendance>(
-          get,
-          '/v1/company/attendances',
-          {
-            start_date: formatDate(q.startDate),
-            end_date: formatDate(q.endDate),
-            updated_from: q.updatedFrom === undefined ? undefined : naiveBerlin(q.updatedFrom),
-            updated_to: q.updatedTo === undefined ? undefined : naiveBerlin(q.updatedTo),
-            includePending: q.includePending === true ? 'true' : undefined,
-            employees: q.employees,
-          },
-          cap(q.limit, maxLimits.v1Attendances),
-        ),
-      projects: () => list<V1AttendanceProject>('/v1/company/attendances/projects'),
     },
     projects: {
       list: (limit?: number): AsyncIterable<Page<V2Project>> =>

@@ -384,30 +384,3 @@ export interface V2AbsenceType {
   category: string | null
   unit: 'DAY' | 'HOUR'
 }
-
-// ---------------------------------------------------------------- v1, deprecated (removal 2026-08-30)
-
-export interface V1Attendance {
-  id: number
-  type: 'AttendancePeriod'
-  attributes: {
-    employee: number
-    date: string
-    start_time: string
-    end_time: string | null
-    /** minutes */
-    break: number
-    comment: string | null
-    updated_at: string
-    status: 'confirmed' | 'pending' | 'rejected'
-    is_holiday: boolean
-    is_on_time_off: boolean
-    project: { id: number; type: 'Project'; attributes: { name: string; active: boolean } } | null
-  }
-}
-
-export interface V1AttendanceProject {
-  id: number
-  type: 'Project'
-  attributes: { name: string; active: boolean; created_at: string; updated_at: string }
-}

@@ -45,7 +45,7 @@ export const absencePeriods = defineResource<V1AbsencePeriod>({
     ),
     f.string('timezone', 'IANA zone of the period.', (r) => r.string(a('timezone'))),
     f.string('breakdowns', 'JSON array of {date, effective_duration} per day.', (r) =>
-      r.json(a('breakdowns')),
+      r.json(a('breakdowns'), false, 'list'),
     ),
     f.boolean('half_day_start', 'Starts with a half day.', (r) => r.boolean(a('half_day_start'))),
     f.boolean('half_day_end', 'Ends with a half day.', (r) => r.boolean(a('half_day_end'))),

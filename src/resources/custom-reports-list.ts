@@ -33,8 +33,10 @@ export const customReportsList = defineResource<V1CustomReport>({
     f.timestamp('data_refreshed_at', 'When Personio last recomputed the data.', (r) =>
       r.timestamp(a('data_refreshed_at')),
     ),
-    f.string('columns', 'JSON array of column attribute ids.', (r) => r.json(a('columns'))),
-    f.string('filters', 'JSON array of {column, comparison, value}.', (r) => r.json(a('filters'))),
+    f.string('columns', 'JSON array of column attribute ids.', (r) => r.json(a('columns'), false, 'list')),
+    f.string('filters', 'JSON array of {column, comparison, value}.', (r) =>
+      r.json(a('filters'), false, 'list'),
+    ),
     f.string('period_type', 'Period type.', (r) => r.string(a('period_type'))),
   ],
 })

@@ -38,6 +38,6 @@ export const absentResources = [
   },
 ] as const
 
-export type { Resource, ResourceName, RecordValue, MappingContext } from './resource'
+export type { Resource, ResourceName, RecordValue, MappedRecord, MappingContext } from './resource'
 export { keyOf } from './resource'
 export { reportRows } from './custom-reports'

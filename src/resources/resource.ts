@@ -2,7 +2,7 @@
 // Personio, its key, how changes and deletes are detected, and its fields. A resource says *what*;
 // capture/ decides *when*.
 import { MappingError } from '../errors'
-import type { FieldSpec } from './fields/field'
+import type { FieldSpec, FieldValue } from './fields/field'
 import { Reader } from './fields/reader'
 
 export type ResourceName =
@@ -18,6 +18,8 @@ export type ResourceName =
   | 'custom_reports'
 
 export type RecordValue = Record<string, unknown>
+/** What a mapping returns: every field typed by its kind (string, number, boolean or null). */
+export type MappedRecord = Record<string, FieldValue>
 
 /** What a stage knows about an item's parent (balances: the employee; report rows: the report). */
 export interface MappingContext {
@@ -86,7 +88,7 @@ export interface ResourceDefinition<Raw = unknown> {
 
 export interface Resource<Raw = unknown> extends ResourceDefinition<Raw> {
   /** Personio item → flat record; throws MappingError listing every invalid path, never half a record. */
-  toRecord(raw: unknown, context?: MappingContext): RecordValue
+  toRecord(raw: unknown, context?: MappingContext): MappedRecord
 }
 
 export function defineResource<Raw>(definition: ResourceDefinition<Raw>): Resource<Raw> {
@@ -102,7 +104,7 @@ export function defineResource<Raw>(definition: ResourceDefinition<Raw>): Resour
     ...definition,
     toRecord(raw, context) {
       const reader = new Reader(raw)
-      const record: RecordValue = {}
+      const record: MappedRecord = {}
       const fields = [...definition.fields, ...((context?.extraFields ?? []) as FieldSpec<Raw>[])]
       try {
         if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {

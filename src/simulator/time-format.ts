@@ -1,7 +1,7 @@
 // Personio's many timestamp spellings, produced from UTC milliseconds. Company-local times are
 // Europe/Berlin (CET +01:00 in winter, CEST +02:00 from the last Sunday of March 01:00 UTC to the
 // last Sunday of October 01:00 UTC).
-import { berlinDay, berlinOffsetAt } from '../personio/dates'
+import { berlinDay, berlinOffsetAt } from './dates'
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0')
 

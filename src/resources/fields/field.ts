@@ -2,17 +2,35 @@
 // Schemas (schemas/*.avsc) and mappings are both derived from these declarations.
 import type { Reader } from './reader'
 
-export type FieldKind = 'string' | 'long' | 'int' | 'double' | 'boolean' | 'timestamp' | 'date' | 'decimal'
+/** The value a field of each kind holds in a mapped record (dates: days since epoch; timestamps:
+ * epoch ms; decimals: fixed-scale strings, as the Avro decimal serde expects). */
+export interface FieldValues {
+  string: string
+  long: number
+  int: number
+  double: number
+  boolean: boolean
+  timestamp: number
+  date: number
+  decimal: string
+}
 
-export interface FieldSpec<Raw = unknown> {
+export type FieldKind = keyof FieldValues
+export type FieldValue = FieldValues[FieldKind] | null
+
+interface FieldSpecOf<K extends FieldKind, Raw> {
   name: string
-  kind: FieldKind
+  kind: K
   doc: string
   /** decimal only */
   scale?: number
   precision?: number
-  read: (r: Reader, raw: Raw) => unknown
+  /** typed by kind: a reader returning a number for a string field does not compile */
+  read: (r: Reader, raw: Raw) => FieldValues[K] | null
 }
+
+/** A record field of any kind; `kind` ties `read`'s result type to the Avro type. */
+export type FieldSpec<Raw = unknown> = { [K in FieldKind]: FieldSpecOf<K, Raw> }[FieldKind]
 
 export type AvroType = string | Record<string, unknown>
 
@@ -34,62 +52,26 @@ export function avroType(field: Pick<FieldSpec, 'kind' | 'scale' | 'precision'>)
   }
 }
 
+type Read<K extends FieldKind, Raw> = FieldSpecOf<K, Raw>['read']
+
+const of =
+  <K extends FieldKind>(kind: K) =>
+  <Raw>(name: string, doc: string, read: Read<K, Raw>): FieldSpecOf<K, Raw> => ({ name, kind, doc, read })
+
 /** Shorthands that keep resource files to one line per field. */
 export const f = {
-  string: <Raw>(name: string, doc: string, read: FieldSpec<Raw>['read']): FieldSpec<Raw> => ({
-    name,
-    kind: 'string',
-    doc,
-    read,
-  }),
-  long: <Raw>(name: string, doc: string, read: FieldSpec<Raw>['read']): FieldSpec<Raw> => ({
-    name,
-    kind: 'long',
-    doc,
-    read,
-  }),
-  int: <Raw>(name: string, doc: string, read: FieldSpec<Raw>['read']): FieldSpec<Raw> => ({
-    name,
-    kind: 'int',
-    doc,
-    read,
-  }),
-  double: <Raw>(name: string, doc: string, read: FieldSpec<Raw>['read']): FieldSpec<Raw> => ({
-    name,
-    kind: 'double',
-    doc,
-    read,
-  }),
-  boolean: <Raw>(name: string, doc: string, read: FieldSpec<Raw>['read']): FieldSpec<Raw> => ({
-    name,
-    kind: 'boolean',
-    doc,
-    read,
-  }),
-  timestamp: <Raw>(name: string, doc: string, read: FieldSpec<Raw>['read']): FieldSpec<Raw> => ({
-    name,
-    kind: 'timestamp',
-    doc,
-    read,
-  }),
-  date: <Raw>(name: string, doc: string, read: FieldSpec<Raw>['read']): FieldSpec<Raw> => ({
-    name,
-    kind: 'date',
-    doc,
-    read,
-  }),
+  string: of('string'),
+  long: of('long'),
+  int: of('int'),
+  double: of('double'),
+  boolean: of('boolean'),
+  timestamp: of('timestamp'),
+  date: of('date'),
   decimal: <Raw>(
     name: string,
     doc: string,
     precision: number,
     scale: number,
-    read: FieldSpec<Raw>['read'],
-  ): FieldSpec<Raw> => ({
-    name,
-    kind: 'decimal',
-    doc,
-    precision,
-    scale,
-    read,
-  }),
+    read: Read<'decimal', Raw>,
+  ): FieldSpecOf<'decimal', Raw> => ({ name, kind: 'decimal', doc, precision, scale, read }),
 }

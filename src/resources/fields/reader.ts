@@ -115,10 +115,14 @@ export class Reader {
     return this.string(path, required)
   }
 
-  /** Multi-valued data kept as canonical JSON text, so sinks see one primitive column. */
-  json(path: Path, required = false): string | null {
+  /** Multi-valued data kept as canonical JSON text, so sinks see one primitive column. `shape`
+   * says what Personio documents there: a scalar where a list belongs is a broken item, not text. */
+  json(path: Path, required = false, shape: 'list' | 'object' | 'any' = 'any'): string | null {
     const v = this.raw(path, required)
     if (v === null) return null
+    if (shape === 'list' && !Array.isArray(v)) return this.fail(path, 'must be a list', v)
+    if (shape === 'object' && (typeof v !== 'object' || Array.isArray(v)))
+      return this.fail(path, 'must be an object', v)
     const text = JSON.stringify(v)
     if (Buffer.byteLength(text) > MAX_STRING_BYTES)
       return this.fail(path, `is longer than ${MAX_STRING_BYTES} bytes`, v)

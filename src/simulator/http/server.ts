@@ -9,7 +9,6 @@ import type { FaultInjector } from './faults'
 import { RateLimiter } from './rate-limit'
 import { send, v1Error, v1MessageError, v2Problem, type Reply } from './respond'
 import { v1Routes, type Route } from './v1-routes'
-import { v1AttendanceRoutes } from './v1-attendance-routes'
 import { v2Routes } from './v2-routes'
 
 export interface RequestLogEntry {
@@ -34,7 +33,9 @@ export interface ServerDeps {
   counts: Map<string, number>
 }
 
-const routes: Route[] = [...v1Routes, ...v1AttendanceRoutes, ...v2Routes]
+// v1 attendances and attendance projects are not served: Personio removed them on 2026-08-30
+// (src/resources/index.ts absentResources), so they answer 404 like any unknown route.
+const routes: Route[] = [...v1Routes, ...v2Routes]
 
 /** Which token bucket a path draws from. */
 export function familyOf(method: string, path: string): string {

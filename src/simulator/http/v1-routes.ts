@@ -1,5 +1,5 @@
 // v1 Personnel Data endpoints, each with its own pagination quirk and change filter.
-import { berlinDay, parseDateOnly, parseFilterInstant } from '../../personio/dates'
+import { berlinDay, parseDay, parseInstant } from '../dates'
 import { attributeDefinitions, renderEmployee } from '../render/v1-employee'
 import { attributeChangedAt } from '../state/attribute-changes'
 import { renderAbsencePeriod, renderTimeOff, renderTimeOffType } from '../render/v1-absences'
@@ -66,7 +66,7 @@ function employees(ctx: RouteContext, req: SimRequest): Reply {
   const window = recordWindow(req, 50, ctx.employeesMaxLimit)
   if ('status' in window) return window
   const sinceRaw = req.query.get('updated_since')
-  const since = sinceRaw === null ? undefined : parseFilterInstant(sinceRaw)
+  const since = sinceRaw === null ? undefined : parseInstant(sinceRaw)
   if (sinceRaw !== null && since === undefined)
     return v1Error(422, 'The updated since must be a valid date.', 0)
   const attrs = req.query.getAll('attributes[]')
@@ -117,7 +117,7 @@ function timeOffs(ctx: RouteContext, req: SimRequest): Reply {
   const dateParam = (name: string): number | undefined | 'bad' => {
     const raw = req.query.get(name)
     if (raw === null) return undefined
-    return parseDateOnly(raw) ?? 'bad'
+    return parseDay(raw) ?? 'bad'
   }
   const [from, to, start, end] = ['updated_from', 'updated_to', 'start_date', 'end_date'].map(dateParam)
   for (const [name, v] of [
@@ -144,7 +144,7 @@ function absencePeriods(ctx: RouteContext, req: SimRequest): Reply {
   if ('status' in window) return window
   const time = (name: string) => {
     const raw = req.query.get(name)
-    return raw === null ? undefined : (parseFilterInstant(raw) ?? Number.NaN)
+    return raw === null ? undefined : (parseInstant(raw) ?? Number.NaN)
   }
   const from = time('updated_from')
   const to = time('updated_to')

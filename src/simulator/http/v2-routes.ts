@@ -1,6 +1,6 @@
 // v2 endpoints: `_data` / `_meta.links` envelopes, opaque cursors, `updated_at.gte/.lte` filters,
 // problem+json errors on a bad limit, filter or cursor.
-import { parseFilterInstant } from '../../personio/dates'
+import { parseInstant } from '../dates'
 import { employmentId, renderAttendance, renderEmployment, renderPerson, renderProject } from '../render/v2'
 import {
   breakdownsOf,
@@ -75,7 +75,7 @@ function timeBounds(
   for (const name of names) {
     const raw = req.query.get(name)
     if (raw === null) continue
-    const ms = parseFilterInstant(raw, name.startsWith('updated') ? 'UTC' : 'Europe/Berlin')
+    const ms = parseInstant(raw, name.startsWith('updated') ? 'UTC' : 'Europe/Berlin')
     if (ms === undefined)
       return { problem: v2Problem(400, 'Bad request', `Provided value for ${name} is not valid`) }
     times[name] = ms
@@ -174,7 +174,7 @@ function timeFilter(req: SimRequest, field: string): TimeTest | Reply {
   ] as const) {
     const raw = req.query.get(field + suffix)
     if (raw === null) continue
-    const x = parseFilterInstant(raw, 'UTC')
+    const x = parseInstant(raw, 'UTC')
     if (x === undefined)
       return v2Problem(400, 'Bad request', `Provided value for ${field}${suffix} is not valid`)
     tests.push((v) => test(v, x))

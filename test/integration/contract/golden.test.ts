@@ -1,19 +1,16 @@
-// Golden round trip for every resource: simulator items → records → Avro bytes registered in the
+// Golden round trip for every resource: the documented Personio examples (test/fixtures) → records → Avro bytes registered in the
 // real registry → decoded by Python fastavro (a decoder this project did not write) → equal to
 // what went in, timestamps, dates and decimals included.
-import { buildEmployeeValueSchema } from '../../../src/contract/employee-schema'
 import { createSchemaRegistry } from '../../../src/contract/registry'
 import { prepareCodec } from '../../../src/contract/serde'
 import { topicFor } from '../../../src/contract/naming'
 import { resources, type RecordValue, type Resource } from '../../../src/resources'
 import { testInfra, uniqueName } from '../../infra/env'
 import { decodeWithPython } from '../../support/python-decoder'
-import { simAttributeDefinitions, simCompany, simItems } from '../../support/sim-items'
+import { acceptedFixtureItems, fixtureEmployeeSchema } from '../../support/fixtures'
 
 const { registryUrl } = testInfra()
-const company = simCompany(6, 5)
-const items = simItems(company)
-const employeeSchema = buildEmployeeValueSchema(simAttributeDefinitions(company))
+const employeeSchema = fixtureEmployeeSchema()
 
 /** What Python should print for a record: dates as ISO strings, the rest as encoded. */
 function expectedFromPython(
@@ -47,7 +44,7 @@ describe('contract > golden round trip through the registry and Python fastavro'
         'avro',
         isEmployees ? employeeSchema.schema : undefined,
       )
-      const records = items[resource.name].map((item) => resource.toRecord(item, context))
+      const records = acceptedFixtureItems(resource.name).map((item) => resource.toRecord(item, context))
       expect(records.length).toBeGreaterThan(0)
       const values = records.map((r) =>
         codec.encodeValue(r, { op: 'r', sourceTsMs: 1_700_000_000_123, snapshot: true }),

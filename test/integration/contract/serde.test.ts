@@ -1,4 +1,4 @@
-// createSerde against the real registry: every resource's keys and values encode and decode back
+// createSerde against the real registry, on the documented examples (test/fixtures): every resource's keys and values encode and decode back
 // to what went in (metadata split off again), string keys for single-field keys, and the employee
 // schema swapped for a grown one without touching the key.
 import { buildEmployeeValueSchema } from '../../../src/contract/employee-schema'
@@ -8,12 +8,12 @@ import { unframe } from '../../../src/contract/wire'
 import { ConfigError } from '../../../src/errors'
 import { resources } from '../../../src/resources'
 import { testInfra, uniqueName } from '../../infra/env'
-import { simAttributeDefinitions, simCompany, simItems } from '../../support/sim-items'
+import { acceptedFixtureItems, fixtureAttributeDefinitions } from '../../support/fixtures'
 
 const { registryUrl } = testInfra()
-const company = simCompany(4, 11)
-const items = simItems(company)
-const definitions = simAttributeDefinitions(company)
+const definitions = fixtureAttributeDefinitions()
+const employee = acceptedFixtureItems('employees')[0]
+const balanceItem = acceptedFixtureItems('employees_absences_balance')[0]
 
 describe('contract > serde', () => {
   const registry = createSchemaRegistry({ url: registryUrl })
@@ -24,7 +24,7 @@ describe('contract > serde', () => {
     await serde.prepare(resources.employees, employeeSchema.schema)
     for (const resource of Object.values(resources)) {
       const context = resource.name === 'employees' ? { extraFields: employeeSchema.customFields } : undefined
-      for (const item of items[resource.name]) {
+      for (const item of acceptedFixtureItems(resource.name)) {
         const record = resource.toRecord(item, context)
         const meta = { op: 'u' as const, sourceTsMs: 1_764_000_000_001, snapshot: false }
         const decoded = await serde.decodeValue(await serde.encodeValue(resource, record, meta))
@@ -40,11 +40,11 @@ describe('contract > serde', () => {
 
   it('uses plain UTF-8 keys under the string format, and refuses it for composite keys', async () => {
     const serde = createSerde({ registry, keyFormat: 'string', prefix: uniqueName('serde') })
-    const record = resources.employees.toRecord(items.employees[0])
+    const record = resources.employees.toRecord(employee)
     const bytes = await serde.encodeKey(resources.employees, record)
     expect(bytes.toString('utf8')).toBe(String(record.id))
     expect(await serde.decodeKey(resources.employees, bytes)).toEqual({ id: record.id })
-    const balance = resources.employees_absences_balance.toRecord(items.employees_absences_balance[0], {
+    const balance = resources.employees_absences_balance.toRecord(balanceItem, {
       employeeId: 1,
     })
     await expect(serde.encodeKey(resources.employees_absences_balance, balance)).rejects.toThrow(ConfigError)
@@ -55,14 +55,14 @@ describe('contract > serde', () => {
     const before = buildEmployeeValueSchema(definitions.slice(0, 2))
     const after = buildEmployeeValueSchema(definitions, before.schema)
     const first = await serde.prepare(resources.employees, before.schema)
-    const oldRecord = resources.employees.toRecord(items.employees[0], { extraFields: before.customFields })
+    const oldRecord = resources.employees.toRecord(employee, { extraFields: before.customFields })
     const oldBytes = await serde.encodeValue(resources.employees, oldRecord, { op: 'c' })
     const oldKey = await serde.encodeKey(resources.employees, oldRecord)
 
     const second = await serde.prepare(resources.employees, after.schema)
     expect(second.valueSchemaId).not.toBe(first.valueSchemaId)
     expect(second.keySchemaId).toBe(first.keySchemaId)
-    const newRecord = resources.employees.toRecord(items.employees[0], { extraFields: after.customFields })
+    const newRecord = resources.employees.toRecord(employee, { extraFields: after.customFields })
     const newBytes = await serde.encodeValue(resources.employees, newRecord, { op: 'u' })
     expect(unframe(newBytes).schemaId).toBe(second.valueSchemaId)
     expect((await serde.encodeKey(resources.employees, newRecord)).equals(oldKey)).toBe(true)

@@ -1,5 +1,6 @@
 // The kafkajs adapter against the real broker: topics are created compacted, a wrongly configured
-// topic is refused with a fix, and a published batch is visible to read_committed consumers.
+// topic is refused with a fix, and a batch is atomic as a read_committed consumer sees it: all of
+// it after a commit, none of it after a send failed mid-transaction.
 import { Kafka } from 'kafkajs'
 import { KafkaError } from '../../../src/errors'
 import { createKafka } from '../../../src/kafka/kafkajs/client'
@@ -11,27 +12,32 @@ import { testInfra, uniqueName } from '../../infra/env'
 
 const defaults = { partitions: 2, replicationFactor: 1, deleteRetentionMs: 86_400_000 }
 
-async function readAll(kafka: Kafka, topic: string, expected: number) {
-  const consumer = kafka.consumer({ groupId: uniqueName('reader'), readUncommitted: false })
+/** Reads `topic` from the beginning as a consumer of the given isolation until `last` is seen. */
+async function readUntil(kafka: Kafka, topic: string, last: string, readUncommitted = false) {
+  const consumer = kafka.consumer({ groupId: uniqueName('reader'), readUncommitted, maxWaitTimeInMs: 100 })
   const seen: { key: string; value: string | null }[] = []
   await consumer.connect()
   await consumer.subscribe({ topic, fromBeginning: true })
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`saw ${seen.length} of ${expected} records`)), 30_000)
-    void consumer.run({
-      eachMessage: async ({ message }) => {
-        seen.push({
-          key: message.key?.toString() ?? '',
-          value: message.value === null ? null : message.value.toString(),
-        })
-        if (seen.length >= expected) {
-          clearTimeout(timer)
-          resolve()
-        }
-      },
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`never saw ${last}; saw ${JSON.stringify(seen)}`)),
+        30_000,
+      )
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          const key = message.key?.toString() ?? ''
+          seen.push({ key, value: message.value === null ? null : message.value.toString() })
+          if (key === last) {
+            clearTimeout(timer)
+            resolve()
+          }
+        },
+      })
     })
-  })
-  await consumer.disconnect()
+  } finally {
+    await consumer.disconnect()
+  }
   return seen
 }
 
@@ -61,26 +67,58 @@ describe('kafka > kafkajs adapter', () => {
     }
   })
 
-  it('publishes upserts and a tombstone in one transaction, visible to read_committed consumers', async () => {
+  it('publishes all of a batch or, when a send fails mid-transaction, nothing a read_committed consumer sees', async () => {
     const topic = uniqueName('personio.projects')
+    // A second topic that refuses records over 512 bytes: the broker rejects that part of the
+    // produce request after the records for `topic` were appended, so only an abort hides them.
+    const strict = uniqueName('personio.strict')
     const admin = createTopicAdmin(kafka)
-    await admin.ensureTopics([entityTopicSpec(topic, defaults)])
+    // One partition each: the marker committed last is then also read last.
+    const one = { ...defaults, partitions: 1 }
+    await admin.ensureTopics([
+      entityTopicSpec(topic, one),
+      {
+        ...entityTopicSpec(strict, one),
+        config: { 'cleanup.policy': 'compact', 'max.message.bytes': '512' },
+      },
+    ])
     await admin.close()
-    const sink = createTransactionalSink(kafka, { transactionalId: uniqueName('tx') })
+    const transactionalId = uniqueName('tx')
+    const sink = createTransactionalSink(kafka, { transactionalId })
     try {
       await sink.publish([
         { topic, key: Buffer.from('1'), value: Buffer.from('one'), headers: { __op: 'c' } },
         { topic, key: Buffer.from('2'), value: Buffer.from('two') },
         { topic, key: Buffer.from('1'), value: null },
       ])
+      const failing = sink.publish([
+        { topic, key: Buffer.from('3'), value: Buffer.from('three') },
+        { topic, key: Buffer.from('4'), value: Buffer.from('four') },
+        { topic: strict, key: Buffer.from('big'), value: Buffer.alloc(4096, 1) },
+      ])
+      await expect(failing).rejects.toBeInstanceOf(KafkaError)
+      await expect(failing).rejects.toThrow(/nothing was published/)
     } finally {
       await sink.close()
     }
-    const seen = await readAll(kafka, topic, 3)
-    expect(seen.sort((a, b) => a.key.localeCompare(b.key))).toEqual([
+    // A restarted producer with the same transactional id (what a restarted service does) commits
+    // the marker the readers stop at.
+    const restarted = createTransactionalSink(kafka, { transactionalId })
+    try {
+      await restarted.publish([{ topic, key: Buffer.from('after'), value: Buffer.from('committed') }])
+    } finally {
+      await restarted.close()
+    }
+    const byKey = (a: { key: string }, b: { key: string }) => a.key.localeCompare(b.key)
+    const committed = await readUntil(kafka, topic, 'after')
+    expect(committed.sort(byKey)).toEqual([
       { key: '1', value: 'one' },
       { key: '1', value: null },
       { key: '2', value: 'two' },
+      { key: 'after', value: 'committed' },
     ])
+    // The aborted records did reach the log: the failure happened mid-transaction, not before it.
+    const everything = await readUntil(kafka, topic, 'after', true)
+    expect(everything.map((r) => r.key)).toEqual(expect.arrayContaining(['3', '4']))
   })
 })

@@ -165,28 +165,8 @@ describe('personio > client against the simulator', () => {
     expect(periods.every((p) => types.some((t) => t.id === p.absence_type.id))).toBe(true)
   })
 
-  it('v1 attendances (deprecated): required date range, pending hidden unless asked, integer ids', async () => {
-    const c = client()
-    const range = { startDate: 0, endDate: 40_000, limit: 50 }
-    const confirmed = await collect(c.v1Attendances.list(range))
-    const all = await collect(c.v1Attendances.list({ ...range, includePending: true }))
-    const work = sim.company.list('attendances').filter((a) => a.kind === 'WORK')
-    expect(all).toHaveLength(work.length)
-    expect(confirmed).toHaveLength(work.filter((a) => a.status === 'CONFIRMED').length)
-    expect(confirmed.every((a) => a.attributes.status === 'confirmed' && Number.isInteger(a.id))).toBe(true)
-    expect(new Set(all.map((a) => a.id)).size).toBe(all.length)
-    const projects = await c.v1Attendances.projects()
-    expect(projects).toHaveLength(sim.company.count('projects'))
-    const withProject = all.filter((a) => a.attributes.project !== null)
-    expect(withProject.length).toBeGreaterThan(0)
-    for (const a of withProject) expect(projects.map((p) => p.id)).toContain(a.attributes.project?.id)
-    const oneDay = all[0]?.attributes.date as string
-    const day = Date.parse(`${oneDay}T00:00:00Z`) / 86_400_000
-    const thatDay = await collect(
-      c.v1Attendances.list({ startDate: day, endDate: day, includePending: true }),
-    )
-    expect(thatDay.every((a) => a.attributes.date === oneDay)).toBe(true)
-    expect(thatDay.map((a) => a.id)).toEqual(all.filter((a) => a.attributes.date === oneDay).map((a) => a.id))
+  it('has no method for the endpoints Personio removed (v1 attendances and attendance projects)', () => {
+    expect(Object.keys(client())).not.toContain('v1Attendances')
   })
 
   it('pages time-offs by page number starting at 1 (never reading page 1 twice), filters whole days', async () => {

@@ -1,5 +1,6 @@
 // The simulator's HTTP behaviour, quirk by quirk, as a raw client sees it.
 import { request } from 'undici'
+import { absentResources } from '../../../src/resources'
 import { startSimulator, type RunningSimulator } from '../../../src/simulator'
 
 async function call(
@@ -212,16 +213,13 @@ describe('simulator > http', () => {
     expect(missing.headers['content-type']).toBe('application/problem+json')
   })
 
-  it('v1 attendances: start_date and end_date are required; breakdowns page by at most 28', async () => {
+  it('answers 404 on the endpoints Personio removed; breakdowns page by at most 28', async () => {
     const token = await v1Token(sim)
-    const missing = await call(sim, 'GET', '/v1/company/attendances?start_date=2026-01-01', { token })
-    expect(missing.status).toBe(400)
-    expect(missing.json).toMatchObject({ success: false, error: { code: 0 } })
-    const ok = await call(sim, 'GET', '/v1/company/attendances?start_date=2025-01-01&end_date=2026-12-31', {
-      token,
-    })
-    expect(ok.status).toBe(200)
-    expect(ok.json).toMatchObject({ success: true, limit: 200, offset: 0 })
+    for (const { endpoint } of absentResources) {
+      const path = endpoint.replace(/^v1 GET /, '/v1')
+      const gone = await call(sim, 'GET', `${path}?start_date=2025-01-01&end_date=2026-12-31`, { token })
+      expect({ path, status: gone.status }).toEqual({ path, status: 404 })
+    }
     const period = sim.company.list('absencePeriods').find((p) => p.end !== null)
     const tooMany = await call(sim, 'GET', `/v2/absence-periods/${period?.id}/breakdowns?limit=29`, { token })
     expect(tooMany.status).toBe(400)

@@ -1,8 +1,6 @@
 // Field control for HR data: what a consumer of the topic sees (schema and record) when fields are
 // dropped or hashed, and the configuration errors a user gets for a policy that cannot work.
 import { createHmac } from 'node:crypto'
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { avroTypeFor } from '../../../src/contract/avro'
 import { buildEmployeeValueSchema } from '../../../src/contract/employee-schema'
 import { compileFieldPolicy, fieldPolicyFromConfig } from '../../../src/contract/field-policy'
@@ -10,6 +8,7 @@ import { valueSchema, type AvroRecordSchema } from '../../../src/contract/schema
 import { ConfigError } from '../../../src/errors'
 import type { V1EmployeeAttributeDefinition } from '../../../src/personio/types'
 import { resources, type RecordValue } from '../../../src/resources'
+import { fixtureItems } from '../../support/fixtures'
 
 const KEY = 'a-test-key-of-32-characters-long'
 const hmac = (text: string) => createHmac('sha256', KEY).update(text).digest('hex')
@@ -25,9 +24,7 @@ const title: V1EmployeeAttributeDefinition = {
   type: 'standard',
   universal_id: null,
 }
-const raw = JSON.parse(
-  readFileSync(join(__dirname, '..', '..', 'fixtures', 'employees', 'doc-example.json'), 'utf8'),
-) as unknown
+const raw = fixtureItems('employees')[0]
 
 function employeesWithAttributes() {
   const built = buildEmployeeValueSchema([iban, title])

@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { ContractError } from '../../../src/errors'
 import {
   assertNoCollision,
@@ -28,7 +29,28 @@ describe('contract > naming', () => {
     ['!!!', 'field'],
   ])('sanitises %s to %s', (label, name) => {
     expect(avroFieldName(label)).toBe(name)
-    expect(name).toMatch(/^[A-Za-z_][A-Za-z0-9_]*$/)
+  })
+
+  it('gives an Avro-legal name for any label Personio may hold', () => {
+    const labels = fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc.constantFrom(
+        'IBAN/BIC',
+        'E-Mail',
+        'Kostenstelle #2',
+        'ﬁle',
+        'İstanbul',
+        '名前',
+        '🎉 Party',
+        'a.b.c',
+      ),
+    )
+    fc.assert(
+      fc.property(labels, (label) => {
+        expect(avroFieldName(label)).toMatch(/^[A-Za-z_][A-Za-z0-9_]*$/)
+      }),
+      { numRuns: 500 },
+    )
   })
 
   it('throws on a collision between two sources', () => {

@@ -1,12 +1,5 @@
-import { renderEmployee } from '../../../src/simulator/render/v1-employee'
-import {
-  berlinMidnight,
-  berlinNoColon,
-  berlinWithColon,
-  utcMillis,
-  berlinNaive,
-} from '../../../src/simulator/time-format'
-import { simCompany, simItems } from '../../support/sim-items'
+import { renderEmployee } from '../../../../src/simulator/render/v1-employee'
+import { simCompany, simItems } from '../../../support/sim-items'
 
 describe('simulator > generator', () => {
   it('gives the same company for the same seed, byte for byte, and another for another seed', () => {
@@ -50,21 +43,5 @@ describe('simulator > generator', () => {
     company.remove('employees', id)
     expect(company.get('employees', id)).toBeUndefined()
     expect(company.list('employees').map((e) => e.id)).not.toContain(id)
-  })
-})
-
-describe('simulator > time formats', () => {
-  it('spells instants the way each endpoint does, with the Berlin offset of the date', () => {
-    const winter = Date.parse('2020-11-18T16:33:55Z')
-    const summer = Date.parse('2024-07-01T10:00:00.510Z')
-    expect(berlinWithColon(winter)).toBe('2020-11-18T17:33:55+01:00')
-    expect(berlinWithColon(summer)).toBe('2024-07-01T12:00:00+02:00')
-    expect(berlinNoColon(summer)).toBe('2024-07-01T12:00:00+0200')
-    expect(utcMillis(summer)).toBe('2024-07-01T10:00:00.510Z')
-    expect(berlinNaive(summer)).toBe('2024-07-01T12:00:00')
-    expect(berlinMidnight(Date.parse('2014-11-09T00:00:00Z') / 86_400_000)).toBe('2014-11-09T00:00:00+01:00')
-    // DST switch: 2024-03-31 01:00 UTC
-    expect(berlinWithColon(Date.parse('2024-03-31T00:59:59Z'))).toBe('2024-03-31T01:59:59+01:00')
-    expect(berlinWithColon(Date.parse('2024-03-31T01:00:00Z'))).toBe('2024-03-31T03:00:00+02:00')
   })
 })

@@ -1,4 +1,4 @@
-import { STANDARD_ATTRIBUTES } from '../../../src/simulator/render/v1-employee'
+import { STANDARD_ATTRIBUTES } from '../../../../src/simulator/render/v1-employee'
 import {
   attributeChangedAt,
   attributeKeyOf,
@@ -6,8 +6,8 @@ import {
   employmentUpdatedAt,
   PERSON_ATTRIBUTES,
   personUpdatedAt,
-} from '../../../src/simulator/state/attribute-changes'
-import { simCompany } from '../../support/sim-items'
+} from '../../../../src/simulator/state/attribute-changes'
+import { simCompany } from '../../../support/sim-items'
 
 describe('simulator > attribute changes', () => {
   const standard = new Set(STANDARD_ATTRIBUTES.map(([key]) => key))

@@ -109,7 +109,8 @@ describe('personio > client (MockAgent)', () => {
       .intercept({
         path: '/v1/company/document-categories',
         method: 'GET',
-        headers: { 'x-personio-app-id': 'MY_APP' },
+        // Both headers on data requests too: Personio asks for them on every request.
+        headers: { 'x-personio-app-id': 'MY_APP', 'x-personio-partner-id': 'ACME' },
       })
       .reply(200, { success: true, data: [] })
     const client = createPersonioClient({
@@ -126,6 +127,13 @@ describe('personio > client (MockAgent)', () => {
         baseUrl: origin,
         credentials: { clientId: 'i', clientSecret: 's' },
         appId: 'my-app',
+      }),
+    ).toThrow(/UPPER_SNAKE_CASE/)
+    expect(() =>
+      createPersonioClient({
+        baseUrl: origin,
+        credentials: { clientId: 'i', clientSecret: 's' },
+        partnerId: 'acme-gmbh',
       }),
     ).toThrow(/UPPER_SNAKE_CASE/)
   })

@@ -1,4 +1,4 @@
-import { personioLimits, RateLimiter } from '../../../src/simulator/http/rate-limit'
+import { personioLimits, RateLimiter } from '../../../../src/simulator/http/rate-limit'
 
 /** Requests allowed out of `n` sent at `now()`, one per `stepMs`. */
 function send(limiter: RateLimiter, family: string, clock: { t: number }, n: number, stepMs: number): number {
