@@ -29,6 +29,8 @@ export interface TableStatements {
   resource: string
   columns: Column[]
   key: string[]
+  /** PostgreSQL: the table's name */
+  table: string
   /** Flink: the topic as an upsert-kafka table */
   source: string
   /** Flink: the PostgreSQL table as a JDBC sink */
@@ -148,7 +150,7 @@ ${flinkColumns(sinkColumn)}
 ${columns.map((c) => `  ${sinkColumn(c.name)} ${c.postgresType}${c.nullable ? '' : ' NOT NULL'},`).join('\n')}
   PRIMARY KEY (${keyNames.map(sinkColumn).join(', ')})
 );`
-  return { resource, columns, key: keyNames, source, sink, insert, postgres }
+  return { resource, columns, key: keyNames, table: pgTable, source, sink, insert, postgres }
 }
 
 /** One file for DownstreamSql.java: every table, then every INSERT (one job). */
