@@ -141,6 +141,8 @@ export function startFlinkJob(sqlFile: string, name: string): RunningFlinkJob {
   )
   closeSync(out)
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  const orphanGuard = () => child.kill('SIGKILL') // never outlive the test process
+  process.once('exit', orphanGuard)
   const running = new Promise<void>((resolve, reject) => {
     const started = Date.now()
     const poll = setInterval(() => {
@@ -163,6 +165,7 @@ export function startFlinkJob(sqlFile: string, name: string): RunningFlinkJob {
     log,
     running,
     async stop() {
+      process.removeListener('exit', orphanGuard)
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM')
         const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)

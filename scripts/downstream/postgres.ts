@@ -19,20 +19,30 @@ export interface RunningPostgres {
   stop(): Promise<void>
 }
 
-/** The newest /usr/lib/postgresql/<major>/bin holding initdb, or PG_BIN. */
-export function postgresBin(): string {
-  if (process.env.PG_BIN !== undefined) return process.env.PG_BIN
-  const base = '/usr/lib/postgresql'
-  const majors = existsSync(base)
+const base = '/usr/lib/postgresql'
+const newestMajor = (): string | undefined =>
+  existsSync(base)
     ? readdirSync(base)
         .filter((d) => existsSync(join(base, d, 'bin', 'initdb')))
-        .sort((a, b) => Number(b) - Number(a))
-    : []
-  if (majors[0] === undefined)
+        .sort((a, b) => Number(b) - Number(a))[0]
+    : undefined
+
+/** The newest /usr/lib/postgresql/<major>/bin holding initdb, or PG_BIN; as root on Debian, installed when missing. */
+export function postgresBin(): string {
+  if (process.env.PG_BIN !== undefined) return process.env.PG_BIN
+  if (newestMajor() === undefined && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get')) {
+    process.stderr.write('PostgreSQL server not found; apt-get install postgresql\n')
+    spawnSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'postgresql'], {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    })
+  }
+  const major = newestMajor()
+  if (major === undefined)
     throw new InfraError(
       'No PostgreSQL server found under /usr/lib/postgresql; Debian/Ubuntu: `apt-get install postgresql` (or set PG_BIN)',
     )
-  return join(base, majors[0], 'bin')
+  return join(base, major, 'bin')
 }
 
 function runAs(): { uid: number; gid: number } | undefined {
@@ -106,6 +116,8 @@ export async function startPostgres(name: string): Promise<RunningPostgres> {
   )
   closeSync(out)
   const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()))
+  const orphanGuard = () => server.kill('SIGKILL') // never outlive the test process
+  process.once('exit', orphanGuard)
   await waitReady(bin, port, log, () => server.exitCode === null)
   const psql = (sql: string): string =>
     execFileSync(
@@ -133,6 +145,7 @@ export async function startPostgres(name: string): Promise<RunningPostgres> {
     user: 'postgres',
     psql,
     async stop() {
+      process.removeListener('exit', orphanGuard)
       if (server.exitCode === null && server.signalCode === null) {
         server.kill('SIGINT') // PostgreSQL's "fast" shutdown
         const timer = setTimeout(() => server.kill('SIGKILL'), 15_000)

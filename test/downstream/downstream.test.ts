@@ -5,7 +5,7 @@
 // simulator company → sync → tables equal the simulator column by column → changes and deletes →
 // sync → the tables follow, deleted rows gone → a new custom attribute → a new column.
 // Alone: `npm run test:downstream`.
-import { writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createSchemaRegistry } from '../../src/contract/registry'
 import { keySubject, topicFor, valueSubject } from '../../src/contract/naming'
@@ -62,7 +62,8 @@ describe('downstream > Confluent deserializers and Flink SQL into PostgreSQL equ
   }
 
   async function startJob(name: string): Promise<void> {
-    const file = join(downstreamLayout.logs, `${prefix}-${name}.sql`)
+    mkdirSync(downstreamLayout.logs, { recursive: true })
+    const file = join(downstreamLayout.logs, `${prefix}-${name}.sql`) // kept beside the job's log
     writeFileSync(file, flinkScript(tables))
     job = startFlinkJob(file, `${prefix}-${name}`)
     await job.running

@@ -21,15 +21,20 @@ export async function readWithConfluent(
   registryUrl: string,
   topics: readonly string[],
 ): Promise<Record<string, KeyedValue[]>> {
-  const { stdout } = await run(
-    python,
-    [join(__dirname, 'confluent_read.py'), brokers, registryUrl, ...topics],
-    {
+  const read = () =>
+    run(python, [join(__dirname, 'confluent_read.py'), brokers, registryUrl, ...topics], {
       maxBuffer: 256 * 1024 * 1024,
-      timeout: 120_000,
-    },
-  )
-  return JSON.parse(stdout) as Record<string, KeyedValue[]>
+      timeout: 60_000,
+    })
+  let result: { stdout: string }
+  try {
+    result = await read()
+  } catch (error) {
+    // Seen once on a loaded machine: a first read that never finished. Say so, then read again.
+    console.warn(`confluent_read.py failed, reading once more: ${(error as Error).message}`)
+    result = await read()
+  }
+  return JSON.parse(result.stdout) as Record<string, KeyedValue[]>
 }
 
 /** The PostgreSQL table of a resource, each column back under its field name in comparable form. */
