@@ -11,6 +11,7 @@ import {
   readdirSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs'
 import { delimiter, dirname, join } from 'node:path'
@@ -84,7 +85,7 @@ export function ensureFlinkProgram(): { java: string; classpath: string } {
   const { java, javac } = javaHome()
   const out = layout.flink.classes
   const compiled = join(out, 'DownstreamSql.class')
-  if (!existsSync(compiled)) {
+  if (!existsSync(compiled) || statSync(compiled).mtimeMs < statSync(layout.flink.source).mtimeMs) {
     mkdirSync(out, { recursive: true })
     const result = spawnSync(javac, ['-d', out, '-cp', classpath(libs), layout.flink.source], {
       encoding: 'utf8',
