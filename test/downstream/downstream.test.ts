@@ -1,6 +1,6 @@
 // Real consumers we did not write turn the topics into tables that equal Personio (issue #12):
 // Confluent's Python deserializers (confluent-kafka, SchemaRegistryClient + AvroDeserializer,
-// read_committed) and Flink SQL (upsert-kafka tables with avo-confluent keys and values, so a
+// read_committed) and Flink SQL (upsert-kafka tables with avro-confluent keys and values, so a
 // tombstone deletes the row) materialised into PostgreSQL through Flink's JDBC connector.
 // simulator company → sync → tables equal the simulator column by column → changes and deletes →
 // sync → the tables follow, deleted rows gone → a new custom attribute → a new column.
