@@ -2,9 +2,9 @@
 //
 // TODAY: `personio-kafka snapshot` (every record as an upsert, __op='r'; no deletes), followed by
 // provisionalTombstones() in the test for the keys the simulator no longer has.
-// WHEN `sync --once` EXISTS (the capture issue): replace `snapshot` below by `sync`, `--once`
-// (npx tsx src/cli.ts sync --once, same environment), and delete provisionalTombstones() and its
-// call in downstream.test.ts: sync publishes the tombstones itself.
+// WHEN `sync --once` EXISTS (the capture issue): set `syncCommand` to ['sync', '--once'] and
+// `syncPublishesDeletes` to true (same environment as snapshot); then provisionalTombstones() is no
+// longer called and can be deleted.
 import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -28,9 +28,14 @@ export interface SyncEnv {
   [name: string]: string
 }
 
+/** The CLI command runSyncOnce runs: `snapshot` until `sync --once` exists. */
+export const syncCommand: readonly string[] = ['snapshot']
+/** false while syncCommand cannot publish tombstones: the test then publishes them itself. */
+export const syncPublishesDeletes = false
+
 /** Publishes the simulator's current state: creates, updates and (with sync --once) deletes. */
 export async function runSyncOnce(env: SyncEnv): Promise<string> {
-  const { stdout } = await run(process.execPath, [join(root, 'bin', 'personio-kafka.js'), 'snapshot'], {
+  const { stdout } = await run(process.execPath, [join(root, 'bin', 'personio-kafka.js'), ...syncCommand], {
     env: { ...process.env, TOPIC_REPLICATION_FACTOR: '1', LOG_LEVEL: 'error', ...env },
     cwd: root,
     timeout: 180_000,
