@@ -38,6 +38,7 @@ export function stageInputs(resource: Resource): ResourceName[] {
       slot.parent,
       ...(slot.touchedBy ?? []).map((t) => t.resource),
       ...(slot.removedWith ?? []).map((t) => t.resource),
+      ...(slot.refreshAllOn ?? []),
     ]),
   ]
 }
@@ -79,6 +80,8 @@ export async function workOf(ctx: CaptureContext, resource: Resource, batch: Fee
       const ref = record.headers[`pk.ref.${t.field}`]
       if (ref !== undefined && !work.removeScopes.has(ref)) work.refresh.add(ref)
     }
+    if (!gone && (slot.refreshAllOn ?? []).includes(source.name))
+      for (const id of knownParents(ctx, resource)) work.refresh.add(id)
     for (const r of slot.removedWith ?? []) {
       if (r.resource !== source.name || !gone) continue
       const key = await ctx.serde.decodeKey(source, record.key)

@@ -58,6 +58,8 @@ export const customReports = defineResource<ReportRow>({
     scopeField: 'report_id',
     // A deleted employee's rows go at once, whether or not Personio touches the report itself.
     removedWith: [{ resource: 'employees', field: 'employee_id' }],
+    // Rows are employees' values: an employee change may change every report it appears in.
+    refreshAllOn: ['employees'],
     // A report Personio is recomputing would show half-old rows; its list entry changes again
     // when the recomputation ends, and that event reads the rows.
     ready: (report) => report.status === 'up_to_date',

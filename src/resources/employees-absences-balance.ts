@@ -23,6 +23,7 @@ export const employeesAbsencesBalance = defineResource<V1AbsenceBalance & { empl
     scopeField: 'employee_id',
     touchedBy: [{ resource: 'absences', field: 'employee_id' }],
     removedWith: [{ resource: 'absence_types', field: 'id' }],
+    refreshAllOn: ['absence_types'],
   },
   fields: [
     f.long('employee_id', 'Employee id.', (r) => r.long(['employee_id'], true)),

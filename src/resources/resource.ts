@@ -61,6 +61,11 @@ export interface StageSlot {
   touchedBy?: readonly { resource: ResourceName; field: string }[]
   /** a delete of `resource` key X removes this resource's rows whose `field` is X (a type gone) */
   removedWith?: readonly { resource: ResourceName; field: string }[]
+  /**
+   * resources whose every change touches every parent's rows (a renamed absence type renames it in
+   * every balance): such an event re-reads all known parents
+   */
+  refreshAllOn?: readonly ResourceName[]
   /** read a parent's rows only when its record says they are ready (reports being recomputed) */
   ready?: (parent: RecordValue) => boolean
 }
