@@ -21,6 +21,9 @@ interface SchemaNode {
   env?: string
   description?: string
   secret?: boolean
+  file?: boolean
+  example?: string
+  expect?: string
 }
 
 function collect(node: SchemaNode, prefix: string, out: ConfigField[]): ConfigField[] {
@@ -38,6 +41,9 @@ function collect(node: SchemaNode, prefix: string, out: ConfigField[]): ConfigFi
       env: child.env,
       description: child.description,
       secret: child.secret === true,
+      file: child.secret === true || child.file === true,
+      example: child.example,
+      expect: child.expect,
       type: child.type === 'array' ? 'string[]' : (child.type as FieldType),
       default: child.default,
       enum: child.enum,
@@ -52,6 +58,26 @@ export const configFields: readonly ConfigField[] = Object.freeze(
 
 export function fieldByPath(path: string): ConfigField | undefined {
   return configFields.find((f) => f.path === path)
+}
+
+const shown = (value: unknown): string => (Array.isArray(value) ? value.join(',') : String(value))
+
+/** Plain-text reference for `--help`: one block per variable, defaults unquoted. */
+export function configHelp(): string {
+  const width = Math.max(...configFields.map((f) => f.env.length)) + 2
+  return configFields
+    .map((f) => {
+      const facts = [
+        f.default === undefined ? undefined : `default: ${shown(f.default)}`,
+        f.enum === undefined ? undefined : `one of: ${f.enum.join(', ')}`,
+        f.secret === true ? 'never printed' : undefined,
+        f.file === true ? `or from a file: ${f.env}_FILE` : undefined,
+      ].filter((x) => x !== undefined)
+      const pad = ' '.repeat(width + 2)
+      const head = `  ${f.env.padEnd(width)}${f.description}`
+      return facts.length === 0 ? head : `${head}\n${pad}${facts.join('; ')}`
+    })
+    .join('\n')
 }
 
 /** Markdown table for the README (`npm run docs:config`). */

@@ -1,3 +1,3 @@
 export { loadConfig, usesSimulator, redactConfig } from './load'
-export { configFields, configTable } from './fields'
+export { configFields, configHelp, configTable } from './fields'
 export type { Config, KeyFormat, DeleteMode, LogLevel } from './schema'
