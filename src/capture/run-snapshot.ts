@@ -55,7 +55,7 @@ export async function runSnapshot(
     timeoutMs: config.personio.timeoutMs,
     logger: logger.child({ component: 'personio' }),
   })
-  const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId, logger })
+  const kafka = createKafka({ ...config.kafka, logger })
   const admin = createTopicAdmin(kafka)
   const sink = createTransactionalSink(kafka, {
     transactionalId: `${config.kafka.clientId}.${config.topics.prefix}.snapshot`,
