@@ -61,7 +61,9 @@ describe('contract > registry (error branches)', () => {
   })
 
   it('explains a 422 (invalid schema) with the registry message', async () => {
-    pool().intercept({ path: '/apis/ccompat/v7/subjects/t-value/versions/latest' }).reply(404, {}, json)
+    pool()
+      .intercept({ path: '/apis/ccompat/v7/subjects/t-value/versions/latest' })
+      .reply(404, { error_code: 40401, message: "Subject 't-value' not found." }, json)
     pool()
       .intercept({ method: 'POST', path: '/apis/ccompat/v7/subjects/t-value/versions' })
       .reply(422, { error_code: 42201, message: 'Invalid schema' }, json)
