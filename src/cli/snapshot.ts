@@ -5,30 +5,36 @@ import { runSnapshot } from '../capture/run-snapshot'
 import { loadConfig, redactConfig } from '../config'
 import { createLogger } from '../ops/logger'
 import { resourceNames, type ResourceName } from '../resources'
+import { integer, resourceList } from './arguments'
 
 export function registerSnapshot(program: Command): void {
   program
     .command('snapshot')
-    .description('publish a full snapshot of every resource to Kafka, then exit')
+    .description('publish a full snapshot of every resource (or some) to Kafka, then exit')
     .option('--config <file>', 'JSON config file (environment variables override it)')
-    .option('--resources <list>', `comma-separated subset of: ${resourceNames.join(', ')}`)
+    .option('--resources <list>', `comma-separated subset of: ${resourceNames.join(', ')}`, resourceList)
     .option(
       '--simulator-employees <n>',
       'employees of the bundled simulator (when no credentials are set)',
-      '50',
+      integer(1, 100_000, 50),
+      50,
     )
-    .action(async (o: { config?: string; resources?: string; simulatorEmployees: string }) => {
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ personio-kafka snapshot
+  $ personio-kafka snapshot --resources employees,absences
+  $ KAFKA_BROKERS=kafka:9092 SCHEMA_REGISTRY_URL=http://registry:8080/apis/ccompat/v7 personio-kafka snapshot`,
+    )
+    .action(async (o: { config?: string; resources?: ResourceName[]; simulatorEmployees: number }) => {
       const config = loadConfig({ file: o.config })
       const logger = createLogger(config.log.level)
-      const only = o.resources?.split(',').map((s) => s.trim())
-      const unknown = only?.filter((r) => !(resourceNames as string[]).includes(r)) ?? []
-      if (unknown.length > 0)
-        throw new Error(`unknown resources: ${unknown.join(', ')} (known: ${resourceNames.join(', ')})`)
       logger.info({ config: redactConfig(config) }, 'snapshot starting')
       const started = Date.now()
       const run = await runSnapshot(config, logger, {
-        only: only as ResourceName[] | undefined,
-        simulatorEmployees: Number(o.simulatorEmployees),
+        only: o.resources,
+        simulatorEmployees: o.simulatorEmployees,
       })
       console.log(`Snapshot from ${run.source} in ${((Date.now() - started) / 1000).toFixed(1)} s`)
       console.log(`${'topic'.padEnd(40)} ${'records'.padStart(8)} ${'dead-lettered'.padStart(14)}`)
