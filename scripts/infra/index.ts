@@ -9,6 +9,12 @@ import { checkPrerequisites } from './prerequisites'
 import { isOurs, stop } from './processes'
 import { kafkaAnswers, registryAnswers, waitForKafka, waitForRegistry } from './readiness'
 import { registryUrl, startRegistry } from './registry'
+import {
+  ensureCertificates,
+  listenerAddresses,
+  preferredSecurePorts,
+  writeListeners,
+} from './secure-listeners'
 import { readState, withLock, writeState, type InfraState, type ServiceState } from './state'
 
 export interface InfraEndpoints {
@@ -19,13 +25,15 @@ export interface InfraEndpoints {
 }
 
 const brokersOf = (s: ServiceState) => [`127.0.0.1:${s.port}`]
+/** A broker started before the SASL/SSL listeners existed is restarted with them. */
+const hasSecureListeners = (s: ServiceState) => s.saslPort !== undefined && s.sslPort !== undefined
 
 async function healthy(
   kafka: ServiceState | undefined,
   registry: ServiceState | undefined,
 ): Promise<boolean> {
   if (kafka === undefined || registry?.url === undefined) return false
-  if (!isOurs(kafka.pid, marker) || !isOurs(registry.pid, marker)) return false
+  if (!isOurs(kafka.pid, marker) || !isOurs(registry.pid, marker) || !hasSecureListeners(kafka)) return false
   try {
     return (await kafkaAnswers(brokersOf(kafka))) && (await registryAnswers(registry.url))
   } catch {
@@ -40,16 +48,29 @@ async function bringUpKafka(
   record: (s: ServiceState) => void,
 ): Promise<ServiceState> {
   if (previous !== undefined && isOurs(previous.pid, marker)) {
-    if (await kafkaAnswers(brokersOf(previous)).catch(() => false)) return previous
+    if (hasSecureListeners(previous) && (await kafkaAnswers(brokersOf(previous)).catch(() => false)))
+      return previous
     await stop(previous.pid, marker) // half-started or wedged: start clean
   }
   const libs = ensureKafkaJars()
   const port = await choosePort(previous?.port ?? preferredPorts.kafka, taken)
   const controllerPort = await choosePort(previous?.controllerPort ?? preferredPorts.controller, taken)
+  const saslPort = await choosePort(previous?.saslPort ?? preferredSecurePorts.sasl, taken)
+  const sslPort = await choosePort(previous?.sslPort ?? preferredSecurePorts.ssl, taken)
+  ensureCertificates(java)
   const attempt = async (reformat: boolean): Promise<ServiceState> => {
-    const clusterId = prepareStorage(java, libs, port, controllerPort, reformat)
+    const clusterId = prepareStorage(java, libs, port, controllerPort, reformat, { saslPort, sslPort })
     const pid = startKafka(java, libs)
-    const state = { pid, port, controllerPort, clusterId, version: versions.kafka, log: layout.kafka.log }
+    const state: ServiceState = {
+      pid,
+      port,
+      controllerPort,
+      clusterId,
+      saslPort,
+      sslPort,
+      version: versions.kafka,
+      log: layout.kafka.log,
+    }
     record(state) // recorded before readiness, so a failed start can still be stopped by `down`
     await waitForKafka(brokersOf(state), {
       name: 'Kafka',
@@ -57,6 +78,7 @@ async function bringUpKafka(
       timeoutMs: 90_000,
       alive: () => isOurs(pid, marker),
     })
+    writeListeners(listenerAddresses(saslPort, sslPort))
     return state
   }
   try {

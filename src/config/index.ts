@@ -1,3 +1,3 @@
 export { loadConfig, usesSimulator, redactConfig } from './load'
 export { configFields, configHelp, configTable } from './fields'
-export type { Config, KeyFormat, DeleteMode, LogLevel } from './schema'
+export type { Config, KeyFormat, DeleteMode, LogLevel, SaslMechanism } from './schema'
