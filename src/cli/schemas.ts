@@ -37,25 +37,26 @@ const registryOf = (config: Config) =>
 
 /** One checklist line and whether it needs fixing. */
 export function judge(s: Subject, check: SchemaCheck): { ok: boolean; line: string } {
+  const version = check.state === 'new' ? '?' : (check.version ?? '?')
   switch (check.state) {
     case 'new':
-      return { ok: true, line: `not registered yet (registered before the first record)` }
+      return { ok: true, line: 'not registered yet (registered before the first record)' }
     case 'identical':
-      return { ok: true, line: `registered, identical (id ${check.id}, version ${check.version ?? '?'})` }
-    case 'compatible':
-      return s.frozen
-        ? {
-            ok: false,
-            line: `key schema differs from version ${check.version ?? '?'}: keys are frozen; use a new TOPIC_PREFIX`,
-          }
-        : {
-            ok: true,
-            line: `${check.level}-compatible with version ${check.version ?? '?'} (a new version on first publish)`,
-          }
-    case 'incompatible':
+      return { ok: true, line: `registered, identical (id ${check.id}, version ${version})` }
+    default:
+      if (s.frozen)
+        return {
+          ok: false,
+          line: `key schema differs from version ${version}: keys are frozen (same key, same bytes); use a new TOPIC_PREFIX`,
+        }
+      if (check.state === 'compatible')
+        return {
+          ok: true,
+          line: `${check.level}-compatible with version ${version} (a new version on first publish)`,
+        }
       return {
         ok: false,
-        line: `NOT ${check.level}-compatible with version ${check.version ?? '?'}: ${check.messages.join('; ') || 'incompatible'}`,
+        line: `NOT ${check.level}-compatible with version ${version}: ${check.messages.join('; ') || 'incompatible'}`,
       }
   }
 }

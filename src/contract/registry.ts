@@ -164,6 +164,12 @@ export function createSchemaRegistry(options: RegistryOptions): SchemaRegistryCl
       if (latest === undefined) return { state: 'new' }
       if (canonical(latest.schema) === text)
         return { state: 'identical', id: latest.id, version: latest.version }
+      // Registries may store a normalised text: ask whether this schema already is a version of the subject.
+      const found = await call<{ id?: number; version?: number }>('POST', `/subjects/${enc(subject)}`, {
+        schema: text,
+      })
+      if (found.status === 200 && found.json.id !== undefined)
+        return { state: 'identical', id: found.json.id, version: found.json.version }
       const level = await client.compatibility(subject)
       const res = await call<{ is_compatible?: boolean; messages?: string[] }>(
         'POST',
