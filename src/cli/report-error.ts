@@ -1,7 +1,7 @@
 // Turns any failure into what a person reads: one line per problem that names the setting or
 // argument, what is wrong and what to do, and the exit code of its class (exit-codes.ts). Stack
 // traces only for real bugs (anything that is not a PkError) or at LOG_LEVEL=debug/trace.
-import { ConfigError, PkError } from '../errors'
+import { ConfigError, PersonioHttpError, PkError } from '../errors'
 import { exitClassOf, exitCodes } from './exit-codes'
 
 const label: Record<string, string> = {
@@ -46,6 +46,16 @@ function kafkaExplanation(error: unknown): string | undefined {
   return undefined
 }
 
+/** Personio failures that point at PERSONIO_BASE_URL rather than at Personio. */
+function personioExplanation(error: unknown): string | undefined {
+  if (!(error instanceof PersonioHttpError)) return undefined
+  if (error.status === 0)
+    return `${error.message}; check PERSONIO_BASE_URL and that it is reachable from here, e.g. PERSONIO_BASE_URL=https://api.personio.de`
+  if (error.status === 404 && error.endpoint.endsWith('/auth'))
+    return `${error.message}; check PERSONIO_BASE_URL: it is the API origin, without /v1 or /v2, e.g. PERSONIO_BASE_URL=https://api.personio.de`
+  return undefined
+}
+
 export function wantsStacks(env: NodeJS.ProcessEnv = process.env): boolean {
   const level = env.LOG_LEVEL?.trim()
   return level === 'debug' || level === 'trace'
@@ -65,7 +75,7 @@ export function describeError(error: unknown, stacks = wantsStacks()): Report {
   }
   if (error instanceof PkError) {
     const cls = exitClassOf(error.code)
-    const message = (cls === 'kafka' ? kafkaExplanation(error) : undefined) ?? error.message
+    const message = kafkaExplanation(error) ?? personioExplanation(error) ?? error.message
     const lines = [`error: ${label[cls] ?? cls}: ${message}`]
     if (stacks) for (const e of chain(error)) if (e instanceof Error && e.stack) lines.push(e.stack)
     return { lines, exitCode: exitCodes[cls].code }

@@ -120,6 +120,39 @@ describe('e2e > cli > messages a person reads', () => {
     expect(line).toContain(`e.g. SCHEMA_REGISTRY_URL=${root}/apis/ccompat/v7`)
   })
 
+  it.each([
+    [
+      'Personio unreachable',
+      { PERSONIO_BASE_URL: 'http://127.0.0.1:1' },
+      exitCodes.personio.code,
+      /^error: Personio: .*ECONNREFUSED.*; check PERSONIO_BASE_URL .*e\.g\. PERSONIO_BASE_URL=https:\/\/api\.personio\.de$/,
+    ],
+    [
+      'Personio refusing the credentials',
+      { PERSONIO_CLIENT_SECRET: 'wrong' },
+      exitCodes.personio.code,
+      /^error: Personio: Personio refused the credentials .*Check PERSONIO_CLIENT_ID \/ PERSONIO_CLIENT_SECRET/,
+    ],
+    [
+      'the registry unreachable',
+      { SCHEMA_REGISTRY_URL: 'http://127.0.0.1:1' },
+      exitCodes.registry.code,
+      /^error: schema registry: .*unreachable.*check SCHEMA_REGISTRY_URL/,
+    ],
+  ])('%s: one line naming the setting, its exit code', async (_what, wrong, code, line) => {
+    const run = await runCli(['snapshot', '--resources', 'absence_types'], {
+      ...personio(),
+      KAFKA_BROKERS: brokers.join(','),
+      SCHEMA_REGISTRY_URL: registryUrl,
+      TOPIC_PREFIX: uniqueName('cli'),
+      TOPIC_REPLICATION_FACTOR: '1',
+      LOG_LEVEL: 'warn',
+      ...wrong,
+    })
+    expect(run.code).toBe(code)
+    expect(theErrorLine(run.stderr)).toMatch(line)
+  })
+
   it('a secret read from a *_FILE is used and never printed, even at debug', async () => {
     const run = await runCli(['snapshot', '--resources', 'absence_types'], {
       ...personio(),
