@@ -14,6 +14,10 @@ export const exitCodes = {
   registry: { code: 5, meaning: 'schema registry or contract: unreachable, refused, incompatible schema' },
   infra: { code: 6, meaning: 'local infrastructure (demo): Java, Maven or the local Kafka/registry' },
   check: { code: 7, meaning: 'doctor or schemas check found something to fix' },
+  interrupted: {
+    code: 130,
+    meaning: 'interrupted (Ctrl-C): nothing half-published is visible to read_committed consumers',
+  },
 } as const
 
 export type ExitClass = keyof typeof exitCodes

@@ -2,13 +2,14 @@
 // their behaviour lands with the capture engine (issue 8), which replaces these actions.
 import type { Command } from 'commander'
 import { resourceName } from './arguments'
-import { ConfigError } from '../errors'
 
-const notYet = (name: string) => () => {
-  throw new ConfigError([
-    `\`${name}\` needs the capture engine's state topic, which this build does not have yet`,
-  ])
-}
+const notYet =
+  (name: string) =>
+  (...args: unknown[]): never =>
+    (args[args.length - 1] as Command).error(
+      `error: \`${name}\` comes with the capture engine (state topic), which this build does not have yet`,
+      { exitCode: 2, code: 'personio-kafka.notYet' },
+    )
 
 export function registerPlanned(program: Command): void {
   program

@@ -6,6 +6,7 @@ import { loadConfig, redactConfig } from '../config'
 import { createLogger } from '../ops/logger'
 import { resourceNames, type ResourceName } from '../resources'
 import { integer, resourceList } from './arguments'
+import { exitCodes } from './exit-codes'
 
 export function registerSnapshot(program: Command): void {
   program
@@ -31,6 +32,13 @@ Examples:
       const config = loadConfig({ file: o.config })
       const logger = createLogger(config.log.level)
       logger.info({ config: redactConfig(config) }, 'snapshot starting')
+      process.once('SIGINT', () => {
+        // An open transaction is never committed: read_committed consumers see none of it.
+        process.stderr.write(
+          'interrupted: snapshot stopped; the page in flight was not committed, so read_committed consumers see nothing half-published. Run it again to complete.\n',
+        )
+        process.exit(exitCodes.interrupted.code)
+      })
       const started = Date.now()
       const run = await runSnapshot(config, logger, {
         only: o.resources,
