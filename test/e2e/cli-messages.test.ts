@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { exitCodes } from '../../src/cli/exit-codes'
 import { startSimulator, type RunningSimulator } from '../../src/simulator'
 import { testInfra, uniqueName } from '../infra/env'
-import { hasStack, logLines, messageLines, runCli } from '../support/cli'
+import { hasStack, interruptCli, logLines, messageLines, runCli } from '../support/cli'
 
 const usage = exitCodes.usage.code
 
@@ -151,6 +151,34 @@ describe('e2e > cli > messages a person reads', () => {
     })
     expect(run.code).toBe(code)
     expect(theErrorLine(run.stderr)).toMatch(line)
+  })
+
+  it('Ctrl-C during a long snapshot: one line, exit 130', async () => {
+    const slow = await startSimulator({ employees: 1000, rateLimits: true })
+    try {
+      const run = await interruptCli(
+        ['snapshot'],
+        {
+          PERSONIO_BASE_URL: slow.url,
+          PERSONIO_CLIENT_ID: 'sim-client',
+          PERSONIO_CLIENT_SECRET: 'sim-secret',
+          KAFKA_BROKERS: brokers.join(','),
+          SCHEMA_REGISTRY_URL: registryUrl,
+          TOPIC_PREFIX: uniqueName('cli'),
+          TOPIC_REPLICATION_FACTOR: '1',
+          LOG_LEVEL: 'warn',
+        },
+        3_000,
+      )
+      expect(run.code).toBe(exitCodes.interrupted.code)
+      expect(messageLines(run.stderr)).toEqual([
+        expect.stringMatching(
+          /^interrupted: snapshot stopped; .*read_committed consumers see nothing half-published/,
+        ),
+      ])
+    } finally {
+      await slow.close()
+    }
   })
 
   it('a secret read from a *_FILE is used and never printed, even at debug', async () => {
