@@ -62,20 +62,37 @@ export function fieldByPath(path: string): ConfigField | undefined {
 
 const shown = (value: unknown): string => (Array.isArray(value) ? value.join(',') : String(value))
 
-/** Plain-text reference for `--help`: one block per variable, defaults unquoted. */
-export function configHelp(): string {
-  const width = Math.max(...configFields.map((f) => f.env.length)) + 2
+/** Words of `text` in lines of at most `width` characters. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = []
+  let line = ''
+  for (const word of text.split(/\s+/)) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line)
+      line = word
+    } else line = line === '' ? word : `${line} ${word}`
+  }
+  return line === '' ? lines : [...lines, line]
+}
+
+/** Plain-text reference for `--help`: one block per variable, wrapped to `columns`, defaults unquoted. */
+export function configHelp(columns = 100): string {
+  const indent = Math.max(...configFields.map((f) => f.env.length)) + 4
+  const pad = ' '.repeat(indent)
   return configFields
     .map((f) => {
       const facts = [
         f.default === undefined ? undefined : `default: ${shown(f.default)}`,
         f.enum === undefined ? undefined : `one of: ${f.enum.join(', ')}`,
-        f.secret === true ? 'never printed' : undefined,
         f.file === true ? `or from a file: ${f.env}_FILE` : undefined,
       ].filter((x) => x !== undefined)
-      const pad = ' '.repeat(width + 2)
-      const head = `  ${f.env.padEnd(width)}${f.description}`
-      return facts.length === 0 ? head : `${head}\n${pad}${facts.join('; ')}`
+      const text = [
+        ...wrap(f.description, columns - indent),
+        ...(facts.length === 0 ? [] : wrap(facts.join('; '), columns - indent)),
+      ]
+      return text
+        .map((line, i) => (i === 0 ? `  ${f.env.padEnd(indent - 2)}${line}` : `${pad}${line}`))
+        .join('\n')
     })
     .join('\n')
 }
