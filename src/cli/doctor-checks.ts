@@ -1,7 +1,14 @@
 // The checks behind `personio-kafka doctor`. Each check answers with lines of a checklist: what was
 // looked at, whether it is fine, and what to change when it is not. A check never throws: a failure
 // is a finding, explained in the same words the other commands use (report-error.ts).
-import { ConfigResourceTypes } from 'kafkajs'
+import {
+  AclOperationTypes,
+  AclPermissionTypes,
+  AclResourceTypes,
+  ConfigResourceTypes,
+  ResourcePatternTypes,
+  type Admin,
+} from 'kafkajs'
 import { usesSimulator, type Config } from '../config'
 import { dlqTopic, topicFor } from '../contract/naming'
 import { createSchemaRegistry } from '../contract/registry'
@@ -10,6 +17,7 @@ import { entityTopicSpec, topicConflict } from '../kafka/topic-policy'
 import type { Logger } from '../ops/logger'
 import { createPersonioClient } from '../personio'
 import { resourceNames, resources } from '../resources'
+import { aclFix, aclNeeds, isAllowed } from './doctor-acls'
 import { describeError } from './report-error'
 import { judge, subjectsOf } from './schemas'
 
@@ -91,6 +99,7 @@ export async function checkKafka(config: Config, logger: Logger): Promise<Findin
         `brokers reachable at ${config.kafka.brokers.join(',')} (${cluster.brokers.length} in the cluster)`,
       ),
     )
+    out.push(...(await checkAcls(admin, config)))
     const existing = new Set(await admin.listTopics())
     const specs = resourceNames.map((n) => entityTopicSpec(topicFor(config.topics.prefix, n), config.topics))
     const present = specs.filter((s) => existing.has(s.topic))
@@ -120,6 +129,39 @@ export async function checkKafka(config: Config, logger: Logger): Promise<Findin
     await admin.disconnect().catch(() => undefined)
   }
   return out
+}
+
+async function checkAcls(admin: Admin, config: Config): Promise<Finding[]> {
+  const principal = `User:${config.kafka.saslUsername ?? 'ANONYMOUS'}`
+  let resources
+  try {
+    ;({ resources } = await admin.describeAcls({
+      resourceType: AclResourceTypes.ANY,
+      resourcePatternType: ResourcePatternTypes.ANY,
+      operation: AclOperationTypes.ANY,
+      permissionType: AclPermissionTypes.ANY,
+    }))
+  } catch (error) {
+    const type = (error as { type?: string }).type
+    if (type === 'SECURITY_DISABLED')
+      return [{ area: 'kafka', verdict: 'ok', text: 'brokers have no authorizer: no ACLs to check' }]
+    return [
+      {
+        area: 'kafka',
+        verdict: 'skip',
+        text: `cannot read the ACLs (${(error as Error).message}); a denied operation will name itself on the first run`,
+      },
+    ]
+  }
+  return aclNeeds(config.topics.prefix, config.kafka.clientId).map((need) =>
+    isAllowed(resources, principal, need)
+      ? { area: 'kafka', verdict: 'ok', text: `ACLs let ${principal} ${need.what}` }
+      : {
+          area: 'kafka',
+          verdict: 'fix',
+          text: `ACLs do not let ${principal} ${need.what}: ${aclFix(principal, need)}`,
+        },
+  )
 }
 
 export async function checkRegistry(config: Config): Promise<Finding[]> {

@@ -40,6 +40,7 @@ describe('e2e > personio-kafka doctor', () => {
     expect(fixes(run.stdout)).toEqual([])
     expect(run.stdout).toContain('✓ attribute whitelist includes last_modified_at')
     expect(run.stdout).toMatch(/✓ brokers reachable at .* \(1 in the cluster\)/)
+    expect(run.stdout).toContain('✓ brokers have no authorizer: no ACLs to check')
     expect(run.stdout).toMatch(/✓ registry reachable at /)
     expect(run.stdout.trimEnd().split('\n').pop()).toBe('all checks passed')
     expect(run.code).toBe(0)
