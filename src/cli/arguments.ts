@@ -35,3 +35,16 @@ export function resourceName(value: string): ResourceName {
     throw new InvalidArgumentError(`give one resource, e.g. employees; known: ${resourceNames.join(', ')}.`)
   return one
 }
+
+/** An http(s) URL with a host. */
+export function httpUrl(value: string): string {
+  let url: URL | undefined
+  try {
+    url = new URL(value)
+  } catch {
+    url = undefined
+  }
+  if (url === undefined || !/^https?:$/.test(url.protocol) || url.hostname === '')
+    throw new InvalidArgumentError('must be an http(s) URL with a host, e.g. http://127.0.0.1:9000/webhooks.')
+  return value
+}

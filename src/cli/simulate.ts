@@ -1,7 +1,7 @@
 // `personio-kafka simulate`: the Personio simulator on its own, for demos and manual testing.
 import type { Command } from 'commander'
 import { defaultCredential, startSimulator } from '../simulator'
-import { integer } from './arguments'
+import { httpUrl, integer } from './arguments'
 
 export function registerSimulate(program: Command): void {
   program
@@ -16,7 +16,7 @@ export function registerSimulate(program: Command): void {
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--no-rate-limits', "disable Personio's rate limits")
     .option('--legacy-tokens', 'one-time tokens rotated through the Authorization header')
-    .option('--webhook-url <url>', 'POST person/employment webhook events here')
+    .option('--webhook-url <url>', 'POST person/employment webhook events here', httpUrl)
     .addHelpText(
       'after',
       `

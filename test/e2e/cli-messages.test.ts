@@ -63,6 +63,14 @@ describe('e2e > cli > messages a person reads', () => {
     expect(line).toContain(example)
   })
 
+  it('simulate --webhook-url without a scheme: one line with a good value', async () => {
+    const run = await runCli(['simulate', '--webhook-url', 'localhost:9000'])
+    expect(run.code).toBe(usage)
+    expect(theErrorLine(run.stderr)).toBe(
+      "error: option '--webhook-url <url>' argument 'localhost:9000' is invalid. must be an http(s) URL with a host, e.g. http://127.0.0.1:9000/webhooks.",
+    )
+  })
+
   it('an unknown option is one line and exit 2', async () => {
     const run = await runCli(['snapshot', '--bogus'])
     expect(run.code).toBe(usage)
