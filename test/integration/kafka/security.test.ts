@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { readListeners } from '../../../scripts/infra/secure-listeners'
+import { readState } from '../../../scripts/infra/state'
 import { exitCodes } from '../../../src/cli/exit-codes'
 import type { SaslMechanism } from '../../../src/config'
 import { createKafka, type KafkaSecurity } from '../../../src/kafka/kafkajs/client'
@@ -14,10 +15,15 @@ import { startSimulator, type RunningSimulator } from '../../../src/simulator'
 import { testInfra, uniqueName } from '../../infra/env'
 import { hasStack, messageLines, runCli } from '../../support/cli'
 
-const listeners = readListeners()
-// Only the local provisioning has these listeners; with KAFKA_BROKERS from elsewhere there is nothing to test against.
-const describeSecure =
-  listeners === undefined || process.env.KAFKA_BROKERS_EXTERNAL === '1' ? describe.skip : describe
+// Only the local provisioning has these listeners, and only when it is what this run uses.
+function localListeners() {
+  const listeners = readListeners()
+  const plainPort = readState().kafka?.port
+  const usesLocal = testInfra().brokers.join(',') === `127.0.0.1:${plainPort}`
+  return usesLocal ? listeners : undefined
+}
+const listeners = localListeners()
+const describeSecure = listeners === undefined ? describe.skip : describe
 
 async function roundTrip(brokers: string[], security: KafkaSecurity): Promise<string> {
   const kafka = createKafka({ brokers, clientId: 'pk-security-test', logger: silentLogger, ...security })
