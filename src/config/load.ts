@@ -99,18 +99,20 @@ function describe(e: AjvProblem): string {
   return `${field.env} (${field.path}) ${what(e, field)}${got}${good === undefined ? '' : `; e.g. ${field.env}=${good}`}`
 }
 
-/** Settings that only make sense together. */
-function crossChecks(tree: Tree): string[] {
+/** Settings that only make sense together; `unread` are the settings whose file could not be read. */
+function crossChecks(tree: Tree, unread: ReadonlySet<string>): string[] {
   const problems: string[] = []
   const personio = tree.personio as Partial<Config['personio']>
-  if ((personio.clientId === undefined) !== (personio.clientSecret === undefined)) {
+  const credentialUnread = unread.has('PERSONIO_CLIENT_ID') || unread.has('PERSONIO_CLIENT_SECRET')
+  if ((personio.clientId === undefined) !== (personio.clientSecret === undefined) && !credentialUnread) {
     problems.push(
       'PERSONIO_CLIENT_ID and PERSONIO_CLIENT_SECRET: set both (real Personio) or neither (simulator)',
     )
   }
   const kafka = tree.kafka as Partial<Config['kafka']>
   const sasl = kafka.saslMechanism !== undefined
-  if (sasl && (kafka.saslUsername === undefined || kafka.saslPassword === undefined))
+  const saslUnread = unread.has('KAFKA_SASL_USERNAME') || unread.has('KAFKA_SASL_PASSWORD')
+  if (sasl && !saslUnread && (kafka.saslUsername === undefined || kafka.saslPassword === undefined))
     problems.push(
       `KAFKA_SASL_MECHANISM=${kafka.saslMechanism} needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD (or KAFKA_SASL_PASSWORD_FILE)`,
     )
@@ -145,10 +147,13 @@ export function loadConfig(options: LoadOptions = {}): Readonly<Config> {
   const env = options.env ?? process.env
   const tree: Tree = options.file === undefined ? {} : readFile(options.file)
   const problems: string[] = []
+  const unread = new Set<string>()
   for (const field of configFields) {
     const raw = readEnvValue(field, env)
-    if (raw !== undefined && 'problem' in raw) problems.push(raw.problem)
-    else if (raw !== undefined) setPath(tree, field.path, fromEnv(field, raw.value))
+    if (raw !== undefined && 'problem' in raw) {
+      problems.push(raw.problem)
+      unread.add(field.env)
+    } else if (raw !== undefined) setPath(tree, field.path, fromEnv(field, raw.value))
   }
   for (const key of ['personio', 'kafka', 'registry', 'topics', 'log']) tree[key] ??= {}
 
@@ -160,7 +165,7 @@ export function loadConfig(options: LoadOptions = {}): Readonly<Config> {
       problems.push(describe(e))
     }
   }
-  problems.push(...crossChecks(tree))
+  problems.push(...crossChecks(tree, unread))
   if (problems.length > 0) throw new ConfigError(problems)
   return freeze(tree as unknown as Config)
 }
