@@ -1,7 +1,8 @@
-// Regenerates the README's generated tables (configuration, metrics) in place; unit tests fail
-// when the README drifts from the declarations, and print which command to run: this one.
+// npm run docs:config: regenerates the README's generated tables (configuration, exit codes,
+// metrics) in place from their single sources; unit tests fail when the README drifts.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { exitCodeTable } from '../src/cli/exit-codes'
 import { configTable } from '../src/config'
 import { metricsTableMarkdown } from '../src/ops/metrics'
 
@@ -19,6 +20,7 @@ export function replaceBlock(text: string, name: string, body: string): string {
 if (require.main === module) {
   let text = readFileSync(readmePath, 'utf8')
   text = replaceBlock(text, 'config-table', configTable())
+  text = replaceBlock(text, 'exit-codes', exitCodeTable())
   text = replaceBlock(text, 'metrics-table', metricsTableMarkdown())
   writeFileSync(readmePath, text)
 }

@@ -1,25 +1,23 @@
 #!/usr/bin/env node
-// The command line: each command lives in src/cli/<command>.ts; this file only wires them and
-// turns errors into a message and an exit code (no stack traces for errors we explain).
-import { Command } from 'commander'
-import { PkError } from './errors'
-import { registerSimulate } from './cli/simulate'
-import { registerRun } from './cli/run'
-import { registerSnapshot } from './cli/snapshot'
-import { registerSync } from './cli/sync'
-import { configTable } from './config'
+// The command line: each command lives in src/cli/<command>.ts; src/cli/program.ts wires them.
+// Every failure ends here as what a person reads and the exit code of its class (src/cli/exit-codes.ts).
+import { CommanderError } from 'commander'
+import { buildProgram } from './cli/program'
+import { exitCodes } from './cli/exit-codes'
+import { describeError } from './cli/report-error'
 
-const program = new Command()
-  .name('personio-kafka')
-  .description('Change data capture from the Personio HR API into Kafka')
-  .addHelpText('after', `\nEnvironment:\n${configTable()}`)
-registerSimulate(program)
-registerRun(program)
-registerSync(program)
-registerSnapshot(program)
+function exit(code: number): never {
+  process.exit(code)
+}
 
-program.parseAsync(process.argv).catch((error: unknown) => {
-  if (error instanceof PkError) console.error(`${error.code}: ${error.message}`)
-  else console.error(error)
-  process.exit(1)
-})
+buildProgram()
+  .parseAsync(process.argv)
+  .catch((error: unknown) => {
+    if (error instanceof CommanderError) {
+      // commander already printed its one line (and our usage hint); help and --version are no error
+      exit(error.exitCode === 0 ? exitCodes.ok.code : exitCodes.usage.code)
+    }
+    const report = describeError(error)
+    for (const line of report.lines) process.stderr.write(`${line}\n`)
+    exit(report.exitCode)
+  })

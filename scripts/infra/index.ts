@@ -10,6 +10,12 @@ import { checkPrerequisites } from './prerequisites'
 import { isOurs, logSince, logSize, stop } from './processes'
 import { kafkaIsOurs, registryIsOurs, waitForKafka, waitForRegistry } from './readiness'
 import { registryUrl, startRegistry } from './registry'
+import {
+  ensureCertificates,
+  listenerAddresses,
+  preferredSecurePorts,
+  writeListeners,
+} from './secure-listeners'
 import { readState, withLock, writeState, type InfraState, type ServiceState } from './state'
 
 export interface InfraEndpoints {
@@ -20,6 +26,8 @@ export interface InfraEndpoints {
 }
 
 const brokersOf = (s: ServiceState) => [`127.0.0.1:${s.port}`]
+/** A broker started before the SASL/SSL listeners existed is restarted with them. */
+const hasSecureListeners = (s: ServiceState) => s.saslPort !== undefined && s.sslPort !== undefined
 
 /** What a JVM writes when another process holds its port (Kafka's SocketServer, Quarkus/Vert.x). */
 const BIND_FAILURE = /failed to bind|address already in use|seems to be in use|BindException/i
@@ -28,7 +36,7 @@ const MAX_STARTS = 4
 
 /** Our process, alive, and the service on its port proves to be it (not just anyone answering). */
 export async function kafkaHealthy(s: ServiceState | undefined): Promise<boolean> {
-  if (s?.clusterId === undefined || !isOurs(s.pid, marker)) return false
+  if (s?.clusterId === undefined || !isOurs(s.pid, marker) || !hasSecureListeners(s)) return false
   return (await kafkaIsOurs(brokersOf(s), s.clusterId).catch(() => ({ ok: false }))).ok
 }
 
@@ -48,18 +56,32 @@ async function bringUpKafka(
     await stop(previous.pid, marker) // half-started or wedged: start clean
   }
   const libs = ensureKafkaJars()
-  let preferred: [number | undefined, number | undefined] = [
+  ensureCertificates(java)
+  let preferred: [number | undefined, number | undefined, number | undefined, number | undefined] = [
     previous?.port ?? preferredPorts.kafka,
     previous?.controllerPort ?? preferredPorts.controller,
+    previous?.saslPort ?? preferredSecurePorts.sasl,
+    previous?.sslPort ?? preferredSecurePorts.ssl,
   ]
   let reformat = false
   for (let start = 1; ; start++) {
     const port = await choosePort(preferred[0], taken)
     const controllerPort = await choosePort(preferred[1], taken)
-    const clusterId = prepareStorage(java, libs, port, controllerPort, reformat)
+    const saslPort = await choosePort(preferred[2], taken)
+    const sslPort = await choosePort(preferred[3], taken)
+    const clusterId = prepareStorage(java, libs, port, controllerPort, reformat, { saslPort, sslPort })
     const logFrom = logSize(layout.kafka.log)
     const pid = startKafka(java, libs)
-    const state = { pid, port, controllerPort, clusterId, version: versions.kafka, log: layout.kafka.log }
+    const state: ServiceState = {
+      pid,
+      port,
+      controllerPort,
+      clusterId,
+      saslPort,
+      sslPort,
+      version: versions.kafka,
+      log: layout.kafka.log,
+    }
     record(state) // recorded before readiness, so a failed start can still be stopped by `down`
     try {
       await waitForKafka(brokersOf(state), clusterId, {
@@ -69,6 +91,7 @@ async function bringUpKafka(
         timeoutMs: 90_000,
         alive: () => isOurs(pid, marker),
       })
+      writeListeners(listenerAddresses(saslPort, sslPort))
       return state
     } catch (error) {
       await stop(pid, marker)
@@ -77,9 +100,9 @@ async function bringUpKafka(
       if (lostPortRace) {
         // Another process bound the port between our check and the JVM's bind: new ports, no reuse.
         process.stderr.write(
-          `Kafka lost ports ${port}/${controllerPort} to another process; retrying on new ports\n`,
+          `Kafka lost ports ${port}/${controllerPort}/${saslPort}/${sslPort} to another process; retrying on new ports\n`,
         )
-        preferred = [undefined, undefined]
+        preferred = [undefined, undefined, undefined, undefined]
       } else {
         // A data folder from an interrupted or incompatible earlier run is the usual cause: start afresh once.
         process.stderr.write(`${(error as Error).message}\nReformatting Kafka's data folder and retrying\n`)

@@ -5,21 +5,35 @@ import { join } from 'node:path'
 import { InfraError } from '../../src/errors'
 import { layout, versions } from './layout'
 import { startDetached } from './processes'
+import { scramFormatArgs, scramMarker, securityProperties } from './secure-listeners'
 
 /** Marks our JVMs' command lines, so we never signal a process we did not start. */
 export const marker = `-Dpersonio.kafka.infra=${layout.root}`
 
-export function serverProperties(port: number, controllerPort: number): string {
+/** Ports of the SASL_PLAINTEXT and SSL listeners (secure-listeners.ts), when the broker has them. */
+export interface SecurePorts {
+  saslPort: number
+  sslPort: number
+}
+
+export function serverProperties(port: number, controllerPort: number, secure?: SecurePorts): string {
+  const extra =
+    secure === undefined
+      ? { listeners: '', protocols: '' }
+      : {
+          listeners: `,SASL_PLAINTEXT://127.0.0.1:${secure.saslPort},SSL://127.0.0.1:${secure.sslPort}`,
+          protocols: ',SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL',
+        }
   return `# written by scripts/infra; a single-node development broker
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:${controllerPort}
-listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}
-advertised.listeners=PLAINTEXT://127.0.0.1:${port}
+listeners=PLAINTEXT://127.0.0.1:${port}${extra.listeners},CONTROLLER://127.0.0.1:${controllerPort}
+advertised.listeners=PLAINTEXT://127.0.0.1:${port}${extra.listeners}
 inter.broker.listener.name=PLAINTEXT
 controller.listener.names=CONTROLLER
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-log.dirs=${layout.kafka.data}
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT${extra.protocols},CONTROLLER:PLAINTEXT
+${secure === undefined ? '' : securityProperties()}log.dirs=${layout.kafka.data}
 num.partitions=1
 # one node: internal topics cannot have more replicas than brokers
 offsets.topic.replication.factor=1
@@ -84,15 +98,20 @@ export function prepareStorage(
   port: number,
   controllerPort: number,
   reformat: boolean,
+  secure?: SecurePorts,
 ): string {
   mkdirSync(layout.kafka.data, { recursive: true })
-  writeFileSync(layout.kafka.config, serverProperties(port, controllerPort))
+  writeFileSync(layout.kafka.config, serverProperties(port, controllerPort, secure))
   writeFileSync(layout.kafka.log4j, log4j)
   const existing = formattedClusterId()
-  if (existing !== undefined && !reformat) return existing
+  // SCRAM users only enter the metadata at format time: a folder formatted without them is redone.
+  const usersPresent = secure === undefined || existsSync(scramMarker)
+  if (existing !== undefined && !reformat && usersPresent) return existing
   rmSync(layout.kafka.data, { recursive: true, force: true })
   const clusterId = storageTool(javaBin, libs, ['random-uuid'])
-  storageTool(javaBin, libs, ['format', '-t', clusterId, '-c', layout.kafka.config])
+  const scram = secure === undefined ? [] : scramFormatArgs()
+  storageTool(javaBin, libs, ['format', '-t', clusterId, '-c', layout.kafka.config, ...scram])
+  if (secure !== undefined) writeFileSync(scramMarker, 'SCRAM users added at format time\n')
   return clusterId
 }
 

@@ -13,6 +13,9 @@ export interface ServiceState {
   /** Kafka only */
   controllerPort?: number
   clusterId?: string
+  /** Kafka's SASL_PLAINTEXT and SSL listeners (secure-listeners.ts) */
+  saslPort?: number
+  sslPort?: number
   /** Apicurio only */
   managementPort?: number
   url?: string

@@ -9,37 +9,26 @@ import { createLogger, type Logger } from '../ops/logger'
 import { resolveProgressMode, startProgress, type Progress } from '../ops/progress'
 import { startOps } from '../ops/start-ops'
 import { resourceNames, type ResourceName } from '../resources'
+import { integer, resourceList } from './arguments'
+import { exitCodes } from './exit-codes'
 import { defaultCredential, startSimulator, type RunningSimulator } from '../simulator'
 
 export interface CaptureFlags {
   config?: string
-  resources?: string
-  simulator?: string | boolean
+  resources?: ResourceName[]
+  /** employees of the bundled simulator; true: the default company */
+  simulator?: number | boolean
 }
 
 export function captureOptions(command: Command): Command {
   return command
     .option('--config <file>', 'JSON config file (environment variables override it)')
-    .option('--resources <list>', `comma-separated subset of: ${resourceNames.join(', ')}`)
+    .option('--resources <list>', `comma-separated subset of: ${resourceNames.join(', ')}`, resourceList)
     .option(
       '--simulator [employees]',
       'read the bundled Personio simulator instead of Personio (demo data; never used unless asked for)',
+      integer(1, 1_000_000, 50),
     )
-}
-
-export function parseResources(list: string | undefined): ResourceName[] | undefined {
-  if (list === undefined) return undefined
-  const names = list
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '')
-  const unknown = names.filter((n) => !(resourceNames as string[]).includes(n))
-  if (unknown.length > 0 || names.length === 0)
-    throw new ConfigError([
-      `--resources: unknown resource ${unknown.map((u) => `"${u}"`).join(', ') || '(empty list)'}; ` +
-        `choose from ${resourceNames.join(', ')} (e.g. --resources employees,absences)`,
-    ])
-  return names as ResourceName[]
 }
 
 export interface OpenedCapture {
@@ -64,7 +53,7 @@ export async function openCapture(flags: CaptureFlags, service = false): Promise
           shown.progress === undefined ? process.stderr.write(line) : shown.progress.write(line),
       })
     : createLogger(config.log.level)
-  const only = parseResources(flags.resources)
+  const only = flags.resources
   let engine: Engine | undefined
   const probe = (name: string) => engine?.probes[name]?.() ?? Promise.reject(new Error('starting'))
   const ops = service
@@ -128,6 +117,22 @@ export async function openCapture(flags: CaptureFlags, service = false): Promise
 
 const pad = (s: string, n: number) => s.padEnd(n)
 const num = (n: number, w: number) => String(n).padStart(w)
+
+/** The first failure of a run: the CLI reports it as one line with its class's exit code. */
+export function firstFailure(events: readonly PipelineEvent<Report>[]): unknown {
+  for (const e of events) if (e.kind !== 'cycle') return e.error
+  return undefined
+}
+
+/** sync and snapshot end on Ctrl-C at once: a transaction not committed is never seen by read_committed consumers. */
+export function interruptible(what: string): void {
+  process.once('SIGINT', () => {
+    process.stderr.write(
+      `interrupted: ${what} stopped; the transaction in flight was not committed, so read_committed consumers see nothing half-published. Run it again to complete.\n`,
+    )
+    process.exit(exitCodes.interrupted.code)
+  })
+}
 
 /** The per-resource summary a person reads after sync and snapshot; errors as one line each. */
 export function printSummary(events: readonly PipelineEvent<Report>[], out: (line: string) => void): boolean {

@@ -1,27 +1,30 @@
 // `personio-kafka simulate`: the Personio simulator on its own, for demos and manual testing.
 import type { Command } from 'commander'
 import { defaultCredential, startSimulator } from '../simulator'
-
-const int = (v: string) => {
-  const n = Number(v)
-  if (!Number.isInteger(n) || n < 0) throw new Error(`not a non-negative integer: ${v}`)
-  return n
-}
+import { httpUrl, integer } from './arguments'
 
 export function registerSimulate(program: Command): void {
   program
     .command('simulate')
     .description('run the local Personio simulator (v1 + v2 API, quirks included)')
-    .option('--employees <n>', 'employees to generate', int, 500)
-    .option('--absences <n>', 'time-offs per employee', int, 2)
-    .option('--attendances <n>', 'attendance periods per employee', int, 3)
-    .option('--reports <n>', 'custom reports', int, 2)
-    .option('--seed <n>', 'generator seed: the same seed gives the same company', int, 1)
-    .option('--port <n>', 'port (0: any free port)', int, 8787)
+    .option('--employees <n>', 'employees to generate', integer(0, 100_000, 500), 500)
+    .option('--absences <n>', 'time-offs per employee', integer(0, 1000, 2), 2)
+    .option('--attendances <n>', 'attendance periods per employee', integer(0, 1000, 3), 3)
+    .option('--reports <n>', 'custom reports', integer(0, 1000, 2), 2)
+    .option('--seed <n>', 'generator seed: the same seed gives the same company', integer(0, 2 ** 31, 1), 1)
+    .option('--port <n>', 'port (0: any free port)', integer(0, 65_535, 8787), 8787)
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--no-rate-limits', "disable Personio's rate limits")
     .option('--legacy-tokens', 'one-time tokens rotated through the Authorization header')
-    .option('--webhook-url <url>', 'POST person/employment webhook events here')
+    .option('--webhook-url <url>', 'POST person/employment webhook events here', httpUrl)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ personio-kafka simulate --employees 1000 --port 8787
+  $ personio-kafka simulate --no-rate-limits --seed 7
+  Then, in another terminal, point the producer at it with the variables it prints.`,
+    )
     .action(
       async (o: {
         employees: number

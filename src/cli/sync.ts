@@ -2,7 +2,14 @@
 // For cron, orchestrators and tests; the same cursors as `run`, so the two can take turns.
 import type { Command } from 'commander'
 import { ConfigError } from '../errors'
-import { captureOptions, openCapture, printSummary, type CaptureFlags } from './capture-run'
+import {
+  captureOptions,
+  firstFailure,
+  interruptible,
+  openCapture,
+  printSummary,
+  type CaptureFlags,
+} from './capture-run'
 
 export function registerSync(program: Command): void {
   captureOptions(
@@ -19,12 +26,14 @@ export function registerSync(program: Command): void {
       if (flags.once !== true)
         throw new ConfigError(['sync needs --once (for the long-running service use `personio-kafka run`)'])
       const started = Date.now()
+      interruptible('sync')
       const capture = await openCapture(flags)
       try {
         const events = await capture.engine.syncOnce()
         console.log(`Sync of ${capture.source} in ${((Date.now() - started) / 1000).toFixed(1)} s`)
-        const ok = printSummary(events, (l) => console.log(l))
-        if (!ok) process.exitCode = 1
+        printSummary(events, (l) => console.log(l))
+        const failure = firstFailure(events)
+        if (failure !== undefined) throw failure
       } finally {
         await capture.close()
       }

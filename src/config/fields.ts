@@ -21,6 +21,9 @@ interface SchemaNode {
   env?: string
   description?: string
   secret?: boolean
+  file?: boolean
+  example?: string
+  expect?: string
 }
 
 function collect(node: SchemaNode, prefix: string, out: ConfigField[]): ConfigField[] {
@@ -39,6 +42,9 @@ function collect(node: SchemaNode, prefix: string, out: ConfigField[]): ConfigFi
       env: child.env,
       description: child.description,
       secret: child.secret === true,
+      file: child.secret === true || child.file === true,
+      example: child.example,
+      expect: child.expect,
       type:
         child.type === 'array' ? 'string[]' : child.type === 'object' ? 'json' : (child.type as FieldType),
       default: child.default,
@@ -54,6 +60,43 @@ export const configFields: readonly ConfigField[] = Object.freeze(
 
 export function fieldByPath(path: string): ConfigField | undefined {
   return configFields.find((f) => f.path === path)
+}
+
+const shown = (value: unknown): string => (Array.isArray(value) ? value.join(',') : String(value))
+
+/** Words of `text` in lines of at most `width` characters. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = []
+  let line = ''
+  for (const word of text.split(/\s+/)) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line)
+      line = word
+    } else line = line === '' ? word : `${line} ${word}`
+  }
+  return line === '' ? lines : [...lines, line]
+}
+
+/** Plain-text reference for `--help`: one block per variable, wrapped to `columns`, defaults unquoted. */
+export function configHelp(columns = 100): string {
+  const indent = Math.max(...configFields.map((f) => f.env.length)) + 4
+  const pad = ' '.repeat(indent)
+  return configFields
+    .map((f) => {
+      const facts = [
+        f.default === undefined ? undefined : `default: ${shown(f.default)}`,
+        f.enum === undefined ? undefined : `one of: ${f.enum.join(', ')}`,
+        f.file === true ? `or from a file: ${f.env}_FILE` : undefined,
+      ].filter((x) => x !== undefined)
+      const text = [
+        ...wrap(f.description, columns - indent),
+        ...(facts.length === 0 ? [] : wrap(facts.join('; '), columns - indent)),
+      ]
+      return text
+        .map((line, i) => (i === 0 ? `  ${f.env.padEnd(indent - 2)}${line}` : `${pad}${line}`))
+        .join('\n')
+    })
+    .join('\n')
 }
 
 /** Markdown table for the README (`npm run docs:config`). */

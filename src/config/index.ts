@@ -1,3 +1,11 @@
 export { loadConfig, redactConfig } from './load'
-export { configFields, configTable } from './fields'
-export type { Config, KeyFormat, DeleteMode, LogLevel, ProgressMode, FieldPolicyConfig } from './schema'
+export { configFields, configHelp, configTable } from './fields'
+export type {
+  Config,
+  KeyFormat,
+  DeleteMode,
+  LogLevel,
+  ProgressMode,
+  FieldPolicyConfig,
+  SaslMechanism,
+} from './schema'

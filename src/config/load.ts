@@ -1,14 +1,15 @@
 // Loads the one typed Config: defaults < JSON file < environment. Every problem is reported at
 // once in a single ConfigError naming the environment variable to fix, never one at a time.
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import Ajv from 'ajv'
 import addFormats from 'ajv-formats'
-import { ConfigError } from '../errors'
+import { ConfigError, preview } from '../errors'
+import { readEnvValue } from './env-files'
 import { configFields, fieldByPath, type ConfigField } from './fields'
 import { configSchema, type Config } from './schema'
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, coerceTypes: false })
-ajv.addVocabulary(['env', 'secret'])
+const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, coerceTypes: false, verbose: true })
+ajv.addVocabulary(['env', 'secret', 'file', 'example', 'expect'])
 addFormats(ajv, ['uri'])
 const validate = ajv.compile(configSchema)
 
@@ -71,22 +72,77 @@ function readFile(file: string): Tree {
   }
 }
 
-function describe(instancePath: string, message: string, params: Record<string, unknown>): string {
-  const path = instancePath
+interface AjvProblem {
+  instancePath: string
+  keyword: string
+  message?: string
+  params: Record<string, unknown>
+  data?: unknown
+}
+
+/** What is wrong, in words a person reads: the field's own `expect` text beats a regular expression. */
+function what(e: AjvProblem, field: ConfigField | undefined): string {
+  if (field?.expect !== undefined && (e.keyword === 'pattern' || e.keyword === 'format')) return field.expect
+  if (e.keyword === 'type' && e.params.type === 'integer') return 'must be a whole number'
+  if (e.keyword === 'type' && e.params.type === 'boolean') return 'must be true or false'
+  if (e.keyword === 'enum' && Array.isArray(e.params.allowedValues))
+    return `must be one of ${e.params.allowedValues.join(', ')}`
+  return e.message ?? 'is invalid'
+}
+
+function describe(e: AjvProblem): string {
+  const path = e.instancePath
     .replace(/^\//, '')
     .replace(/\//g, '.')
     .replace(/\.\d+$/, '')
   // Inside a JSON-valued setting (FIELD_POLICY) the problem is named by its variable and inner path.
   const within = (p: string) => configFields.find((f) => f.type === 'json' && p.startsWith(`${f.path}.`))
-  if (typeof params.additionalProperty === 'string') {
-    const full = `${path === '' ? '' : `${path}.`}${params.additionalProperty}`
+  if (typeof e.params.additionalProperty === 'string') {
+    const full = `${path === '' ? '' : `${path}.`}${e.params.additionalProperty}`
     const json = within(full)
     return `${json === undefined ? full : `${json.env} (${full})`}: unknown setting`
   }
-  const field = fieldByPath(path) ?? within(path)
-  const where = field === undefined ? path : `${field.env} (${field.path === path ? field.path : path})`
-  const allowed = Array.isArray(params.allowedValues) ? `: ${params.allowedValues.join(', ')}` : ''
-  return `${where}: ${message}${allowed}`
+  const inner = within(path)
+  if (inner !== undefined) return `${inner.env} (${path}): ${what(e, undefined)}`
+  const field = fieldByPath(path)
+  if (field === undefined) return `${path}: ${what(e, field)}`
+  const got = field.secret === true || e.data === undefined ? '' : `, got ${preview(e.data)}`
+  const good = field.example ?? (field.default === undefined ? undefined : String(field.default))
+  return `${field.env} (${field.path}) ${what(e, field)}${got}${good === undefined ? '' : `; e.g. ${field.env}=${good}`}`
+}
+
+/** Settings that only make sense together; `unread` are the settings whose file could not be read. */
+function crossChecks(tree: Tree, unread: ReadonlySet<string>): string[] {
+  const problems: string[] = []
+  const personio = tree.personio as Partial<Config['personio']>
+  const credentialUnread = unread.has('PERSONIO_CLIENT_ID') || unread.has('PERSONIO_CLIENT_SECRET')
+  if ((personio.clientId === undefined) !== (personio.clientSecret === undefined) && !credentialUnread) {
+    problems.push('PERSONIO_CLIENT_ID and PERSONIO_CLIENT_SECRET: set both (only one of them is set)')
+  }
+  const kafka = tree.kafka as Partial<Config['kafka']>
+  const sasl = kafka.saslMechanism !== undefined
+  const saslUnread = unread.has('KAFKA_SASL_USERNAME') || unread.has('KAFKA_SASL_PASSWORD')
+  if (sasl && !saslUnread && (kafka.saslUsername === undefined || kafka.saslPassword === undefined))
+    problems.push(
+      `KAFKA_SASL_MECHANISM=${kafka.saslMechanism} needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD (or KAFKA_SASL_PASSWORD_FILE)`,
+    )
+  if (!sasl && (kafka.saslUsername !== undefined || kafka.saslPassword !== undefined))
+    problems.push(
+      'KAFKA_SASL_USERNAME/PASSWORD are set but KAFKA_SASL_MECHANISM is not; e.g. KAFKA_SASL_MECHANISM=scram-sha-512',
+    )
+  if ((kafka.sslCertFile === undefined) !== (kafka.sslKeyFile === undefined))
+    problems.push('KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE: set both (mutual TLS) or neither')
+  for (const [env, file] of [
+    ['KAFKA_SSL_CA_FILE', kafka.sslCaFile],
+    ['KAFKA_SSL_CERT_FILE', kafka.sslCertFile],
+    ['KAFKA_SSL_KEY_FILE', kafka.sslKeyFile],
+  ] as const) {
+    if (typeof file !== 'string') continue
+    if (kafka.ssl !== true) problems.push(`${env} is set but KAFKA_SSL is not true; set KAFKA_SSL=true`)
+    if (!existsSync(file))
+      problems.push(`${env}: no file at ${file}; give the path of a PEM file, e.g. ${env}=/etc/kafka/ca.pem`)
+  }
+  return problems
 }
 
 function freeze<T>(value: T): T {
@@ -100,21 +156,26 @@ function freeze<T>(value: T): T {
 export function loadConfig(options: LoadOptions = {}): Readonly<Config> {
   const env = options.env ?? process.env
   const tree: Tree = options.file === undefined ? {} : readFile(options.file)
+  const problems: string[] = []
+  const unread = new Set<string>()
   for (const field of configFields) {
-    const raw = env[field.env]
-    if (raw !== undefined && raw.trim() !== '') setPath(tree, field.path, fromEnv(field, raw))
+    const raw = readEnvValue(field, env)
+    if (raw !== undefined && 'problem' in raw) {
+      problems.push(raw.problem)
+      unread.add(field.env)
+    } else if (raw !== undefined) setPath(tree, field.path, fromEnv(field, raw.value))
   }
   for (const key of Object.keys(configSchema.properties)) tree[key] ??= {}
 
-  const problems: string[] = []
   if (!validate(tree)) {
-    for (const e of validate.errors ?? [])
-      problems.push(describe(e.instancePath, e.message ?? 'invalid', e.params))
+    const seen = new Set<string>() // one problem per setting: a bad URL fails both format and pattern
+    for (const e of validate.errors ?? []) {
+      if (seen.has(e.instancePath)) continue
+      seen.add(e.instancePath)
+      problems.push(describe(e))
+    }
   }
-  const personio = tree.personio as Partial<Config['personio']>
-  if ((personio.clientId === undefined) !== (personio.clientSecret === undefined)) {
-    problems.push('PERSONIO_CLIENT_ID and PERSONIO_CLIENT_SECRET: set both (only one of them is set)')
-  }
+  problems.push(...crossChecks(tree, unread))
   if (problems.length > 0) throw new ConfigError(problems)
   return freeze(tree as unknown as Config)
 }

@@ -6,6 +6,7 @@ import type { JSONSchemaType } from 'ajv'
 
 export type KeyFormat = 'avro' | 'string'
 export type DeleteMode = 'tombstone' | 'rewrite' | 'rewrite+tombstone'
+export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512'
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
 
 export interface Config {
@@ -20,6 +21,14 @@ export interface Config {
   kafka: {
     brokers: string[]
     clientId: string
+    ssl: boolean
+    sslCaFile?: string
+    sslCertFile?: string
+    sslKeyFile?: string
+    sslRejectUnauthorized: boolean
+    saslMechanism?: SaslMechanism
+    saslUsername?: string
+    saslPassword?: string
   }
   registry: {
     url: string
@@ -68,8 +77,17 @@ export type FieldPolicyConfig = Record<string, { drop?: string[]; hash?: string[
 export interface FieldMeta {
   env: string
   description: string
+  /** never printed; may also be read from the file named by `<env>_FILE` */
   secret?: boolean
+  /** not secret, but may also be read from the file named by `<env>_FILE` (Docker/Kubernetes secrets) */
+  file?: boolean
+  /** a good value, shown when the configured one is wrong */
+  example?: string
+  /** what a valid value looks like, in words, replacing a regular expression in error messages */
+  expect?: string
 }
+
+const HTTP_URL = '^https?://[^/\\s:]+(:[0-9]{1,5})?(/\\S*)?$'
 
 const UPPER_SNAKE = '^[A-Z][A-Z0-9_]*$'
 
@@ -86,6 +104,9 @@ export const configSchema: JSONSchemaType<Config> = {
         baseUrl: {
           type: 'string',
           format: 'uri',
+          pattern: HTTP_URL,
+          expect: 'must be an http(s) URL with a host',
+          example: 'https://api.personio.de',
           default: 'https://api.personio.de',
           env: 'PERSONIO_BASE_URL',
           description: 'Personio API origin; v1 is served under /v1, v2 under /v2.',
@@ -95,6 +116,8 @@ export const configSchema: JSONSchemaType<Config> = {
           nullable: true,
           minLength: 1,
           env: 'PERSONIO_CLIENT_ID',
+          file: true,
+          example: 'papi-1a2b3c',
           description:
             'API credential id (Settings → Integrations → API credentials). Required by run, sync and snapshot; `demo` needs none.',
         },
@@ -103,6 +126,7 @@ export const configSchema: JSONSchemaType<Config> = {
           nullable: true,
           minLength: 1,
           env: 'PERSONIO_CLIENT_SECRET',
+          example: 'papi-secret-from-personio',
           secret: true,
           description: 'API credential secret. Never logged.',
         },
@@ -111,6 +135,7 @@ export const configSchema: JSONSchemaType<Config> = {
           pattern: UPPER_SNAKE,
           default: 'PERSONIO_KAFKA',
           env: 'PERSONIO_APP_ID',
+          expect: 'must be UPPER_SNAKE_CASE',
           description: 'Sent as X-Personio-App-ID; Personio asks for UPPER_SNAKE_CASE.',
         },
         partnerId: {
@@ -118,6 +143,8 @@ export const configSchema: JSONSchemaType<Config> = {
           nullable: true,
           pattern: UPPER_SNAKE,
           env: 'PERSONIO_PARTNER_ID',
+          expect: 'must be UPPER_SNAKE_CASE',
+          example: 'ACME_PARTNER',
           description: 'Sent as X-Personio-Partner-ID when set (partner companies).',
         },
         timeoutMs: {
@@ -133,12 +160,14 @@ export const configSchema: JSONSchemaType<Config> = {
     kafka: {
       type: 'object',
       additionalProperties: false,
-      required: ['brokers', 'clientId'],
+      required: ['brokers', 'clientId', 'ssl', 'sslRejectUnauthorized'],
       properties: {
         brokers: {
           type: 'array',
           minItems: 1,
-          items: { type: 'string', pattern: '^[^\\s:]+:[0-9]{1,5}$' },
+          items: { type: 'string', pattern: '^[^\\s:/]+:[0-9]{1,5}$' },
+          expect: 'must be host:port, comma-separated',
+          example: 'broker-1:9092,broker-2:9092',
           default: ['127.0.0.1:9092'],
           env: 'KAFKA_BROKERS',
           description: 'Bootstrap brokers, comma-separated host:port.',
@@ -150,6 +179,68 @@ export const configSchema: JSONSchemaType<Config> = {
           env: 'KAFKA_CLIENT_ID',
           description: 'Kafka client id, visible in broker logs and quotas.',
         },
+        ssl: {
+          type: 'boolean',
+          default: false,
+          env: 'KAFKA_SSL',
+          description: 'Connect to the brokers over TLS.',
+        },
+        sslCaFile: {
+          type: 'string',
+          nullable: true,
+          minLength: 1,
+          env: 'KAFKA_SSL_CA_FILE',
+          example: '/etc/kafka/ca.pem',
+          description: 'PEM file of the CA(s) that signed the broker certificates (default: the system CAs).',
+        },
+        sslCertFile: {
+          type: 'string',
+          nullable: true,
+          minLength: 1,
+          env: 'KAFKA_SSL_CERT_FILE',
+          example: '/etc/kafka/client.pem',
+          description:
+            'PEM client certificate, for brokers that require mutual TLS (with KAFKA_SSL_KEY_FILE).',
+        },
+        sslKeyFile: {
+          type: 'string',
+          nullable: true,
+          minLength: 1,
+          env: 'KAFKA_SSL_KEY_FILE',
+          example: '/etc/kafka/client.key',
+          description: 'PEM private key of the client certificate.',
+        },
+        sslRejectUnauthorized: {
+          type: 'boolean',
+          default: true,
+          env: 'KAFKA_SSL_REJECT_UNAUTHORIZED',
+          description: 'false accepts any broker certificate: for development only.',
+        },
+        saslMechanism: {
+          type: 'string',
+          nullable: true,
+          enum: ['plain', 'scram-sha-256', 'scram-sha-512'],
+          env: 'KAFKA_SASL_MECHANISM',
+          description: 'SASL authentication with the brokers (unset: none). Use TLS with plain.',
+        },
+        saslUsername: {
+          type: 'string',
+          nullable: true,
+          minLength: 1,
+          env: 'KAFKA_SASL_USERNAME',
+          file: true,
+          example: 'personio-kafka',
+          description: 'SASL user name.',
+        },
+        saslPassword: {
+          type: 'string',
+          nullable: true,
+          minLength: 1,
+          env: 'KAFKA_SASL_PASSWORD',
+          secret: true,
+          example: 'the-password',
+          description: 'SASL password. Never logged.',
+        },
       },
     },
     registry: {
@@ -160,6 +251,9 @@ export const configSchema: JSONSchemaType<Config> = {
         url: {
           type: 'string',
           format: 'uri',
+          pattern: HTTP_URL,
+          expect: 'must be an http(s) URL with a host',
+          example: 'http://127.0.0.1:8080/apis/ccompat/v7',
           default: 'http://127.0.0.1:8081',
           env: 'SCHEMA_REGISTRY_URL',
           description:
@@ -169,6 +263,7 @@ export const configSchema: JSONSchemaType<Config> = {
           type: 'string',
           nullable: true,
           env: 'SCHEMA_REGISTRY_USERNAME',
+          file: true,
           description: 'Basic-auth user for the registry, if it needs one.',
         },
         password: {
@@ -190,6 +285,8 @@ export const configSchema: JSONSchemaType<Config> = {
           pattern: '^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*$',
           default: 'personio',
           env: 'TOPIC_PREFIX',
+          expect: 'must be letters, digits, _ or -, in dot-separated parts',
+          example: 'hr.personio',
           description: 'Topics are named <prefix>.<resource>; the dead-letter topic is <prefix>._dlq.',
         },
         partitions: {

@@ -21,12 +21,24 @@ export interface RegisteredSchema {
   schema: string
 }
 
+/** What registering a schema would do, found out without registering it. */
+export type SchemaCheck =
+  | { state: 'new' }
+  | { state: 'identical'; id: number; version?: number }
+  | { state: 'compatible' | 'incompatible'; level: string; version?: number; messages: string[] }
+
 export interface SchemaRegistryClient {
   compatibility(subject: string): Promise<string>
   latest(subject: string): Promise<RegisteredSchema | undefined>
   /** Registers after a pre-flight compatibility check; returns the id (existing or new). */
   register(subject: string, schema: object, options?: { frozen?: boolean }): Promise<number>
   schemaById(id: number): Promise<string>
+}
+
+/** Read-only questions for `doctor` and `schemas check`; kept apart so fakes of the client stay small. */
+export interface RegistryInspector {
+  subjects(): Promise<string[]>
+  check(subject: string, schema: object): Promise<SchemaCheck>
 }
 
 /** The subject a REST path is about, so errors can name it. */
@@ -37,11 +49,25 @@ function subjectOf(path: string): string | undefined {
 
 const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json'
 
+function hasConfluentErrorCode(json: unknown): boolean {
+  return (
+    typeof json === 'object' &&
+    json !== null &&
+    typeof (json as { error_code?: unknown }).error_code === 'number'
+  )
+}
+
+function wrongBaseHint(base: string): string {
+  if (!/\/apis\/ccompat\/v\d+$/.test(base))
+    return `SCHEMA_REGISTRY_URL probably lacks the API path: Apicurio serves it under /apis/ccompat/v7, e.g. SCHEMA_REGISTRY_URL=${base}/apis/ccompat/v7 (Confluent and Redpanda: the root URL).`
+  return 'Check SCHEMA_REGISTRY_URL: it should be the Confluent-compatible base URL, e.g. http://registry:8080/apis/ccompat/v7.'
+}
+
 /** Canonical text of a schema for comparisons: parse + stringify drops whitespace differences. */
 const canonical = (schema: string | object): string =>
   JSON.stringify(typeof schema === 'string' ? JSON.parse(schema) : schema)
 
-export function createSchemaRegistry(options: RegistryOptions): SchemaRegistryClient {
+export function createSchemaRegistry(options: RegistryOptions): SchemaRegistryClient & RegistryInspector {
   const base = options.url.replace(/\/+$/, '')
   const headers: Record<string, string> = { accept: CONTENT_TYPE, 'content-type': CONTENT_TYPE }
   if (options.username !== undefined) {
@@ -87,6 +113,14 @@ export function createSchemaRegistry(options: RegistryOptions): SchemaRegistryCl
         { subject },
       )
     }
+    if (res.statusCode === 404 && !hasConfluentErrorCode(json)) {
+      // A Confluent-compatible registry says 404 with an error_code (40401 subject, 40403 schema…);
+      // a bare 404 means nothing serves the Confluent API at this URL.
+      throw new ContractError(
+        `Schema registry at ${base} answered 404 for ${method} ${path}: no Confluent-compatible API at this URL. ` +
+          wrongBaseHint(base),
+      )
+    }
     if (res.statusCode >= 500) {
       throw new ContractError(
         `Schema registry failed with ${res.statusCode} on ${method} ${path}: ${text.slice(0, 300)}`,
@@ -106,7 +140,7 @@ export function createSchemaRegistry(options: RegistryOptions): SchemaRegistryCl
   }
 
   const enc = encodeURIComponent
-  const client: SchemaRegistryClient = {
+  const client: SchemaRegistryClient & RegistryInspector = {
     async compatibility(subject) {
       const own = await call<{ compatibilityLevel?: string }>(
         'GET',
@@ -115,6 +149,38 @@ export function createSchemaRegistry(options: RegistryOptions): SchemaRegistryCl
       if (own.status === 200 && own.json.compatibilityLevel !== undefined) return own.json.compatibilityLevel
       const global = await call<{ compatibilityLevel?: string }>('GET', '/config')
       return global.json.compatibilityLevel ?? 'BACKWARD'
+    },
+
+    async subjects() {
+      const res = await call<string[]>('GET', '/subjects')
+      if (res.status !== 200 || !Array.isArray(res.json))
+        throw new ContractError(`Cannot list the registry's subjects (${res.status})`)
+      return res.json
+    },
+
+    async check(subject, schema) {
+      const text = canonical(schema)
+      const latest = await client.latest(subject)
+      if (latest === undefined) return { state: 'new' }
+      if (canonical(latest.schema) === text)
+        return { state: 'identical', id: latest.id, version: latest.version }
+      // Registries may store a normalised text: ask whether this schema already is a version of the subject.
+      const found = await call<{ id?: number; version?: number }>('POST', `/subjects/${enc(subject)}`, {
+        schema: text,
+      })
+      if (found.status === 200 && found.json.id !== undefined)
+        return { state: 'identical', id: found.json.id, version: found.json.version }
+      const level = await client.compatibility(subject)
+      const res = await call<{ is_compatible?: boolean; messages?: string[] }>(
+        'POST',
+        `/compatibility/subjects/${enc(subject)}/versions/latest?verbose=true`,
+        { schema: text },
+      )
+      if (res.status !== 200)
+        throw new ContractError(`Registry could not check ${subject} (${res.status})`, { subject })
+      const messages = res.json.messages ?? []
+      const state = res.json.is_compatible === false ? 'incompatible' : 'compatible'
+      return { state, level, version: latest.version, messages }
     },
 
     async latest(subject) {

@@ -54,12 +54,16 @@ describe('config > load', () => {
       }),
     )
     const text = problems.join('\n')
-    expect(text).toMatch(/TOPIC_PARTITIONS \(topics\.partitions\): must be integer/)
-    expect(text).toMatch(
-      /KEY_FORMAT \(topics\.keyFormat\): must be equal to one of the allowed values: avro, string/,
+    expect(text).toContain(
+      'TOPIC_PARTITIONS (topics.partitions) must be a whole number, got "many"; e.g. TOPIC_PARTITIONS=3',
     )
-    expect(text).toMatch(/PERSONIO_APP_ID/)
-    expect(text).toMatch(/KAFKA_BROKERS/)
+    expect(text).toContain(
+      'KEY_FORMAT (topics.keyFormat) must be one of avro, string, got "json"; e.g. KEY_FORMAT=avro',
+    )
+    expect(text).toContain('PERSONIO_APP_ID (personio.appId) must be UPPER_SNAKE_CASE, got "my-app"')
+    expect(text).toContain(
+      'KAFKA_BROKERS (kafka.brokers) must be host:port, comma-separated, got "no-port"; e.g. KAFKA_BROKERS=broker-1:9092,broker-2:9092',
+    )
     expect(text).toMatch(/set both/)
     expect(problems.length).toBe(5)
   })

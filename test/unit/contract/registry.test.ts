@@ -61,7 +61,9 @@ describe('contract > registry (error branches)', () => {
   })
 
   it('explains a 422 (invalid schema) with the registry message', async () => {
-    pool().intercept({ path: '/apis/ccompat/v7/subjects/t-value/versions/latest' }).reply(404, {}, json)
+    pool()
+      .intercept({ path: '/apis/ccompat/v7/subjects/t-value/versions/latest' })
+      .reply(404, { error_code: 40401, message: "Subject 't-value' not found." }, json)
     pool()
       .intercept({ method: 'POST', path: '/apis/ccompat/v7/subjects/t-value/versions' })
       .reply(422, { error_code: 42201, message: 'Invalid schema' }, json)
@@ -92,5 +94,31 @@ describe('contract > registry (error branches)', () => {
     const all = await Promise.all(Array.from({ length: 5 }, () => client.schemaById(7)))
     expect(new Set(all)).toEqual(new Set(['"string"']))
     expect(await client.schemaById(7)).toBe('"string"')
+  })
+
+  it('sends basic auth from SCHEMA_REGISTRY_USERNAME/PASSWORD on every request', async () => {
+    const authorization = `Basic ${Buffer.from('sr-user:sr-pass').toString('base64')}`
+    pool()
+      .intercept({ path: '/apis/ccompat/v7/schemas/ids/5', headers: { authorization } })
+      .reply(200, { schema: '"string"' }, json)
+    const client = createSchemaRegistry({
+      url: `${BASE}/apis/ccompat/v7`,
+      username: 'sr-user',
+      password: 'sr-pass',
+    })
+    expect(await client.schemaById(5)).toBe('"string"')
+  })
+
+  it('says SCHEMA_REGISTRY_URL probably lacks /apis/ccompat/v7 when the root answers a bare 404', async () => {
+    pool()
+      .intercept({ path: '/subjects/t-value/versions/latest' })
+      .reply(404, { title: 'RESTEASY003210: Could not find resource', status: 404 }, json)
+    const error = (await createSchemaRegistry({ url: BASE })
+      .register('t-value', schema)
+      .catch((e: unknown) => e)) as ContractError
+    expect(error).toBeInstanceOf(ContractError)
+    expect(error.message).toContain(
+      `SCHEMA_REGISTRY_URL probably lacks the API path: Apicurio serves it under /apis/ccompat/v7, e.g. SCHEMA_REGISTRY_URL=${BASE}/apis/ccompat/v7`,
+    )
   })
 })

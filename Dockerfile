@@ -1,0 +1,24 @@
+# personio-kafka: a small, non-root image of the producer (and of the simulator, for demos).
+#   docker build -t personio-kafka .
+#   docker run --rm personio-kafka --help
+# Build stage: compile TypeScript, then drop dev dependencies.
+FROM node:20-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build && npm prune --omit=dev --ignore-scripts
+
+# Runtime stage: compiled JavaScript, production dependencies, the Avro contract; runs as `node`.
+FROM node:20-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+COPY bin ./bin
+COPY schemas ./schemas
+USER node
+ENTRYPOINT ["node", "bin/personio-kafka.js"]
+CMD ["run"]

@@ -1,0 +1,82 @@
+// Whether the broker's ACLs let this principal do what the producer does: write and describe its
+// topics, create the missing ones, and use its transactional ids. Pure: judged from describeAcls.
+import {
+  AclOperationTypes as Op,
+  AclPermissionTypes as Permission,
+  AclResourceTypes as Res,
+  ResourcePatternTypes as Pattern,
+  type DescribeAclResource,
+} from 'kafkajs'
+
+export interface AclNeed {
+  what: string
+  resourceType: Res.TOPIC | Res.TRANSACTIONAL_ID
+  /** a concrete resource name the producer uses */
+  name: string
+  /** the prefix the fix grants, so every resource of the same kind is covered */
+  prefix: string
+  operation: Op
+}
+
+export function aclNeeds(topicPrefix: string, clientId: string): AclNeed[] {
+  const topic = `${topicPrefix}.employees`
+  const txPrefix = `${clientId}.${topicPrefix}`
+  const t = (what: string, operation: Op): AclNeed => ({
+    what,
+    resourceType: Res.TOPIC,
+    name: topic,
+    prefix: `${topicPrefix}.`,
+    operation,
+  })
+  return [
+    t('write to the topics', Op.WRITE),
+    t('read topic configs (compaction check)', Op.DESCRIBE_CONFIGS),
+    t('create missing topics', Op.CREATE),
+    {
+      what: 'use its transactional ids',
+      resourceType: Res.TRANSACTIONAL_ID,
+      name: `${txPrefix}.snapshot`,
+      prefix: txPrefix,
+      operation: Op.WRITE,
+    },
+  ]
+}
+
+function covers(resource: DescribeAclResource, need: AclNeed): boolean {
+  if (resource.resourceType !== need.resourceType) return false
+  if (resource.resourcePatternType === Pattern.PREFIXED) return need.name.startsWith(resource.resourceName)
+  return resource.resourceName === need.name || resource.resourceName === '*'
+}
+
+/** Kafka's rule: a matching DENY wins; otherwise a matching ALLOW (or ALL) is needed. */
+export function isAllowed(
+  resources: readonly DescribeAclResource[],
+  principal: string,
+  need: AclNeed,
+): boolean {
+  const matching = resources
+    .filter((r) => covers(r, need))
+    .flatMap((r) => r.acls)
+    .filter(
+      (a) =>
+        (a.principal === principal || a.principal === 'User:*') &&
+        [need.operation, Op.ALL].includes(a.operation),
+    )
+  if (matching.some((a) => a.permissionType === Permission.DENY)) return false
+  return matching.some((a) => a.permissionType === Permission.ALLOW)
+}
+
+/** kafka-acls spells operations in CamelCase; kafkajs' enums have no reverse mapping. */
+const opName: Partial<Record<Op, string>> = {
+  [Op.WRITE]: 'Write',
+  [Op.CREATE]: 'Create',
+  [Op.DESCRIBE_CONFIGS]: 'DescribeConfigs',
+}
+
+export function aclFix(principal: string, need: AclNeed): string {
+  const kind = need.resourceType === Res.TOPIC ? '--topic' : '--transactional-id'
+  return (
+    `kafka-acls --bootstrap-server <broker> --add --allow-principal ${principal} --operation ${opName[need.operation] ?? 'All'} ` +
+    `${kind} '${need.prefix}' --resource-pattern-type prefixed`
+  )
+}

@@ -1,0 +1,65 @@
+// `personio-kafka doctor`: a checklist of everything the service needs, with what to change for
+// each item that is wrong. Exit 0 when all is well, else the `check` exit code.
+import type { Command } from 'commander'
+import { loadConfig, type Config } from '../config'
+import { ConfigError } from '../errors'
+import { createLogger } from '../ops/logger'
+import { checkKafka, checkPersonio, checkRegistry, type Finding } from './doctor-checks'
+import { exitCodes } from './exit-codes'
+
+const mark = { ok: '✓', fix: '✗', skip: '-' } as const
+const titles = { personio: 'Personio', kafka: 'Kafka', registry: 'Schema registry' } as const
+
+function print(findings: readonly Finding[]): void {
+  let area: string | undefined
+  for (const finding of findings) {
+    if (finding.area !== area) console.log(`${area === undefined ? '' : '\n'}${titles[finding.area]}`)
+    area = finding.area
+    console.log(`  ${mark[finding.verdict]} ${finding.text}`)
+  }
+}
+
+export function registerDoctor(program: Command): void {
+  program
+    .command('doctor')
+    .description(
+      'check configuration, Personio credentials and scopes, Kafka and the registry; say what to fix',
+    )
+    .option('--config <file>', 'JSON config file (environment variables override it)')
+    .addHelpText(
+      'after',
+      `
+Checks: the configuration; Personio credentials, the token, read access per resource and the
+employee attribute whitelist (last_modified_at); broker reachability, authentication and the
+cleanup policy of existing topics; registry reachability, compatibility level and whether each
+existing subject accepts the current schemas. Exits ${exitCodes.check.code} when something needs fixing.
+
+Examples:
+  $ personio-kafka doctor
+  $ KAFKA_BROKERS=kafka-1:9092 KAFKA_SASL_MECHANISM=scram-sha-512 personio-kafka doctor`,
+    )
+    .action(async (o: { config?: string }) => {
+      let config: Config
+      try {
+        config = loadConfig({ file: o.config })
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error
+        console.log('Configuration')
+        for (const p of error.problems) console.log(`  ${mark.fix} ${p}`)
+        console.log(`\n${error.problems.length} setting(s) to fix before anything else can be checked`)
+        process.exitCode = exitCodes.check.code
+        return
+      }
+      const logger = createLogger(config.log.level === 'info' ? 'warn' : config.log.level)
+      console.log('Configuration\n  ✓ every setting valid\n')
+      const findings = [
+        ...(await checkPersonio(config, logger)),
+        ...(await checkKafka(config, logger)),
+        ...(await checkRegistry(config)),
+      ]
+      print(findings)
+      const fix = findings.filter((f) => f.verdict === 'fix').length
+      console.log(fix === 0 ? '\nall checks passed' : `\n${fix} thing(s) to fix`)
+      if (fix > 0) process.exitCode = exitCodes.check.code
+    })
+}

@@ -1,0 +1,226 @@
+// Issue 10, "found when tried as a new user would": every mistake a person can make ends in one
+// line that names the setting or argument, says what is wrong and shows a good value, with the
+// documented exit code of its class. No stack traces. Each case runs the real CLI.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { exitCodes } from '../../src/cli/exit-codes'
+import { startSimulator, type RunningSimulator } from '../../src/simulator'
+import { testInfra, uniqueName } from '../infra/env'
+import { hasStack, interruptCli, logLines, messageLines, runCli } from '../support/cli'
+
+const usage = exitCodes.usage.code
+
+/** The one error line, plus commander's usage hint when it is a usage mistake. */
+function theErrorLine(stderr: string): string {
+  const lines = messageLines(stderr).filter((l) => l !== '(run with --help for usage)')
+  expect(lines).toHaveLength(1)
+  expect(hasStack(stderr)).toBe(false)
+  return lines[0] as string
+}
+
+describe('e2e > cli > messages a person reads', () => {
+  const { brokers, registryUrl } = testInfra()
+  let sim: RunningSimulator
+  beforeAll(async () => {
+    sim = await startSimulator({ employees: 3, rateLimits: false })
+  })
+  afterAll(() => sim.close())
+  const personio = () => ({
+    PERSONIO_BASE_URL: sim.url,
+    PERSONIO_CLIENT_ID: 'sim-client',
+    PERSONIO_CLIENT_SECRET: 'sim-secret',
+  })
+
+  it('PERSONIO_BASE_URL without a scheme: one line naming it, with an example, exit 2', async () => {
+    const run = await runCli(['snapshot'], { PERSONIO_BASE_URL: 'localhost:18999' })
+    expect(run.code).toBe(usage)
+    const line = theErrorLine(run.stderr)
+    expect(line).toContain('PERSONIO_BASE_URL')
+    expect(line).toContain('must be an http(s) URL')
+    expect(line).toContain('"localhost:18999"')
+    expect(line).toContain('e.g. PERSONIO_BASE_URL=https://api.personio.de')
+  })
+
+  it('snapshot --resources with an unknown name: names the option, the bad name and the known ones', async () => {
+    const run = await runCli(['snapshot', '--resources', 'bogus,employees'])
+    expect(run.code).toBe(usage)
+    const line = theErrorLine(run.stderr)
+    expect(line).toMatch(/--resources.*unknown resource bogus; known: employees, absences/)
+    expect(line).toContain('E.g. employees,absences')
+  })
+
+  it.each([
+    [['simulate', '--employees', 'abc'], '--employees', 'e.g. 500'],
+    [['snapshot', '--simulator-employees', 'abc'], '--simulator-employees', 'e.g. 50'],
+    [['snapshot', '--simulator-employees', '-5'], '--simulator-employees', 'e.g. 50'],
+    [['simulate', '--port', '70000'], '--port', 'e.g. 8787'],
+  ])('%j is refused with one line naming the option and a good value', async (args, option, example) => {
+    const run = await runCli(args)
+    expect(run.code).toBe(usage)
+    const line = theErrorLine(run.stderr)
+    expect(line).toContain(option)
+    expect(line).toContain('must be a whole number')
+    expect(line).toContain(example)
+  })
+
+  it('simulate --webhook-url without a scheme: one line with a good value', async () => {
+    const run = await runCli(['simulate', '--webhook-url', 'localhost:9000'])
+    expect(run.code).toBe(usage)
+    expect(theErrorLine(run.stderr)).toBe(
+      "error: option '--webhook-url <url>' argument 'localhost:9000' is invalid. must be an http(s) URL with a host, e.g. http://127.0.0.1:9000/webhooks.",
+    )
+  })
+
+  it('an unknown option is one line and exit 2', async () => {
+    const run = await runCli(['snapshot', '--bogus'])
+    expect(run.code).toBe(usage)
+    expect(theErrorLine(run.stderr)).toBe("error: unknown option '--bogus'")
+  })
+
+  it('--version prints the package version', async () => {
+    const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+      version: string
+    }
+    const run = await runCli(['--version'])
+    expect(run).toMatchObject({ code: 0, stdout: `${pkg.version}\n`, stderr: '' })
+  })
+
+  it('an unreachable broker: one clear line within seconds, no kafkajs lines at warn or error, exit 4', async () => {
+    const run = await runCli(['snapshot', '--resources', 'absence_types'], {
+      ...personio(),
+      KAFKA_BROKERS: '127.0.0.1:1',
+      SCHEMA_REGISTRY_URL: registryUrl,
+    })
+    expect(run.code).toBe(exitCodes.kafka.code)
+    const line = theErrorLine(run.stderr)
+    expect(line).toMatch(/^error: Kafka: .*ECONNREFUSED 127\.0\.0\.1:1.*KAFKA_BROKERS/)
+    const loud = logLines(run.stderr).filter((l) => l.component === 'kafkajs' && Number(l.level) >= 40)
+    expect(loud).toEqual([])
+    expect(run.ms).toBeLessThan(8_000)
+  })
+
+  it('a successful run logs no kafkajs line at warn or error', async () => {
+    const run = await runCli(['snapshot', '--resources', 'absence_types'], {
+      ...personio(),
+      KAFKA_BROKERS: brokers.join(','),
+      SCHEMA_REGISTRY_URL: registryUrl,
+      TOPIC_PREFIX: uniqueName('cli'),
+      TOPIC_REPLICATION_FACTOR: '1',
+    })
+    expect(run.code).toBe(0)
+    const loud = logLines(run.stderr).filter((l) => Number(l.level) >= 40)
+    expect(loud).toEqual([])
+    expect(run.stdout).toMatch(/absence_types\s+\d+/)
+  })
+
+  it('SCHEMA_REGISTRY_URL without /apis/ccompat/v7: says what the URL probably lacks, exit 5', async () => {
+    const root = registryUrl.replace(/\/apis\/ccompat\/v7\/?$/, '')
+    const run = await runCli(['snapshot', '--resources', 'absence_types'], {
+      ...personio(),
+      KAFKA_BROKERS: brokers.join(','),
+      SCHEMA_REGISTRY_URL: root,
+      TOPIC_PREFIX: uniqueName('cli'),
+      TOPIC_REPLICATION_FACTOR: '1',
+    })
+    expect(run.code).toBe(exitCodes.registry.code)
+    const line = theErrorLine(run.stderr)
+    expect(line).toContain('SCHEMA_REGISTRY_URL probably lacks the API path')
+    expect(line).toContain(`e.g. SCHEMA_REGISTRY_URL=${root}/apis/ccompat/v7`)
+  })
+
+  it.each([
+    [
+      'Personio unreachable',
+      { PERSONIO_BASE_URL: 'http://127.0.0.1:1' },
+      exitCodes.personio.code,
+      /^error: Personio: .*ECONNREFUSED.*; check PERSONIO_BASE_URL .*e\.g\. PERSONIO_BASE_URL=https:\/\/api\.personio\.de$/,
+    ],
+    [
+      'Personio refusing the credentials',
+      { PERSONIO_CLIENT_SECRET: 'wrong' },
+      exitCodes.personio.code,
+      /^error: Personio: Personio refused the credentials .*Check PERSONIO_CLIENT_ID \/ PERSONIO_CLIENT_SECRET/,
+    ],
+    [
+      'the registry unreachable',
+      { SCHEMA_REGISTRY_URL: 'http://127.0.0.1:1' },
+      exitCodes.registry.code,
+      /^error: schema registry: .*unreachable.*check SCHEMA_REGISTRY_URL/,
+    ],
+  ])('%s: one line naming the setting, its exit code', async (_what, wrong, code, line) => {
+    const run = await runCli(['snapshot', '--resources', 'absence_types'], {
+      ...personio(),
+      KAFKA_BROKERS: brokers.join(','),
+      SCHEMA_REGISTRY_URL: registryUrl,
+      TOPIC_PREFIX: uniqueName('cli'),
+      TOPIC_REPLICATION_FACTOR: '1',
+      LOG_LEVEL: 'warn',
+      ...wrong,
+    })
+    expect(run.code).toBe(code)
+    expect(theErrorLine(run.stderr)).toMatch(line)
+  })
+
+  it('Ctrl-C during a long snapshot: one line, exit 130', async () => {
+    const slow = await startSimulator({ employees: 1000, rateLimits: true })
+    try {
+      const run = await interruptCli(
+        ['snapshot'],
+        {
+          PERSONIO_BASE_URL: slow.url,
+          PERSONIO_CLIENT_ID: 'sim-client',
+          PERSONIO_CLIENT_SECRET: 'sim-secret',
+          KAFKA_BROKERS: brokers.join(','),
+          SCHEMA_REGISTRY_URL: registryUrl,
+          TOPIC_PREFIX: uniqueName('cli'),
+          TOPIC_REPLICATION_FACTOR: '1',
+          LOG_LEVEL: 'warn',
+        },
+        3_000,
+      )
+      expect(run.code).toBe(exitCodes.interrupted.code)
+      expect(messageLines(run.stderr)).toEqual([
+        expect.stringMatching(
+          /^interrupted: snapshot stopped; .*read_committed consumers see nothing half-published/,
+        ),
+      ])
+    } finally {
+      await slow.close()
+    }
+  })
+
+  it('a secret read from a *_FILE is used and never printed, even at debug', async () => {
+    const run = await runCli(['snapshot', '--resources', 'absence_types'], {
+      ...personio(),
+      PERSONIO_CLIENT_SECRET: '',
+      PERSONIO_CLIENT_SECRET_FILE: join(__dirname, '..', 'fixtures', 'secrets', 'personio_client_secret'),
+      KAFKA_BROKERS: brokers.join(','),
+      SCHEMA_REGISTRY_URL: registryUrl,
+      TOPIC_PREFIX: uniqueName('cli'),
+      TOPIC_REPLICATION_FACTOR: '1',
+      LOG_LEVEL: 'debug',
+    })
+    expect(run.code).toBe(0)
+    expect(`${run.stdout}${run.stderr}`).not.toContain('sim-secret')
+  })
+})
+
+describe('e2e > cli > help', () => {
+  it('shows the environment as plain text with unquoted defaults, and the exit codes', async () => {
+    const run = await runCli(['--help'])
+    expect(run.code).toBe(0)
+    expect(run.stdout).not.toMatch(/\|\s*---|`/)
+    expect(run.stdout).toMatch(/^ {2}KAFKA_BROKERS +Bootstrap brokers.*\n +default: 127\.0\.0\.1:9092$/m)
+    expect(run.stdout).toMatch(/^ {2}2 +usage or configuration/m)
+  })
+
+  it.each(['snapshot', 'simulate', 'schemas', 'doctor', 'status', 'reset', 'resnapshot', 'demo'])(
+    '%s --help has examples and unquoted defaults',
+    async (command) => {
+      const run = await runCli([command, '--help'])
+      expect(run.code).toBe(0)
+      expect(run.stdout).toContain('Examples:')
+      expect(run.stdout).not.toContain('(default: "')
+    },
+  )
+})

@@ -1,0 +1,67 @@
+// Runs the real CLI as a person would (bin/personio-kafka.js through tsx), with only the
+// environment given here: nothing leaks in from the test process (jest sets KAFKA_BROKERS…).
+import { execFile, spawn } from 'node:child_process'
+import { join } from 'node:path'
+
+export const cliPath = join(__dirname, '..', '..', 'bin', 'personio-kafka.js')
+
+export interface CliRun {
+  code: number
+  stdout: string
+  stderr: string
+  ms: number
+}
+
+export function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = 60_000,
+): Promise<CliRun> {
+  const started = Date.now()
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [cliPath, ...args],
+      { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, timeout: timeoutMs },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1
+        resolve({ code, stdout, stderr, ms: Date.now() - started })
+      },
+    )
+  })
+}
+
+/** The lines a person reads on stderr that are not JSON log lines. */
+export function messageLines(stderr: string): string[] {
+  return stderr.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('{'))
+}
+
+/** JSON log lines on stderr. */
+export function logLines(stderr: string): Record<string, unknown>[] {
+  return stderr
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+}
+
+/** True when the text holds a JS stack frame. */
+export const hasStack = (text: string): boolean => /^\s+at .+(\(|:\d+)/m.test(text)
+
+/** Starts the CLI, sends SIGINT after `afterMs` (as Ctrl-C would), and resolves when it exits. */
+export function interruptCli(args: string[], env: Record<string, string>, afterMs: number): Promise<CliRun> {
+  const started = Date.now()
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cliPath, ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    const timer = setTimeout(() => child.kill('SIGINT'), afterMs)
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer)
+      resolve({ code: code ?? (signal === null ? -1 : 128), stdout, stderr, ms: Date.now() - started })
+    })
+  })
+}
