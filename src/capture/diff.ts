@@ -9,6 +9,11 @@ import { keyText, keyValues, type KeyText, type Known } from './state'
 export interface DiffOptions {
   /** a snapshot: every record is published as `r`, changed or not */
   snapshot: boolean
+  /**
+   * a first population read in pieces (a stage's parents, some read more than once): only new or
+   * changed records, labelled as snapshot reads (`r`)
+   */
+  asRead?: boolean
   /** fields remembered per key so a delete can still name them (a stage's references) */
   refFields: readonly string[]
   /** keep the last image per key (the rewrite delete modes publish it with __deleted=true) */
@@ -57,7 +62,13 @@ export function diffRecords(
           : 'u'
     if (op === undefined) continue
     const refs = refsOf(event.record, options.refFields)
-    events.push({ ...event, op, snapshot: options.snapshot, ...(refs === undefined ? {} : { refs }) })
+    const read = options.asRead === true
+    events.push({
+      ...event,
+      op: read ? 'r' : op,
+      snapshot: options.snapshot || read,
+      ...(refs === undefined ? {} : { refs }),
+    })
     delta.set(text, {
       f: fp,
       ...(refs === undefined ? {} : { r: refs }),

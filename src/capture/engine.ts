@@ -95,7 +95,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     timeoutMs: config.personio.timeoutMs,
     logger: logger.child({ component: 'personio' }),
   })
-  const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId, logger })
+  const kafka = createKafka({ ...config.kafka, logger })
   const admin = createTopicAdmin(kafka)
   const sinks = new Map<ResourceName, TransactionalSink>()
   const sinkFor = (name: ResourceName) => {
@@ -182,6 +182,12 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     onRetry: (resource: ResourceName, error: unknown, n: number, waitMs: number) =>
       logger.warn({ resource, retry: n, waitMs }, `cycle failed, retrying: ${(error as Error).message}`),
   }
+  // One-shot commands retry a failed cycle once, briefly: the Personio client and the sink already
+  // retried inside it, and a person (or cron) is waiting for the answer.
+  const onceOptions = {
+    ...coordinatorOptions,
+    retry: options.retry ?? { retries: 1, initialMs: 1_000, maxMs: 1_000, factor: 1 },
+  }
   const topLevel = chosen.filter((r) => r.stage === undefined)
   const stages = chosen.filter((r) => r.stage !== undefined)
   const slots = (force: boolean): PipelineSlot<Report>[] =>
@@ -214,11 +220,11 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
       registry: () => registry.latest('personio-kafka-readyz-probe'),
     },
     async syncOnce() {
-      const events = await lastValueFrom(once(slots(false), coordinatorOptions).pipe(toArray()))
+      const events = await lastValueFrom(once(slots(false), onceOptions).pipe(toArray()))
       return [...events, ...(await stagesOnce(false))]
     },
     async snapshot() {
-      const events = await lastValueFrom(once(slots(true), coordinatorOptions).pipe(toArray()))
+      const events = await lastValueFrom(once(slots(true), onceOptions).pipe(toArray()))
       return [...events, ...(await stagesOnce(true))]
     },
     run(onEvent) {

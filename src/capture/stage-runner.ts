@@ -52,14 +52,26 @@ const refreshDue = (ctx: CaptureContext, resource: Resource): boolean =>
   ctx.settings[resource.name].refreshMs
 
 /** Every known parent re-read; the cursor records when. */
-async function refresh(ctx: CaptureContext, resource: Resource, prepared: Prepared): Promise<StageReport> {
+async function refresh(
+  ctx: CaptureContext,
+  resource: Resource,
+  prepared: Prepared,
+  snapshot = false,
+): Promise<StageReport> {
   const out = report(resource, 'refresh')
   const started = ctx.clock.now()
-  const done = await applyStageWork(ctx, resource, prepared, {
-    refresh: new Set(knownParents(ctx, resource)),
-    removeScopes: new Set(),
-    removeWhere: [],
-  })
+  const done = await applyStageWork(
+    ctx,
+    resource,
+    prepared,
+    {
+      refresh: new Set(knownParents(ctx, resource)),
+      removeScopes: new Set(),
+      removeWhere: [],
+    },
+    undefined,
+    snapshot,
+  )
   out.parents = done.parents
   out.events = done.events
   const cursor = {
@@ -75,10 +87,16 @@ async function refresh(ctx: CaptureContext, resource: Resource, prepared: Prepar
   return out
 }
 
-function feedHandler(ctx: CaptureContext, resource: Resource, prepared: Prepared, out: StageReport) {
+function feedHandler(
+  ctx: CaptureContext,
+  resource: Resource,
+  prepared: Prepared,
+  out: StageReport,
+  firstPopulation: boolean,
+) {
   return async (batch: Parameters<Parameters<Feed['run']>[0]>[0]) => {
     const work = await workOf(ctx, resource, batch)
-    const done = await applyStageWork(ctx, resource, prepared, work, batch.next)
+    const done = await applyStageWork(ctx, resource, prepared, work, batch.next, firstPopulation)
     out.parents += done.parents
     out.events += done.events
   }
@@ -94,17 +112,20 @@ export async function stageSyncOnce(
   feeds: FeedFactory,
 ): Promise<StageReport> {
   const prepared = await prepareResource(ctx, resource)
-  const due = ctx.state.hasCursor(resource.name) && refreshDue(ctx, resource)
+  const first = !ctx.state.hasCursor(resource.name)
+  const due = !first && refreshDue(ctx, resource)
   await ensureCursor(ctx, resource, prepared)
   const out = report(resource, 'feed')
-  await feeds(resource.name, inputsOf(ctx, resource), true).run(feedHandler(ctx, resource, prepared, out))
+  await feeds(resource.name, inputsOf(ctx, resource), true).run(
+    feedHandler(ctx, resource, prepared, out, first),
+  )
   ctx.logger.info({ resource: resource.name, parents: out.parents, events: out.events }, 'stage caught up')
   return due ? refresh(ctx, resource, prepared) : out
 }
 
 /** snapshot: every known parent re-read now. */
 export async function stageRefreshOnce(ctx: CaptureContext, resource: Resource): Promise<StageReport> {
-  return refresh(ctx, resource, await prepareResource(ctx, resource))
+  return refresh(ctx, resource, await prepareResource(ctx, resource), true)
 }
 
 /** run: the feed for as long as it is subscribed, and a refresh whenever one falls due. */
@@ -120,8 +141,9 @@ export function stagePipeline(
         new Observable<StageReport>((subscriber) => {
           const feed = feeds(resource.name, inputsOf(ctx, resource), false)
           const out = report(resource, 'feed')
+          const first = !ctx.state.hasCursor(resource.name)
           ensureCursor(ctx, resource, prepared)
-            .then(() => feed.run(feedHandler(ctx, resource, prepared, out)))
+            .then(() => feed.run(feedHandler(ctx, resource, prepared, out, first)))
             .then(
               () => subscriber.complete(),
               (error: unknown) => subscriber.error(error),

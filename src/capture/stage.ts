@@ -101,6 +101,7 @@ async function parentPart(
   resource: Resource,
   prepared: Prepared,
   parentId: ParentId,
+  snapshot: boolean,
 ): Promise<Part> {
   const items: unknown[] = []
   try {
@@ -112,7 +113,7 @@ async function parentPart(
   const known = ctx.state.knownOf(resource.name)
   const mapped = applyFieldPolicy(prepared.policy, mapPage(resource, items, 'r', false, prepared.mapping))
   const diff = diffRecords(resource, mapped.events, known, {
-    snapshot: false,
+    snapshot,
     refFields: [],
     keepImages: ctx.deleteMode !== 'tombstone',
   })
@@ -162,6 +163,8 @@ export async function applyStageWork(
   prepared: Prepared,
   work: StageWork,
   consumed?: ConsumedOffsets,
+  /** a stage's first population or a forced snapshot: rows are published as reads (`r`) */
+  snapshot = false,
 ): Promise<{ parents: number; events: number }> {
   // The whole unit holds the resource's turn: the feed and the periodic refresh never interleave.
   return ctx.serial(resource.name, async () => {
@@ -174,7 +177,7 @@ export async function applyStageWork(
       part = { events: [], deadLetters: [], delta: new Map() }
     }
     for (const [i, parentId] of parents.entries()) {
-      part = joinParts([part, await parentPart(ctx, resource, prepared, parentId)])
+      part = joinParts([part, await parentPart(ctx, resource, prepared, parentId, snapshot)])
       const lastOne = i === parents.length - 1
       if (!lastOne && part.events.length + part.deadLetters.length >= ctx.maxTransactionRecords) await flush()
     }

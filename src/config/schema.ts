@@ -64,7 +64,6 @@ export interface Config {
   fields: {
     policy: FieldPolicyConfig
     hashKey?: string
-    hashKeyFile?: string
   }
 }
 
@@ -119,7 +118,7 @@ export const configSchema: JSONSchemaType<Config> = {
           file: true,
           example: 'papi-1a2b3c',
           description:
-            'API credential id (Settings → Integrations → API credentials). Required by run, sync and snapshot; `demo` needs none.',
+            'API credential id (Settings → Integrations → API credentials). Required by run, sync and snapshot; demo needs none.',
         },
         clientSecret: {
           type: 'string',
@@ -399,7 +398,7 @@ export const configSchema: JSONSchemaType<Config> = {
           default: '',
           env: 'CAPTURE_OVERRIDES',
           description:
-            'Per-resource settings, e.g. `employees.poll=30s,employees.reconcile=15m,absences.overlap=1d,projects.enabled=false` (poll, reconcile, overlap, refresh, enabled).',
+            'Per-resource settings: <resource>.<poll|reconcile|overlap|refresh|enabled>=<value>, comma-separated, e.g. employees.poll=30s,absences.overlap=1d,projects.enabled=false.',
         },
         maxTransactionRecords: {
           type: 'integer',
@@ -496,13 +495,6 @@ export const configSchema: JSONSchemaType<Config> = {
           secret: true,
           description:
             'HMAC key for hashed fields (≥ 16 characters); required when any field is hashed. Never logged.',
-        },
-        hashKeyFile: {
-          type: 'string',
-          nullable: true,
-          minLength: 1,
-          env: 'FIELD_HASH_KEY_FILE',
-          description: 'File holding the HMAC key instead of FIELD_HASH_KEY (trailing newline ignored).',
         },
       },
     },

@@ -3,9 +3,7 @@
 // fingerprinting and encoding, so a dropped salary never reaches Kafka, a fingerprint, or a DLQ
 // built from records. Hex rather than base64url: every warehouse can compute it (Postgres
 // `encode(hmac(v, key, 'sha256'), 'hex')`), so hashed columns stay joinable downstream.
-// Pure except fieldPolicyFromConfig, which reads FIELD_HASH_KEY_FILE.
 import { createHmac } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import type { Config, FieldPolicyConfig } from '../config'
 import { ConfigError } from '../errors'
 import { resources as allResources, type RecordValue, type Resource } from '../resources'
@@ -180,24 +178,9 @@ function bind(name: string, rules: Rules, schema: AvroRecordSchema, key: string)
   }
 }
 
-/** The policy of a loaded Config: reads FIELD_HASH_KEY_FILE when given (a trailing newline is not key). */
-export function fieldPolicyFromConfig(
-  fields: Config['fields'],
-  readText: (path: string) => string = (path) => readFileSync(path, 'utf8'),
-): FieldPolicy {
-  let key = fields.hashKey
-  if (fields.hashKeyFile !== undefined) {
-    if (key !== undefined)
-      throw new ConfigError(['FIELD_HASH_KEY and FIELD_HASH_KEY_FILE: set one, not both'])
-    try {
-      key = readText(fields.hashKeyFile).replace(/\r?\n$/, '')
-    } catch (error) {
-      throw new ConfigError([
-        `FIELD_HASH_KEY_FILE (fields.hashKeyFile): cannot be read (${(error as Error).message})`,
-      ])
-    }
-  }
-  return compileFieldPolicy(fields.policy, key)
+/** The policy of a loaded Config (FIELD_HASH_KEY, or FIELD_HASH_KEY_FILE through config/env-files). */
+export function fieldPolicyFromConfig(fields: Config['fields']): FieldPolicy {
+  return compileFieldPolicy(fields.policy, fields.hashKey)
 }
 
 /** No rules: every resource published as declared. */

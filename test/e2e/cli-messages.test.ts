@@ -51,8 +51,8 @@ describe('e2e > cli > messages a person reads', () => {
 
   it.each([
     [['simulate', '--employees', 'abc'], '--employees', 'e.g. 500'],
-    [['snapshot', '--simulator-employees', 'abc'], '--simulator-employees', 'e.g. 50'],
-    [['snapshot', '--simulator-employees', '-5'], '--simulator-employees', 'e.g. 50'],
+    [['snapshot', '--simulator', 'abc'], '--simulator', 'e.g. 50'],
+    [['snapshot', '--simulator=-5'], '--simulator', 'e.g. 50'],
     [['simulate', '--port', '70000'], '--port', 'e.g. 8787'],
   ])('%j is refused with one line naming the option and a good value', async (args, option, example) => {
     const run = await runCli(args)
@@ -110,7 +110,7 @@ describe('e2e > cli > messages a person reads', () => {
     expect(run.code).toBe(0)
     const loud = logLines(run.stderr).filter((l) => Number(l.level) >= 40)
     expect(loud).toEqual([])
-    expect(run.stdout).toMatch(/absence_types\s+\d+/)
+    expect(run.stdout).toMatch(/absence_types\s+snapshot\s+\d+/)
   })
 
   it('SCHEMA_REGISTRY_URL without /apis/ccompat/v7: says what the URL probably lacks, exit 5', async () => {

@@ -14,6 +14,9 @@ const crossCutting: Record<string, string> = {
   'config/ops-fields.test.ts': 'the ops and fields sections of the config schema, loaded',
   'ops/readme-metrics.test.ts': 'README vs the metrics table',
   'personio/channels.test.ts': 'what the Personio client publishes on the ops channels',
+  'config/secrets-and-security.test.ts': 'secrets from files and Kafka TLS/SASL settings, loaded',
+  'container/container-files.test.ts': 'the Dockerfile and docker-compose.yml',
+  'downstream/flink-sql-doc.test.ts': 'docs/contract.md vs the statements the downstream test runs',
 }
 
 function testFiles(dir: string): string[] {

@@ -47,10 +47,10 @@ describe('config > ops and fields', () => {
         PROGRESS: 'fancy',
       }),
     ).toEqual([
-      'METRICS_PORT (ops.metricsPort): must be <= 65535',
-      'PROGRESS (ops.progress): must be equal to one of the allowed values: auto, tty, log, off',
+      'METRICS_PORT (ops.metricsPort) must be <= 65535, got 70000; e.g. METRICS_PORT=9464',
+      'PROGRESS (ops.progress) must be one of auto, tty, log, off, got "fancy"; e.g. PROGRESS=auto',
       'FIELD_POLICY (fields.policy.employees.drop): must be array',
-      'FIELD_HASH_KEY (fields.hashKey): must NOT have fewer than 16 characters',
+      'FIELD_HASH_KEY (fields.hashKey) must NOT have fewer than 16 characters',
     ])
     expect(problems({ FIELD_POLICY: '{employees: nope}' })).toEqual([
       'FIELD_POLICY (fields.policy): must be object',

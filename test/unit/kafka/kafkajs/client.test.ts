@@ -1,8 +1,8 @@
 // kafkajs' log through our logger: what kafkajs retries, or throws to us to explain once, is debug;
 // what nobody else reports keeps its level. Stacks only when the log level is debug.
 import { Writable } from 'node:stream'
-import { createKafka } from '../../../src/kafka/kafkajs/client'
-import { createLogger } from '../../../src/ops/logger'
+import { createKafka } from '../../../../src/kafka/kafkajs/client'
+import { createLogger } from '../../../../src/ops/logger'
 
 function capture(level: 'info' | 'debug') {
   const lines: Record<string, unknown>[] = []
