@@ -8,7 +8,7 @@ import type { Resource, ResourceName } from '../resources'
 import { commitPart } from './commit'
 import type { CaptureContext } from './context'
 import { prepareResource, type Prepared } from './prepare'
-import { applyStageWork, knownParents, stageInputs, workOf } from './stage'
+import { applyStageWork, knownParents, stageInputs, workOf, type StageMode } from './stage'
 
 export interface StageReport {
   resource: ResourceName
@@ -56,7 +56,7 @@ async function refresh(
   ctx: CaptureContext,
   resource: Resource,
   prepared: Prepared,
-  snapshot = false,
+  mode: StageMode = 'changes',
 ): Promise<StageReport> {
   const out = report(resource, 'refresh')
   const started = ctx.clock.now()
@@ -70,7 +70,7 @@ async function refresh(
       removeWhere: [],
     },
     undefined,
-    snapshot,
+    mode,
   )
   out.parents = done.parents
   out.events = done.events
@@ -96,7 +96,14 @@ function feedHandler(
 ) {
   return async (batch: Parameters<Parameters<Feed['run']>[0]>[0]) => {
     const work = await workOf(ctx, resource, batch)
-    const done = await applyStageWork(ctx, resource, prepared, work, batch.next, firstPopulation)
+    const done = await applyStageWork(
+      ctx,
+      resource,
+      prepared,
+      work,
+      batch.next,
+      firstPopulation ? 'first' : 'changes',
+    )
     out.parents += done.parents
     out.events += done.events
   }
@@ -125,7 +132,7 @@ export async function stageSyncOnce(
 
 /** snapshot: every known parent re-read now. */
 export async function stageRefreshOnce(ctx: CaptureContext, resource: Resource): Promise<StageReport> {
-  return refresh(ctx, resource, await prepareResource(ctx, resource), true)
+  return refresh(ctx, resource, await prepareResource(ctx, resource), 'all')
 }
 
 /** run: the feed for as long as it is subscribed, and a refresh whenever one falls due. */

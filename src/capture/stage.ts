@@ -18,6 +18,13 @@ import { keyValues } from './state'
 
 export type ParentId = string | number
 
+/**
+ * changes: new, changed and gone rows (c/u/d); first: a stage's first population, read in pieces
+ * (a parent may come more than once), new rows as snapshot reads (r); all: a forced snapshot,
+ * every row as r.
+ */
+export type StageMode = 'changes' | 'first' | 'all'
+
 /** What a batch of feed records asks of a stage. */
 export interface StageWork {
   refresh: Set<string>
@@ -101,7 +108,7 @@ async function parentPart(
   resource: Resource,
   prepared: Prepared,
   parentId: ParentId,
-  snapshot: boolean,
+  mode: StageMode,
 ): Promise<Part> {
   const items: unknown[] = []
   try {
@@ -113,7 +120,8 @@ async function parentPart(
   const known = ctx.state.knownOf(resource.name)
   const mapped = applyFieldPolicy(prepared.policy, mapPage(resource, items, 'r', false, prepared.mapping))
   const diff = diffRecords(resource, mapped.events, known, {
-    snapshot,
+    snapshot: mode === 'all',
+    asRead: mode === 'first',
     refFields: [],
     keepImages: ctx.deleteMode !== 'tombstone',
   })
@@ -163,8 +171,7 @@ export async function applyStageWork(
   prepared: Prepared,
   work: StageWork,
   consumed?: ConsumedOffsets,
-  /** a stage's first population or a forced snapshot: rows are published as reads (`r`) */
-  snapshot = false,
+  mode: StageMode = 'changes',
 ): Promise<{ parents: number; events: number }> {
   // The whole unit holds the resource's turn: the feed and the periodic refresh never interleave.
   return ctx.serial(resource.name, async () => {
@@ -177,7 +184,7 @@ export async function applyStageWork(
       part = { events: [], deadLetters: [], delta: new Map() }
     }
     for (const [i, parentId] of parents.entries()) {
-      part = joinParts([part, await parentPart(ctx, resource, prepared, parentId, snapshot)])
+      part = joinParts([part, await parentPart(ctx, resource, prepared, parentId, mode)])
       const lastOne = i === parents.length - 1
       if (!lastOne && part.events.length + part.deadLetters.length >= ctx.maxTransactionRecords) await flush()
     }

@@ -484,6 +484,7 @@ export const configSchema: JSONSchemaType<Config> = {
           },
           default: {},
           env: 'FIELD_POLICY',
+          example: '{"employees":{"drop":["fix_salary"],"hash":["email"]}}',
           description:
             'JSON, per resource: fields to drop or to replace by HMAC-SHA256 before fingerprinting and encoding, e.g. {"employees":{"drop":["fix_salary"],"hash":["email"]}}.',
         },

@@ -104,7 +104,7 @@ describeSecure('integration > kafka > TLS and SASL against the local broker', ()
     )
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
-    expect(run.stdout).toMatch(/absence_types\s+[1-9]\d*/)
+    expect(run.stdout).toMatch(/absence_types\s+snapshot\s+[1-9]\d*/)
   })
 
   it('a wrong SASL password is one line naming the settings, exit 4', async () => {

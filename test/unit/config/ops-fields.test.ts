@@ -53,7 +53,7 @@ describe('config > ops and fields', () => {
       'FIELD_HASH_KEY (fields.hashKey) must NOT have fewer than 16 characters',
     ])
     expect(problems({ FIELD_POLICY: '{employees: nope}' })).toEqual([
-      'FIELD_POLICY (fields.policy): must be object',
+      'FIELD_POLICY (fields.policy) must be object, got "{employees: nope}"; e.g. FIELD_POLICY={"employees":{"drop":["fix_salary"],"hash":["email"]}}',
     ])
   })
 })
