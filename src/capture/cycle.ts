@@ -1,7 +1,7 @@
 // One cycle of a top-level resource, as its plan says: list (all of it, or what changed since the
 // cursor), map, diff against what was published, publish in transactions, then — after a complete
 // listing — the deletes, and the cursor that covers the whole cycle in the last transaction.
-import { concat, defer, from, last, map, Observable, switchMap, tap } from 'rxjs'
+import { concat, defer, from, last, map, Observable, of, switchMap, tap } from 'rxjs'
 import { PkError } from '../errors'
 import { cycleLogger, inCycle, newCycleId } from '../ops/logger'
 import { publish } from '../ops/channels'
@@ -156,14 +156,33 @@ function finish(
   })
 }
 
+/**
+ * One cycle: the codec first (a custom attribute that appeared is registered before anything is
+ * read), then the plan. A value schema that grew turns an incremental read into a full listing:
+ * Personio does not bump `last_modified_at` when an attribute is added, yet every record now has
+ * a value for it.
+ */
 export function captureCycle(
   ctx: CaptureContext,
   resource: Resource,
   forceSnapshot = false,
 ): Observable<CycleReport> {
+  return defer(() => from(prepareResource(ctx, resource))).pipe(
+    switchMap((prepared) => runCycle(ctx, resource, prepared, forceSnapshot)),
+  )
+}
+
+function runCycle(
+  ctx: CaptureContext,
+  resource: Resource,
+  prepared: Prepared,
+  forceSnapshot: boolean,
+): Observable<CycleReport> {
   return defer(() => {
     const cursor = ctx.state.cursor(resource.name)
-    const plan = planCycle(resource, cursor, ctx.clock.now(), ctx.settings[resource.name], forceSnapshot)
+    const planned = planCycle(resource, cursor, ctx.clock.now(), ctx.settings[resource.name], forceSnapshot)
+    const plan: CyclePlan =
+      prepared.schemaGrew === true && planned.kind === 'incremental' ? { kind: 'reconcile' } : planned
     const tally: Tally = {
       report: {
         resource: resource.name,
@@ -187,8 +206,8 @@ export function captureCycle(
       changedSince: plan.kind === 'incremental' ? plan.since : undefined,
       resumeAt: plan.kind === 'snapshot' ? plan.resumeAt : undefined,
     })
-    const work = from(prepareResource(ctx, resource)).pipe(
-      switchMap((prepared) =>
+    const work = of(prepared).pipe(
+      switchMap(() =>
         concat(
           batchPages(
             listing,

@@ -2,7 +2,6 @@
 // producer per resource (fencing any older instance), topics, the state restored from the state
 // topic — then `syncOnce`, `run` or `snapshot` over the coordinator. Personio credentials are
 // required: a product run never falls back to the simulator on its own.
-import { randomUUID } from 'node:crypto'
 import { asyncScheduler, lastValueFrom, toArray, type SchedulerLike, type Subscription } from 'rxjs'
 import type { Config } from '../config'
 import { fieldPolicyFromConfig } from '../contract/field-policy'
@@ -26,7 +25,7 @@ import { createSerial, stateTopicFor, type CaptureContext, type Clock } from './
 import { captureCycle, type CycleReport } from './cycle'
 import { defaultCycleRetry, type CycleRetryPolicy } from './operators/retry-backoff'
 import { resolveSettings } from './settings'
-import { CaptureState } from './state'
+import { newCaptureState, restoreState } from './restore'
 import { stageInputs } from './stage'
 import {
   stagePipeline,
@@ -112,10 +111,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     password: config.registry.password,
   })
   const serial = createSerial()
-  const scopeIndex: Record<string, number> = {}
-  for (const r of Object.values(resources))
-    if (r.stage !== undefined) scopeIndex[r.name] = r.key.indexOf(r.stage.scopeField)
-  const state = new CaptureState(scopeIndex)
+  const state = newCaptureState()
   const ctx: CaptureContext = {
     http,
     registry,
@@ -159,15 +155,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     // Fence older instances first: their open transactions are aborted before the state is read,
     // so the restore sees everything committed and nothing that will not be.
     await Promise.all(chosen.map((r) => sinkFor(r.name).open()))
-    const restore = createFeed(kafka, {
-      groupId: `${config.kafka.clientId}.${prefix}.restore.${randomUUID()}`,
-      topics: [stateTopic],
-      untilCaughtUp: true,
-    })
-    await restore.run(async (batch) => {
-      for (const record of batch.records)
-        if (record.key !== null) state.load(record.key.toString(), record.value)
-    })
+    await restoreState(kafka, stateTopic, `${config.kafka.clientId}.${prefix}`, state)
     publish('personio-kafka:state:restored', { resources: chosen.map((r) => r.name) })
   } catch (error) {
     await Promise.allSettled([...sinks.values()].map((s) => s.close()))

@@ -1,7 +1,7 @@
 // A resource's codec for this cycle. A resource whose declaration lists custom attributes
 // (employees) gets its value schema rebuilt from what the credential may read now, so an attribute
 // that appeared since the last cycle is checked and registered before the first record using it.
-import { buildEmployeeValueSchema } from '../contract/employee-schema'
+import { ATTRIBUTE_PROPERTY, buildEmployeeValueSchema } from '../contract/employee-schema'
 import type { AppliedFieldPolicy } from '../contract/field-policy'
 import { topicFor, valueSubject } from '../contract/naming'
 import { valueSchema, type AvroRecordSchema } from '../contract/schema-builder'
@@ -16,6 +16,8 @@ export interface Prepared {
   mapping?: MappingContext
   /** the field policy as it applies to this schema; every mapped page passes through it */
   policy: AppliedFieldPolicy
+  /** the value schema gained fields since the last cycle (a new custom attribute) */
+  schemaGrew?: boolean
 }
 
 /** The last value schema built per resource: names of custom fields are carried forward from it. */
@@ -42,5 +44,8 @@ export async function prepareResource(ctx: CaptureContext, resource: Resource): 
   const policy = ctx.fieldPolicy.apply(resource, built.schema)
   const codec = await ctx.serde.prepare(resource, policy.schema)
   known.set(resource.name, built.schema)
-  return { codec, mapping: { extraFields: built.customFields }, policy }
+  const customCount = (schema: AvroRecordSchema) =>
+    schema.fields.filter((f) => typeof f[ATTRIBUTE_PROPERTY] === 'string').length
+  const schemaGrew = previous !== undefined && customCount(built.schema) > customCount(previous)
+  return { codec, mapping: { extraFields: built.customFields }, policy, schemaGrew }
 }

@@ -60,6 +60,8 @@ async function refresh(
 ): Promise<StageReport> {
   const out = report(resource, 'refresh')
   const started = ctx.clock.now()
+  // `personio-kafka resnapshot` on a stage: every row of every parent is published again
+  if (ctx.state.cursor(resource.name).resnapshot === true) mode = 'all'
   const done = await applyStageWork(
     ctx,
     resource,
@@ -76,6 +78,7 @@ async function refresh(
   out.events = done.events
   const cursor = {
     ...ctx.state.cursor(resource.name),
+    resnapshot: undefined,
     snapshotDone: true,
     lastRefreshAt: started,
     lastSuccessAt: ctx.clock.now(),

@@ -26,7 +26,7 @@ import { tail } from '../../scripts/infra/processes'
 import { testInfra, uniqueName } from '../infra/env'
 import { differences, expectedRecords, identity, metadataDisagreements, type Rows } from './expected'
 import { readPostgres, readWithConfluent } from './readers'
-import { provisionalTombstones, runSyncOnce, syncPublishesDeletes, type SyncEnv } from './run-sync-once'
+import { runSyncOnce, type SyncEnv } from './run-sync-once'
 
 jest.setTimeout(300_000)
 
@@ -228,8 +228,6 @@ describe('downstream > Confluent deserializers and Flink SQL into PostgreSQL equ
     }
     // Every resource but absence types loses at least one row (the removed employee takes its balances).
     expect(Object.keys(gone).sort()).toEqual(resourceNames.filter((n) => n !== 'absence_types').sort())
-    // PROVISIONAL until runSyncOnce runs `sync --once`, which publishes these tombstones itself.
-    if (!syncPublishesDeletes) await provisionalTombstones(env, gone)
 
     expect(confluentDifferences(after, await confluentView())).toEqual([])
     expect(await postgresFollows(after)).toEqual([])

@@ -1,0 +1,82 @@
+// What `personio-kafka status` shows, from a restored state: per resource its cursor, when it last
+// succeeded, how far behind Personio it is, how many keys it knows, and its last error. Pure.
+import { resourceNames, resources, type ResourceName } from '../resources'
+import type { CaptureState } from './state'
+
+export interface ResourceStatus {
+  resource: ResourceName
+  /** snapshot pending / running (resumable) / done */
+  phase: 'not started' | 'snapshot running' | 'resnapshot requested' | 'capturing'
+  changedAt?: string
+  lagSeconds?: number
+  lastSuccessAt?: string
+  lastReconcileAt?: string
+  lastRefreshAt?: string
+  knownKeys: number
+  fullListing: boolean
+  lastError?: string
+}
+
+const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString())
+
+export function statusOf(
+  state: CaptureState,
+  now: number,
+  only: readonly ResourceName[] = resourceNames,
+): ResourceStatus[] {
+  return only.map((name) => {
+    const c = state.cursor(name)
+    const phase: ResourceStatus['phase'] = !state.hasCursor(name)
+      ? 'not started'
+      : c.resnapshot === true
+        ? 'resnapshot requested'
+        : !c.snapshotDone
+          ? 'snapshot running'
+          : 'capturing'
+    const out: ResourceStatus = {
+      resource: name,
+      phase,
+      knownKeys: state.knownOf(name).size,
+      fullListing: c.fullListing === true,
+    }
+    if (c.changedAt !== undefined) {
+      out.changedAt = iso(c.changedAt)
+      out.lagSeconds = Math.max(0, Math.round((now - c.changedAt) / 1000))
+    }
+    if (c.lastSuccessAt !== undefined) out.lastSuccessAt = iso(c.lastSuccessAt)
+    if (c.lastReconcileAt !== undefined) out.lastReconcileAt = iso(c.lastReconcileAt)
+    if (resources[name].stage !== undefined && c.lastRefreshAt !== undefined)
+      out.lastRefreshAt = iso(c.lastRefreshAt)
+    if (c.lastError !== undefined)
+      out.lastError = `${iso(c.lastError.at) ?? ''} ${c.lastError.code}: ${c.lastError.message}`.trim()
+    return out
+  })
+}
+
+/** A table a person reads in a terminal. */
+export function statusTable(rows: readonly ResourceStatus[]): string[] {
+  const head = ['resource', 'phase', 'known keys', 'changed up to', 'lag', 'last success', 'last error']
+  const body = rows.map((r) => [
+    r.resource,
+    r.phase + (r.fullListing ? ' (full listings)' : ''),
+    String(r.knownKeys),
+    r.changedAt ?? '-',
+    r.lagSeconds === undefined ? '-' : humanSeconds(r.lagSeconds),
+    r.lastSuccessAt ?? '-',
+    r.lastError ?? '-',
+  ])
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)))
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd()
+  return [line(head), ...body.map(line)]
+}
+
+export function humanSeconds(s: number): string {
+  if (s < 120) return `${s}s`
+  if (s < 7200) return `${Math.round(s / 60)}m`
+  if (s < 172_800) return `${Math.round(s / 3600)}h`
+  return `${Math.round(s / 86_400)}d`
+}

@@ -1,0 +1,109 @@
+// `status`, `reset <resource>` and `resnapshot <resource>`: read or change one resource's cursor
+// in the state topic, the others untouched. Writes go through the resource's own transactional id,
+// so a running service's producer for that resource is fenced rather than racing the change.
+import type { Command } from 'commander'
+import { encodeCursor } from '../capture/cursor'
+import { stateTopicFor } from '../capture/context'
+import { restoreState } from '../capture/restore'
+import { statusOf, statusTable } from '../capture/status'
+import { cursorTombstone } from '../capture/state'
+import { loadConfig, type Config } from '../config'
+import { createKafka } from '../kafka/kafkajs/client'
+import { createTransactionalSink } from '../kafka/kafkajs/transactional-sink'
+import { createLogger } from '../ops/logger'
+import { resources, type ResourceName } from '../resources'
+import { resourceName, resourceList } from './arguments'
+
+function open(configFile: string | undefined) {
+  const config = loadConfig({ file: configFile })
+  const logger = createLogger(config.log.level)
+  const kafka = createKafka({ ...config.kafka, logger })
+  const prefix = config.topics.prefix
+  return {
+    config,
+    kafka,
+    prefix,
+    stateTopic: stateTopicFor(prefix),
+    group: `${config.kafka.clientId}.${prefix}`,
+  }
+}
+
+async function writeCursor(
+  config: Config,
+  o: ReturnType<typeof open>,
+  name: ResourceName,
+  value: Buffer | null,
+) {
+  const sink = createTransactionalSink(o.kafka, {
+    transactionalId: `${config.kafka.clientId}.${o.prefix}.${name}`,
+  })
+  try {
+    const record =
+      value === null
+        ? cursorTombstone(o.stateTopic, name, Date.now())
+        : { topic: o.stateTopic, key: Buffer.from(`cursor/${name}`), value, timestamp: Date.now() }
+    await sink.publish([record])
+  } finally {
+    await sink.close()
+  }
+}
+
+export function registerStateCommands(program: Command): void {
+  program
+    .command('status')
+    .description('per resource: cursor, last success, lag, known keys, last error (from the state topic)')
+    .option('--config <file>', 'JSON config file (environment variables override it)')
+    .option('--resources <list>', 'only these resources', resourceList)
+    .option('--json', 'print JSON instead of a table')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ personio-kafka status\n  $ personio-kafka status --json | jq \'.[] | select(.resource=="employees")\'',
+    )
+    .action(async (o: { config?: string; resources?: ResourceName[]; json?: boolean }) => {
+      const c = open(o.config)
+      const state = await restoreState(c.kafka, c.stateTopic, c.group)
+      const rows = statusOf(state, Date.now(), o.resources)
+      if (o.json === true) console.log(JSON.stringify(rows, null, 2))
+      else for (const line of statusTable(rows)) console.log(line)
+    })
+  program
+    .command('reset')
+    .argument('<resource>', 'one resource, e.g. employees', resourceName)
+    .description(
+      "forget one resource's cursor: its next cycle is a snapshot from the beginning (others untouched)",
+    )
+    .option('--config <file>', 'JSON config file (environment variables override it)')
+    .addHelpText(
+      'after',
+      '\nThe fingerprints of what was published stay, so the snapshot still finds what was deleted meanwhile.\n' +
+        'A running service is fenced for that resource (stop it first, restart it after).\n\nExamples:\n  $ personio-kafka reset absences',
+    )
+    .action(async (name: ResourceName, o: { config?: string }) => {
+      const c = open(o.config)
+      await writeCursor(c.config, c, name, null)
+      console.log(`${name}: cursor removed; its next cycle reads it from the beginning (op r)`)
+    })
+  program
+    .command('resnapshot')
+    .argument('<resource>', 'one resource, e.g. employees', resourceName)
+    .description(
+      'publish a fresh snapshot of one resource on its next cycle, deletes included (others untouched)',
+    )
+    .option('--config <file>', 'JSON config file (environment variables override it)')
+    .addHelpText(
+      'after',
+      '\nUnlike reset, the incremental cursor is kept: after the snapshot, capture goes on where it was.\n' +
+        'A running service is fenced for that resource (stop it first, restart it after).\n\nExamples:\n  $ personio-kafka resnapshot employees',
+    )
+    .action(async (name: ResourceName, o: { config?: string }) => {
+      const c = open(o.config)
+      const state = await restoreState(c.kafka, c.stateTopic, c.group)
+      const stage = resources[name].stage !== undefined
+      // A stage's snapshot is a refresh of every parent, due now.
+      const cursor = stage
+        ? { ...state.cursor(name), resnapshot: true, lastRefreshAt: 0 }
+        : { ...state.cursor(name), resnapshot: true }
+      await writeCursor(c.config, c, name, encodeCursor(cursor))
+      console.log(`${name}: a snapshot is requested for its next cycle`)
+    })
+}
