@@ -95,7 +95,8 @@ function feedHandler(
   resource: Resource,
   prepared: Prepared,
   out: StageReport,
-  firstPopulation: boolean,
+  /** read per batch: the first population ends when the feed has caught up */
+  firstPopulation: () => boolean,
 ) {
   return async (batch: Parameters<Parameters<Feed['run']>[0]>[0]) => {
     const work = await workOf(ctx, resource, batch)
@@ -105,7 +106,7 @@ function feedHandler(
       prepared,
       work,
       batch.next,
-      firstPopulation ? 'first' : 'changes',
+      firstPopulation() ? 'first' : 'changes',
     )
     out.parents += done.parents
     out.events += done.events
@@ -127,7 +128,7 @@ export async function stageSyncOnce(
   await ensureCursor(ctx, resource, prepared)
   const out = report(resource, 'feed')
   await feeds(resource.name, inputsOf(ctx, resource), true).run(
-    feedHandler(ctx, resource, prepared, out, first),
+    feedHandler(ctx, resource, prepared, out, () => first),
   )
   ctx.logger.info({ resource: resource.name, parents: out.parents, events: out.events }, 'stage caught up')
   return due ? refresh(ctx, resource, prepared) : out
@@ -151,9 +152,14 @@ export function stagePipeline(
         new Observable<StageReport>((subscriber) => {
           const feed = feeds(resource.name, inputsOf(ctx, resource), false)
           const out = report(resource, 'feed')
-          const first = !ctx.state.hasCursor(resource.name)
+          let first = !ctx.state.hasCursor(resource.name)
           ensureCursor(ctx, resource, prepared)
-            .then(() => feed.run(feedHandler(ctx, resource, prepared, out, first)))
+            .then(() =>
+              feed.run(
+                feedHandler(ctx, resource, prepared, out, () => first),
+                () => (first = false),
+              ),
+            )
             .then(
               () => subscriber.complete(),
               (error: unknown) => subscriber.error(error),

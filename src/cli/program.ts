@@ -6,11 +6,12 @@ import { Command, Help, type Option } from 'commander'
 import { configHelp } from '../config'
 import { exitCodes } from './exit-codes'
 import { registerDoctor } from './doctor'
-import { registerPlanned } from './planned'
+import { registerDemo } from './demo'
 import { registerSchemas } from './schemas'
 import { registerSimulate } from './simulate'
 import { registerRun } from './run'
 import { registerSnapshot } from './snapshot'
+import { registerStateCommands } from './state-commands'
 import { registerSync } from './sync'
 
 function version(): string {
@@ -47,7 +48,8 @@ export function buildProgram(): Command {
   registerSchemas(program)
   registerDoctor(program)
   registerSimulate(program)
-  registerPlanned(program)
+  registerStateCommands(program)
+  registerDemo(program)
   program.addHelpText(
     'after',
     `

@@ -71,6 +71,7 @@ export interface FeedOptions {
 
 /** A read_committed reader of topics; the handler's promise is the back-pressure. */
 export interface Feed {
-  run(handler: (batch: FeedBatch) => Promise<void>): Promise<void>
+  /** `onCaughtUp`: called once every partition reached the end it had when the feed started */
+  run(handler: (batch: FeedBatch) => Promise<void>, onCaughtUp?: () => void): Promise<void>
   stop(): Promise<void>
 }

@@ -58,16 +58,20 @@ export function createFeed(kafka: Kafka, options: FeedOptions): Feed {
   let finish: () => void = () => undefined
 
   return {
-    async run(handler) {
+    async run(handler, onCaughtUp = () => undefined) {
       let pending: Map<string, bigint> | undefined
       const done = new Promise<void>((resolve) => (finish = resolve))
       let failure: unknown
+      const caughtUp = () => {
+        onCaughtUp()
+        if (options.untilCaughtUp) finish()
+      }
       consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
         if (pending === undefined) return
         const key = pkey(payload.topic, payload.partition)
         const end = pending.get(key)
         if (end !== undefined && BigInt(payload.lastOffset) >= end - 1n) pending.delete(key)
-        if (pending.size === 0) finish()
+        if (pending.size === 0 && end !== undefined) caughtUp()
       })
       consumer.on(consumer.events.CRASH, ({ payload }) => {
         if (payload.restart) return
@@ -75,8 +79,11 @@ export function createFeed(kafka: Kafka, options: FeedOptions): Feed {
         finish()
       })
       try {
-        pending = options.untilCaughtUp ? await endOffsets(kafka, options.groupId, options.topics) : undefined
-        if (pending !== undefined && pending.size === 0) return
+        pending = await endOffsets(kafka, options.groupId, options.topics)
+        if (pending.size === 0) {
+          onCaughtUp()
+          if (options.untilCaughtUp) return
+        }
         await consumer.connect()
         await consumer.subscribe({ topics: [...options.topics], fromBeginning: true })
         await consumer.run({

@@ -1,0 +1,150 @@
+// `personio-kafka demo`: the whole flow on one machine, no Personio account. The bundled simulator
+// plays Personio, the local Kafka and schema registry start when none is configured, the producer
+// runs, scripted changes and deletes happen in the simulated company, and the decoded events are
+// shown arriving — a live table on a terminal, one line per change elsewhere.
+import type { Command } from 'commander'
+import { Kafka, logLevel } from 'kafkajs'
+import { openEngine } from '../capture/engine'
+import { loadConfig } from '../config'
+import { createSchemaRegistry } from '../contract/registry'
+import { createSerde } from '../contract/serde'
+import { topicFor } from '../contract/naming'
+import { LiveTable, summarise } from '../demo/live-table'
+import { demoSteps } from '../demo/script'
+import { InfraError } from '../errors'
+import { createLogger } from '../ops/logger'
+import { resourceNames, resources } from '../resources'
+import { defaultCredential, startSimulator } from '../simulator'
+import { integer } from './arguments'
+
+async function localInfra(env: NodeJS.ProcessEnv): Promise<void> {
+  if (env.KAFKA_BROKERS !== undefined && env.SCHEMA_REGISTRY_URL !== undefined) return
+  process.stderr.write('starting (or reusing) the local Kafka and schema registry …\n')
+  let infra: typeof import('../../scripts/infra')
+  try {
+    infra = await import('../../scripts/infra')
+  } catch {
+    throw new InfraError(
+      'the local Kafka and registry scripts are not part of this installation; set KAFKA_BROKERS and SCHEMA_REGISTRY_URL, or run the demo from a checkout',
+    )
+  }
+  const up = await infra.ensureInfra()
+  env.KAFKA_BROKERS = up.brokers.join(',')
+  env.SCHEMA_REGISTRY_URL = up.registryUrl
+  env.TOPIC_REPLICATION_FACTOR ??= '1'
+}
+
+export function registerDemo(program: Command): void {
+  program
+    .command('demo')
+    .description(
+      'the whole flow on this machine, no Personio account: simulator, local Kafka and registry, producer, live table of events',
+    )
+    .option('--employees <n>', 'employees of the simulated company', integer(1, 10_000, 50), 50)
+    .option(
+      '--duration <seconds>',
+      'stop after this long (default: Ctrl-C on a terminal, 60 s elsewhere)',
+      integer(10, 86_400, 60),
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ personio-kafka demo\n  $ npm run demo\n  $ personio-kafka demo --employees 200 --duration 120',
+    )
+    .action(async (o: { employees: number; duration?: number }) => {
+      const env: NodeJS.ProcessEnv = { ...process.env }
+      await localInfra(env)
+      env.TOPIC_PREFIX ??= 'demo'
+      env.POLL_INTERVAL_MS ??= '3000'
+      env.RECONCILE_INTERVAL_MS ??= '0' // deletes show within one cycle
+      env.LOG_LEVEL ??= 'warn'
+      env.PROGRESS = 'off'
+      env.METRICS_PORT ??= '0'
+      const config = loadConfig({ env })
+      const logger = createLogger(config.log.level)
+      const tty = process.stdout.isTTY === true
+      const duration = (o.duration ?? (tty ? 0 : 60)) * 1000
+      const sim = await startSimulator({ employees: o.employees, realClock: true, rateLimits: false })
+      const engine = await openEngine({
+        config,
+        logger,
+        personio: { baseUrl: sim.url, ...defaultCredential },
+      })
+      const serde = createSerde({
+        registry: createSchemaRegistry({ url: config.registry.url }),
+        keyFormat: config.topics.keyFormat,
+        prefix: config.topics.prefix,
+      })
+      const byTopic = new Map(resourceNames.map((n) => [topicFor(config.topics.prefix, n), resources[n]]))
+      const table = new LiveTable(tty ? 14 : 0)
+      const reader = new Kafka({
+        brokers: config.kafka.brokers,
+        clientId: 'personio-kafka-demo',
+        logLevel: logLevel.NOTHING,
+      }).consumer({
+        groupId: `personio-kafka-demo-${Date.now()}`,
+        readUncommitted: false,
+        maxWaitTimeInMs: 200,
+      })
+      await reader.connect()
+      await reader.subscribe({ topics: [...byTopic.keys()], fromBeginning: true })
+      let note = `producer running against the simulator (${sim.url}); Kafka ${config.kafka.brokers.join(',')}`
+      await reader.run({
+        eachMessage: async ({ topic, message }) => {
+          const resource = byTopic.get(topic)
+          if (resource === undefined || message.key === null) return
+          const key = JSON.stringify(Object.values(await serde.decodeKey(resource, message.key)))
+          const value = message.value === null ? null : await serde.decodeValue(message.value)
+          const op = value?.meta.op ?? 'd'
+          const event = { at: Date.now(), topic, op, key, summary: summarise(value?.record ?? null) }
+          table.add(event)
+          if (!tty && op !== 'r') console.log(`${op}  ${topic}  ${key}  ${event.summary}`)
+        },
+      })
+      const draw = () => {
+        if (!tty) return
+        process.stdout.write(
+          `\x1b[H\x1b[J${['personio-kafka demo — Ctrl-C to stop', '', ...table.render(note)].join('\n')}\n`,
+        )
+      }
+      const redraw = setInterval(draw, 500)
+      const steps = demoSteps()
+      let stopping = false
+      const finished = new Promise<void>((resolve) => {
+        const stop = () => {
+          if (stopping) return
+          stopping = true
+          resolve()
+        }
+        process.once('SIGINT', stop)
+        process.once('SIGTERM', stop)
+        if (duration > 0) setTimeout(stop, duration).unref()
+      })
+      const running = engine.run(() => undefined)
+      // Let the first snapshot land, then change the company every few seconds.
+      const script = (async () => {
+        await new Promise((r) => setTimeout(r, 8_000))
+        for (const step of steps) {
+          if (stopping) return
+          step.run(sim.company)
+          note = `in the simulator: ${step.say}`
+          if (!tty) console.log(`-- ${note}`)
+          await new Promise((r) => setTimeout(r, 5_000))
+        }
+        note = 'all scripted changes made; the topics now equal the simulated company. Ctrl-C to stop.'
+      })()
+      await finished
+      clearInterval(redraw)
+      draw()
+      await engine.stop()
+      await running.catch(() => undefined)
+      await script.catch(() => undefined)
+      await reader.disconnect()
+      await engine.close()
+      await sim.close()
+      if (!tty) for (const line of table.render('')) console.log(line)
+      console.log(
+        `\nTopics ${config.topics.prefix}.* on Kafka ${config.kafka.brokers.join(',')}, schemas at ${config.registry.url}. ` +
+          'Stop the local Kafka and registry with: npm run infra:down',
+      )
+    })
+}
