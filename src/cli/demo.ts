@@ -53,7 +53,9 @@ export function registerDemo(program: Command): void {
     .action(async (o: { employees: number; duration?: number }) => {
       const env: NodeJS.ProcessEnv = { ...process.env }
       await localInfra(env)
-      env.TOPIC_PREFIX ??= 'demo'
+      // A fresh prefix per demo: the simulated company is new each time, and a state topic left by an
+      // earlier demo would (rightly) turn its differences into deletes.
+      env.TOPIC_PREFIX ??= `demo-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}`
       env.POLL_INTERVAL_MS ??= '3000'
       env.RECONCILE_INTERVAL_MS ??= '0' // deletes show within one cycle
       env.LOG_LEVEL ??= 'warn'
