@@ -234,7 +234,8 @@ function runCycle(
       last(),
       map((report) => {
         const { c, u, r, d } = report.published
-        log.info(
+        // An idle cycle is routine: only cycles that published something are worth an info line.
+        log[c + u + r + d + report.deadLettered > 0 ? 'info' : 'debug'](
           {
             plan: plan.kind,
             pages: report.pages,
