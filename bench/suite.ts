@@ -1,6 +1,7 @@
 // The benchmarks `npm run bench` runs, in this order (name → function). Run one with
 // `npm run bench -- <name>`.
 import { contractEncode } from './contract-encode'
+import { cycleRequests } from './cycle-requests'
 import { personioList } from './personio-list'
 import type { BenchResult } from './run'
 import { simulatorScale } from './simulator-scale'
@@ -11,4 +12,5 @@ export const benchmarks: Record<string, () => Promise<BenchResult>> = {
   'contract-encode': contractEncode,
   'simulator-scale': simulatorScale,
   'snapshot-e2e': snapshotEndToEnd,
+  'cycle-requests': cycleRequests,
 }

@@ -98,16 +98,18 @@ function feedHandler(
   /** read per batch: the first population ends when the feed has caught up */
   firstPopulation: () => boolean,
 ) {
+  // During the first population every parent arrives on its own topic and is read once, after the
+  // records that touch it were listed: reading it again for each touch (an employee's absences
+  // come in other batches) would multiply the requests — one per employee is what Personio allows.
+  const readOnce = new Set<string>()
   return async (batch: Parameters<Parameters<Feed['run']>[0]>[0]) => {
     const work = await workOf(ctx, resource, batch)
-    const done = await applyStageWork(
-      ctx,
-      resource,
-      prepared,
-      work,
-      batch.next,
-      firstPopulation() ? 'first' : 'changes',
-    )
+    const first = firstPopulation()
+    if (first) {
+      for (const id of [...work.refresh]) if (readOnce.has(id)) work.refresh.delete(id)
+      for (const id of work.refresh) readOnce.add(id)
+    } else readOnce.clear()
+    const done = await applyStageWork(ctx, resource, prepared, work, batch.next, first ? 'first' : 'changes')
     out.parents += done.parents
     out.events += done.events
   }
