@@ -119,13 +119,36 @@ const pad = (s: string, n: number) => s.padEnd(n)
 const num = (n: number, w: number) => String(n).padStart(w)
 
 /** The first failure of a run: the CLI reports it as one line with its class's exit code. */
-export function firstFailure(events: readonly PipelineEvent<Report>[]): unknown {
+function firstFailure(events: readonly PipelineEvent<Report>[]): unknown {
   for (const e of events) if (e.kind !== 'cycle') return e.error
   return undefined
 }
 
-/** sync and snapshot end on Ctrl-C at once: a transaction not committed is never seen by read_committed consumers. */
-export function interruptible(what: string): void {
+/**
+ * sync and snapshot: one pass, a summary per resource, then the first failure (if any) as one line
+ * with its exit code. Ctrl-C ends them at once: a transaction not committed is never seen by
+ * read_committed consumers.
+ */
+export async function runOnce(
+  flags: CaptureFlags,
+  title: string,
+  pass: (engine: Engine) => Promise<PipelineEvent<Report>[]>,
+): Promise<void> {
+  const started = Date.now()
+  interruptible(title.toLowerCase())
+  const capture = await openCapture(flags)
+  try {
+    const events = await pass(capture.engine)
+    console.log(`${title} of ${capture.source} in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+    printSummary(events, (l) => console.log(l))
+    const failure = firstFailure(events)
+    if (failure !== undefined) throw failure
+  } finally {
+    await capture.close()
+  }
+}
+
+function interruptible(what: string): void {
   process.once('SIGINT', () => {
     process.stderr.write(
       `interrupted: ${what} stopped; the transaction in flight was not committed, so read_committed consumers see nothing half-published. Run it again to complete.\n`,

@@ -2,14 +2,7 @@
 // For cron, orchestrators and tests; the same cursors as `run`, so the two can take turns.
 import type { Command } from 'commander'
 import { ConfigError } from '../errors'
-import {
-  captureOptions,
-  firstFailure,
-  interruptible,
-  openCapture,
-  printSummary,
-  type CaptureFlags,
-} from './capture-run'
+import { captureOptions, runOnce, type CaptureFlags } from './capture-run'
 
 export function registerSync(program: Command): void {
   captureOptions(
@@ -25,17 +18,6 @@ export function registerSync(program: Command): void {
     .action(async (flags: CaptureFlags & { once?: boolean }) => {
       if (flags.once !== true)
         throw new ConfigError(['sync needs --once (for the long-running service use `personio-kafka run`)'])
-      const started = Date.now()
-      interruptible('sync')
-      const capture = await openCapture(flags)
-      try {
-        const events = await capture.engine.syncOnce()
-        console.log(`Sync of ${capture.source} in ${((Date.now() - started) / 1000).toFixed(1)} s`)
-        printSummary(events, (l) => console.log(l))
-        const failure = firstFailure(events)
-        if (failure !== undefined) throw failure
-      } finally {
-        await capture.close()
-      }
+      await runOnce(flags, 'Sync', (engine) => engine.syncOnce())
     })
 }
