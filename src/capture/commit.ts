@@ -40,7 +40,12 @@ export function joinParts(parts: readonly Part[]): Part {
 }
 
 /** Record timestamps never go backwards per resource: a tombstone is never older than its upsert. */
-const lastTimestamp = new Map<string, number>()
+const lastTimestamps = new WeakMap<CaptureContext, Map<string, number>>()
+const lastTimestampsOf = (ctx: CaptureContext) => {
+  let map = lastTimestamps.get(ctx)
+  if (map === undefined) lastTimestamps.set(ctx, (map = new Map()))
+  return map
+}
 
 export async function commitPart(
   ctx: CaptureContext,
@@ -49,7 +54,7 @@ export async function commitPart(
   part: Part,
   consumed?: ConsumedOffsets,
 ): Promise<Committed> {
-  const at = Math.max(ctx.clock.now(), lastTimestamp.get(resource.name) ?? 0)
+  const at = Math.max(ctx.clock.now(), lastTimestampsOf(ctx).get(resource.name) ?? 0)
   const topic = topicFor(ctx.prefix, resource.name)
   const encoded = toOutgoing(topic, prepared.codec, part.events, at, ctx.deleteMode)
   const delta = new Map(part.delta)
@@ -74,7 +79,7 @@ export async function commitPart(
     })
     throw error
   }
-  lastTimestamp.set(resource.name, at)
+  lastTimestampsOf(ctx).set(resource.name, at)
   ctx.state.commit({ resource: resource.name, known: delta, cursor: part.cursor })
   publish('personio-kafka:kafka:transaction', {
     resource: resource.name,

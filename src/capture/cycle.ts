@@ -7,7 +7,7 @@ import { cycleLogger, inCycle, newCycleId } from '../ops/logger'
 import { publish } from '../ops/channels'
 import type { Resource, ResourceName } from '../resources'
 import { applyFieldPolicy } from './apply-field-policy'
-import { commitPart, emptyPart, joinParts, type Part } from './commit'
+import { commitPart, emptyPart, type Part } from './commit'
 import type { CaptureContext } from './context'
 import type { Cursor } from './cursor'
 import { diffRecords, goneKeys } from './diff'
@@ -215,10 +215,14 @@ function runCycle(
             ctx.maxTransactionRecords,
             (pages) =>
               ctx.serial(resource.name, async () => {
-                const parts: Part[] = []
-                for (const page of pages)
-                  parts.push(pagePart(ctx, resource, prepared, plan, tally, page, joinParts(parts).delta))
-                const part = joinParts(parts)
+                // Pages joined into one transaction are diffed in order: a key read twice counts once.
+                const part = emptyPart()
+                for (const page of pages) {
+                  const next = pagePart(ctx, resource, prepared, plan, tally, page, part.delta)
+                  part.events.push(...next.events)
+                  part.deadLetters.push(...next.deadLetters)
+                  for (const [k, v] of next.delta) part.delta.set(k, v)
+                }
                 const lastPage = pages[pages.length - 1]
                 if (plan.kind === 'snapshot' && lastPage !== undefined)
                   part.cursor = resumeCursor(ctx.state.cursor(resource.name), tally, lastPage.position)
