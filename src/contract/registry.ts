@@ -83,20 +83,29 @@ export function createSchemaRegistry(options: RegistryOptions): SchemaRegistryCl
     body?: unknown,
   ): Promise<{ status: number; json: T }> {
     let res
-    try {
-      res = await request(`${base}${path}`, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        headersTimeout: options.timeoutMs ?? 10_000,
-        bodyTimeout: options.timeoutMs ?? 10_000,
-      })
-    } catch (error) {
-      throw new ContractError(
-        `Schema registry at ${base} is unreachable (${(error as Error).message}); check SCHEMA_REGISTRY_URL`,
-        {},
-        { cause: error, retriable: true },
-      )
+    // Every call here is idempotent (reads, and registering the same schema returns its id), so a
+    // connection error or a timeout (a registry pausing for GC) is tried twice more before it counts.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        res = await request(`${base}${path}`, {
+          method,
+          headers,
+          body: body === undefined ? undefined : JSON.stringify(body),
+          headersTimeout: options.timeoutMs ?? 10_000,
+          bodyTimeout: options.timeoutMs ?? 10_000,
+        })
+        break
+      } catch (error) {
+        if (attempt < 3) {
+          await new Promise((r) => setTimeout(r, 250 * attempt))
+          continue
+        }
+        throw new ContractError(
+          `Schema registry at ${base} is unreachable (${(error as Error).message}); check SCHEMA_REGISTRY_URL`,
+          {},
+          { cause: error, retriable: true },
+        )
+      }
     }
     const text = await res.body.text()
     let json: unknown
