@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto'
 import { concat, defer, from, last, map, switchMap, type Observable } from 'rxjs'
 import { publish } from '../ops/channels'
+import { crashPoint } from '../ops/crash-points'
 import type { Resource, ResourceName } from '../resources'
 import { commitPart, emptyPart, joinParts, type Part } from './commit'
 import type { CaptureContext } from './context'
@@ -53,6 +54,7 @@ function pagePart(
     ctx.state.knownOf(resource.name),
     {
       snapshot,
+      resumed: plan.kind === 'snapshot' && plan.resumeAt !== undefined,
       refFields: refFieldsOf(resource.name),
       keepImages: ctx.deleteMode !== 'tombstone',
     },
@@ -140,6 +142,7 @@ function finish(
     const deletes = plan.kind === 'reconcile' || (plan.kind === 'snapshot' && plan.deletes)
     const gone = deletes ? goneKeys(resource, known, [...known.keys()], tally.seen) : emptyPart()
     const cursor = finalCursor(ctx, resource, plan, before, tally)
+    if (deletes) crashPoint('mid-reconcile')
     const part: Part = { events: gone.events, deadLetters: [], delta: gone.delta, cursor }
     if (gone.events.length === 0 && !cursorMoved(before, cursor)) {
       ctx.state.commit({ resource: resource.name, known: new Map(), cursor }) // nothing worth a transaction
@@ -175,6 +178,7 @@ export function captureCycle(
     }
     const log = ctx.logger.child({ resource: resource.name, cycleId: tally.report.cycleId })
     log.debug({ plan }, 'cycle starting')
+    crashPoint('before-first-page')
     const listing = listPages(ctx.http, resource, {
       changedSince: plan.kind === 'incremental' ? plan.since : undefined,
       resumeAt: plan.kind === 'snapshot' ? plan.resumeAt : undefined,
@@ -193,6 +197,7 @@ export function captureCycle(
                   parts.push(pagePart(ctx, resource, prepared, plan, tally, page, joinParts(parts).delta))
                 const part = joinParts(parts)
                 const lastPage = pages[pages.length - 1]
+                crashPoint('after-page')
                 if (plan.kind === 'snapshot' && lastPage !== undefined)
                   part.cursor = resumeCursor(ctx.state.cursor(resource.name), tally, lastPage.position)
                 const done = await commitPart(ctx, resource, prepared, part)
@@ -206,6 +211,7 @@ export function captureCycle(
       ),
       last(),
       map((report) => {
+        crashPoint('after-cycle')
         const { c, u, r, d } = report.published
         log.info(
           {
