@@ -1,4 +1,5 @@
 // The kafkajs Kafka instance, with its log routed into our structured logger.
+import './aborted-filter' // before kafkajs: see that file
 import { Kafka, logLevel, type LogEntry } from 'kafkajs'
 import type { Logger } from '../../ops/logger'
 
