@@ -1,9 +1,13 @@
 // The benchmarks `npm run bench` runs, in this order (name → function). Run one with
 // `npm run bench -- <name>`.
+import { changeLatency } from './change-latency'
 import { contractEncode } from './contract-encode'
 import { cycleRequests } from './cycle-requests'
+import { endToEndVsProducer } from './e2e-vs-producer'
+import { firstSyncLimits } from './first-sync-limits'
 import { personioList } from './personio-list'
 import type { BenchResult } from './run'
+import { runRss } from './run-rss'
 import { simulatorScale } from './simulator-scale'
 import { snapshotEndToEnd } from './snapshot-e2e'
 
@@ -13,4 +17,8 @@ export const benchmarks: Record<string, () => Promise<BenchResult>> = {
   'simulator-scale': simulatorScale,
   'snapshot-e2e': snapshotEndToEnd,
   'cycle-requests': cycleRequests,
+  'e2e-vs-producer': endToEndVsProducer,
+  'run-rss': runRss,
+  'change-latency': changeLatency,
+  'first-sync-limits': firstSyncLimits,
 }

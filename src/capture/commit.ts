@@ -4,6 +4,7 @@
 import { topicFor } from '../contract/naming'
 import type { ConsumedOffsets } from '../kafka/port'
 import { publish } from '../ops/channels'
+import { crashPoint } from '../ops/crash-points'
 import type { Resource } from '../resources'
 import type { ChangeEvent, DeadLetter } from './change-event'
 import type { CaptureContext } from './context'
@@ -79,6 +80,7 @@ export async function commitPart(
     })
     throw error
   }
+  crashPoint('after-commit-before-state')
   lastTimestampsOf(ctx).set(resource.name, at)
   ctx.state.commit({ resource: resource.name, known: delta, cursor: part.cursor })
   publish('personio-kafka:kafka:transaction', {

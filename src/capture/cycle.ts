@@ -5,6 +5,7 @@ import { concat, defer, from, last, map, Observable, of, switchMap, tap } from '
 import { PkError } from '../errors'
 import { cycleLogger, inCycle, newCycleId } from '../ops/logger'
 import { publish } from '../ops/channels'
+import { crashPoint } from '../ops/crash-points'
 import type { Resource, ResourceName } from '../resources'
 import { applyFieldPolicy } from './apply-field-policy'
 import { commitPart, emptyPart, type Part } from './commit'
@@ -58,6 +59,7 @@ function pagePart(
     ctx.state.knownOf(resource.name),
     {
       snapshot,
+      resumed: plan.kind === 'snapshot' && plan.resumeAt !== undefined,
       refFields: refFieldsOf(resource.name),
       keepImages: ctx.deleteMode !== 'tombstone',
     },
@@ -145,6 +147,7 @@ function finish(
     const deletes = plan.kind === 'reconcile' || (plan.kind === 'snapshot' && plan.deletes)
     const gone = deletes ? goneKeys(resource, known, [...known.keys()], tally.seen) : emptyPart()
     const cursor = finalCursor(ctx, resource, plan, before, tally)
+    if (deletes) crashPoint('mid-reconcile')
     const part: Part = { events: gone.events, deadLetters: [], delta: gone.delta, cursor }
     if (gone.events.length === 0 && !cursorMoved(before, cursor)) {
       ctx.state.commit({ resource: resource.name, known: new Map(), cursor }) // nothing worth a transaction
@@ -202,6 +205,7 @@ function runCycle(
     const facts = { resource: resource.name, cycleId, kind: plan.kind }
     publish('personio-kafka:capture:cycle', { ...facts, phase: 'start' })
     log.debug({ plan }, 'cycle starting')
+    crashPoint('before-first-page')
     const listing = listPages(ctx.http, resource, {
       changedSince: plan.kind === 'incremental' ? plan.since : undefined,
       resumeAt: plan.kind === 'snapshot' ? plan.resumeAt : undefined,
@@ -224,6 +228,7 @@ function runCycle(
                   for (const [k, v] of next.delta) part.delta.set(k, v)
                 }
                 const lastPage = pages[pages.length - 1]
+                crashPoint('after-page')
                 if (plan.kind === 'snapshot' && lastPage !== undefined)
                   part.cursor = resumeCursor(ctx.state.cursor(resource.name), tally, lastPage.position)
                 const done = await commitPart(ctx, resource, prepared, part)
@@ -237,6 +242,7 @@ function runCycle(
       ),
       last(),
       map((report) => {
+        crashPoint('after-cycle')
         const { c, u, r, d } = report.published
         // An idle cycle is routine: only cycles that published something are worth an info line.
         log[c + u + r + d + report.deadLettered > 0 ? 'info' : 'debug'](

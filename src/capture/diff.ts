@@ -14,6 +14,12 @@ export interface DiffOptions {
    * changed records, labelled as snapshot reads (`r`)
    */
   asRead?: boolean
+  /**
+   * a snapshot resumed after a crash: a record it already published (same fingerprint) is not
+   * published again — an endpoint that ignores its offset, or records shifting between pages,
+   * would otherwise hand the resumed part records the killed part committed
+   */
+  resumed?: boolean
   /** fields remembered per key so a delete can still name them (a stage's references) */
   refFields: readonly string[]
   /** keep the last image per key (the rewrite delete modes publish it with __deleted=true) */
@@ -54,7 +60,9 @@ export function diffRecords(
     const fp = fingerprint(event.record)
     const before = delta.has(text) ? delta.get(text) : pending.has(text) ? pending.get(text) : known.get(text)
     const op = options.snapshot
-      ? 'r'
+      ? options.resumed === true && before !== undefined && before !== null && before.f === fp
+        ? undefined
+        : 'r'
       : before === undefined || before === null
         ? 'c'
         : before.f === fp

@@ -17,6 +17,7 @@ import { createTransactionalSink } from '../kafka/kafkajs/transactional-sink'
 import type { Feed, TransactionalSink } from '../kafka/port'
 import { deadLetterTopicSpec, entityTopicSpec, stateTopicSpec } from '../kafka/topic-policy'
 import { publish } from '../ops/channels'
+import { crashPoint } from '../ops/crash-points'
 import type { Logger } from '../ops/logger'
 import { createHttp } from '../personio/client'
 import { resources, resourceNames, type Resource, type ResourceName } from '../resources'
@@ -155,8 +156,10 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     // Fence older instances first: their open transactions are aborted before the state is read,
     // so the restore sees everything committed and nothing that will not be.
     await Promise.all(chosen.map((r) => sinkFor(r.name).open()))
+    crashPoint('after-fence')
     await restoreState(kafka, stateTopic, `${config.kafka.clientId}.${prefix}`, state)
     publish('personio-kafka:state:restored', { resources: chosen.map((r) => r.name) })
+    crashPoint('after-restore')
   } catch (error) {
     await Promise.allSettled([...sinks.values()].map((s) => s.close()))
     await admin.close()
@@ -187,7 +190,8 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
 
   async function stagesOnce(fullRefresh: boolean): Promise<PipelineEvent<Report>[]> {
     const out: PipelineEvent<Report>[] = []
-    for (const resource of stages) {
+    for (const [i, resource] of stages.entries()) {
+      if (i > 0) crashPoint('between-stages')
       try {
         const report = fullRefresh
           ? await stageRefreshOnce(ctx, resource)

@@ -3,6 +3,7 @@
 // consumer-group offsets committed in the same transaction as their output. Every slot comes from
 // the resource's `stage` declaration; nothing here knows which resource it runs.
 import { PersonioHttpError } from '../errors'
+import { crashPoint } from '../ops/crash-points'
 import { topicFor } from '../contract/naming'
 import type { ConsumedOffsets, FeedBatch } from '../kafka/port'
 import { resources, type RecordValue, type Resource, type ResourceName } from '../resources'
@@ -28,6 +29,8 @@ export type StageMode = 'changes' | 'first' | 'all'
 /** What a batch of feed records asks of a stage. */
 export interface StageWork {
   refresh: Set<string>
+  /** per parent to refresh, the newest record time of the events that asked for it */
+  since?: Map<string, number>
   removeScopes: Set<string>
   removeWhere: { field: string; value: unknown }[]
 }
@@ -61,7 +64,11 @@ export function knownParents(ctx: CaptureContext, resource: Resource): string[] 
 /** Reads a feed batch: which parents to re-read, which to drop, which rows a delete removes. */
 export async function workOf(ctx: CaptureContext, resource: Resource, batch: FeedBatch): Promise<StageWork> {
   const slot = slotOf(resource)
-  const work: StageWork = { refresh: new Set(), removeScopes: new Set(), removeWhere: [] }
+  const work: StageWork = { refresh: new Set(), since: new Map(), removeScopes: new Set(), removeWhere: [] }
+  const asked = (id: string, at: number) => {
+    work.refresh.add(id)
+    work.since?.set(id, Math.max(work.since.get(id) ?? at, at))
+  }
   const byTopic = new Map(stageInputs(resource).map((n) => [topicFor(ctx.prefix, n), resources[n]]))
   for (const record of batch.records) {
     const source = byTopic.get(record.topic)
@@ -78,14 +85,14 @@ export async function workOf(ctx: CaptureContext, resource: Resource, batch: Fee
         slot.ready === undefined ||
         (record.value !== null && slot.ready(await decodeRecord(ctx, record.value)))
       ) {
-        work.refresh.add(id)
+        asked(id, record.timestamp)
         work.removeScopes.delete(id)
       }
     }
     for (const t of slot.touchedBy ?? []) {
       if (t.resource !== source.name) continue
       const ref = record.headers[`pk.ref.${t.field}`]
-      if (ref !== undefined && !work.removeScopes.has(ref)) work.refresh.add(ref)
+      if (ref !== undefined && !work.removeScopes.has(ref)) asked(ref, record.timestamp)
     }
     if (!gone && (slot.refreshAllOn ?? []).includes(source.name))
       for (const id of knownParents(ctx, resource)) work.refresh.add(id)
@@ -161,6 +168,23 @@ export function removalPart(
   return part
 }
 
+/** Parents read at once: the rate limiter paces them, concurrency only hides Personio's latency. */
+const PARENT_READS_AT_ONCE = 4
+
+/**
+ * When each parent's rows were last read and committed, per stage. In memory only: after a restart
+ * every parent asked for is read again. A parent read after the event that asks for it was
+ * published already holds that event's change (Personio had it before capture listed it), so an
+ * employee event and an absence event for the same person cost one balance read, not two.
+ */
+const lastReads = new Map<string, Map<string, number>>()
+function readsOf(ctx: CaptureContext, resource: Resource): Map<string, number> {
+  const key = `${ctx.stateTopic}|${resource.name}`
+  let reads = lastReads.get(key)
+  if (reads === undefined) lastReads.set(key, (reads = new Map()))
+  return reads
+}
+
 /**
  * Re-reads parents in transactions of bounded size; the consumed offsets (when a feed batch asked
  * for the work) ride in the last one, so progress never passes output that was not committed.
@@ -177,18 +201,39 @@ export async function applyStageWork(
   return ctx.serial(resource.name, async () => {
     let part = removalPart(ctx, resource, work)
     let events = 0
-    const parents = [...work.refresh]
+    const reads = readsOf(ctx, resource)
+    const parents = [...work.refresh].filter((id) => {
+      const readAt = reads.get(id)
+      const since = work.since?.get(id)
+      return readAt === undefined || since === undefined || readAt <= since
+    })
+    let unflushed: [string, number][] = []
+    const remember = () => {
+      for (const [id, at] of unflushed) reads.set(id, at)
+      unflushed = []
+    }
     const flush = async (offsets?: ConsumedOffsets) => {
       const done = await commitPart(ctx, resource, prepared, part, offsets)
       events += Object.values(done.published).reduce((a, b) => a + b, 0)
       part = { events: [], deadLetters: [], delta: new Map() }
+      remember()
     }
-    for (const [i, parentId] of parents.entries()) {
-      part = joinParts([part, await parentPart(ctx, resource, prepared, parentId, mode)])
-      const lastOne = i === parents.length - 1
+    for (let i = 0; i < parents.length; i += PARENT_READS_AT_ONCE) {
+      const window = parents.slice(i, i + PARENT_READS_AT_ONCE)
+      const startedAt = ctx.clock.now()
+      const parts = await Promise.all(window.map((id) => parentPart(ctx, resource, prepared, id, mode)))
+      for (const [j, p] of parts.entries()) {
+        part = joinParts([part, p])
+        unflushed.push([window[j] as string, startedAt])
+        crashPoint('stage-after-parent')
+      }
+      const lastOne = i + PARENT_READS_AT_ONCE >= parents.length
       if (!lastOne && part.events.length + part.deadLetters.length >= ctx.maxTransactionRecords) await flush()
     }
-    if (part.events.length > 0 || part.deadLetters.length > 0 || consumed !== undefined) await flush(consumed)
+    if (part.events.length > 0 || part.deadLetters.length > 0 || consumed !== undefined) {
+      if (consumed !== undefined) crashPoint('stage-before-offset-commit')
+      await flush(consumed)
+    } else remember() // read, nothing changed: nothing to commit
     return { parents: parents.length, events }
   })
 }

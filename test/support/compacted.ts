@@ -1,6 +1,7 @@
 // A topic as a table, the way a downstream consumer builds one: read_committed from the beginning
 // to the end, keys and values decoded through the registry, the last value per key kept and a
 // tombstone deleting the row. Also what the simulator holds, per resource, to compare with.
+import '../../src/kafka/kafkajs/aborted-filter' // before kafkajs: read_committed must hide aborted records
 import { Kafka, logLevel } from 'kafkajs'
 import { createSchemaRegistry } from '../../src/contract/registry'
 import { createSerde } from '../../src/contract/serde'

@@ -1,5 +1,6 @@
 // Reads a topic back as a downstream consumer would: read_committed, from the beginning, values
 // decoded through the registry with the writer schema of each message.
+import '../../src/kafka/kafkajs/aborted-filter' // before kafkajs: read_committed must hide aborted records
 import { Kafka, logLevel, type IHeaders } from 'kafkajs'
 import { createSchemaRegistry } from '../../src/contract/registry'
 import { decodeFramed } from '../../src/contract/serde'

@@ -67,12 +67,16 @@ async function* pagesOf(
     case 'page-param':
       return yield* pageParamPages(http.getJson, path, limit, Number(resume ?? 1))
     case 'cursor': {
+      // '' is the position after the last page: a snapshot killed after committing it has nothing left to read.
+      if (resume === '') return
       const params = new URLSearchParams({ limit: String(limit), ...filter })
-      const first = typeof resume === 'string' && resume !== '' ? resume : `${path}?${params.toString()}`
+      const first = typeof resume === 'string' ? resume : `${path}?${params.toString()}`
       return yield* cursorPages(http.getJson, http.base, first)
     }
     case 'none':
-      yield { items: v1Data(await http.getJson(path), path).data, position: 0 }
+      // One page: position 1 is past it, so a resumed snapshot does not publish it a second time.
+      if (resume !== undefined && resume !== 0) return
+      yield { items: v1Data(await http.getJson(path), path).data, position: 1 }
   }
 }
 

@@ -1,4 +1,5 @@
 // TopicAdmin on kafkajs: creates what is missing, and refuses topics that would break the contract.
+import './aborted-filter' // before kafkajs: see that file
 import { ConfigResourceTypes, type Kafka } from 'kafkajs'
 import { KafkaError } from '../../errors'
 import type { TopicAdmin, TopicSpec } from '../port'

@@ -2,8 +2,10 @@
 // partitioning (kafkajs' DefaultPartitioner), so ksqlDB and Java clients agree on partitions.
 // Consumed offsets of a stage ride in the same transaction (sendOffsets), so a stage's output and
 // its progress commit together or not at all.
+import './aborted-filter' // before kafkajs: see that file
 import { Partitioners, type Kafka, type Producer } from 'kafkajs'
 import { KafkaError } from '../../errors'
+import { crashPoint } from '../../ops/crash-points'
 import type { ConsumedOffsets, OutgoingRecord, TransactionalSink } from '../port'
 
 export interface SinkOptions {
@@ -51,8 +53,17 @@ export function createTransactionalSink(kafka: Kafka, options: SinkOptions): Tra
     retry: { initialRetryTime: 25, retries: 10, maxRetryTime: 5_000 },
   })
   let connected: Promise<void> | undefined
+  // kafkajs' connect() registers an idempotent producer id only; the transactional id (which fences
+  // an older instance and aborts its open transaction) is registered by the first transaction().
+  // An empty transaction begun and aborted does that now, before anyone reads the state topic: an
+  // open zombie transaction would hold back its last stable offset and hide what was committed after.
+  const fence = async () => {
+    await producer.connect()
+    const tx = await producer.transaction()
+    await tx.abort()
+  }
   const open = async () => {
-    connected ??= producer.connect()
+    connected ??= fence()
     try {
       await connected
     } catch (error) {
@@ -96,7 +107,11 @@ export function createTransactionalSink(kafka: Kafka, options: SinkOptions): Tra
     try {
       tx = await producer.transaction()
       if (records.length > 0) await tx.sendBatch({ topicMessages: group(records), acks: -1 })
-      if (consumed !== undefined) await tx.sendOffsets(offsetsOf(consumed))
+      if (records.length > 0) crashPoint('after-send-before-commit')
+      if (consumed !== undefined) {
+        await tx.sendOffsets(offsetsOf(consumed))
+        crashPoint('after-offsets-before-commit')
+      }
       await tx.commit()
     } catch (error) {
       await tx?.abort().catch(() => undefined)

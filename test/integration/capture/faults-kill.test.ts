@@ -1,0 +1,96 @@
+// SIGKILL anywhere: the CLI (`sync --once`, a child process) is killed at a named point of a cycle
+// (PK_TEST_CRASH_AT, src/ops/crash-points.ts) — during a first sync or during a later cycle with
+// creates, updates and deletes — then run again without the hook. A read_committed consumer must
+// then see every change exactly once and a compacted view equal to the simulator.
+import type { ResourceName } from '../../../src/resources'
+import { startSimulator, type RunningSimulator } from '../../../src/simulator'
+import { testInfra, uniqueName } from '../../infra/env'
+import { runCli, type CliResult } from '../../support/cli-child'
+import { captureEnv, changeCompany, expectExactlyOnce } from '../../support/exactly-once'
+
+const infra = testInfra()
+const only: ResourceName[] = [
+  'employees',
+  'absences',
+  'absence_types',
+  'employees_absences_balance',
+  'custom_reports_list',
+  'custom_reports',
+]
+const args = ['sync', '--once', '--resources', only.join(',')]
+
+const describeOutput = (r: CliResult) =>
+  `exit ${String(r.code)} signal ${String(r.signal)}\n${r.stdout.slice(-1500)}\n${r.stderr.slice(-3000)}`
+
+async function sync(env: Record<string, string>): Promise<string> {
+  const r = await runCli(args, env)
+  if (r.code !== 0) throw new Error(`sync failed: ${describeOutput(r)}`)
+  return r.stdout
+}
+
+async function syncKilledAt(env: Record<string, string>, point: string): Promise<string> {
+  const r = await runCli(args, { ...env, PK_TEST_CRASH_AT: point })
+  // The point must really be reached: a run that ends by itself proves nothing.
+  if (r.signal !== 'SIGKILL') throw new Error(`${point} was not reached: ${describeOutput(r)}`)
+  return r.stdout
+}
+
+type Phase = 'first sync' | 'later cycle'
+const cases: [Phase, string][] = [
+  ['first sync', 'after-fence:1'],
+  ['first sync', 'after-restore:1'],
+  ['first sync', 'before-first-page:1'],
+  ['first sync', 'before-first-page:3'],
+  ['first sync', 'after-page:1'],
+  ['first sync', 'after-page:3'],
+  ['first sync', 'after-send-before-commit:1'],
+  ['first sync', 'after-send-before-commit:4'],
+  ['first sync', 'after-send-before-commit:8'],
+  ['first sync', 'after-commit-before-state:2'],
+  ['first sync', 'after-commit-before-state:6'],
+  ['first sync', 'mid-reconcile:1'],
+  ['first sync', 'after-cycle:1'],
+  ['first sync', 'after-cycle:3'],
+  ['first sync', 'stage-after-parent:3'],
+  ['first sync', 'stage-before-offset-commit:1'],
+  ['first sync', 'after-offsets-before-commit:1'],
+  ['first sync', 'between-stages:1'],
+  ['later cycle', 'before-first-page:2'],
+  ['later cycle', 'after-page:2'],
+  ['later cycle', 'after-send-before-commit:2'],
+  ['later cycle', 'after-commit-before-state:1'],
+  ['later cycle', 'mid-reconcile:1'],
+  ['later cycle', 'mid-reconcile:2'],
+  ['later cycle', 'after-cycle:2'],
+  ['later cycle', 'stage-after-parent:1'],
+  ['later cycle', 'stage-before-offset-commit:1'],
+  ['later cycle', 'after-offsets-before-commit:1'],
+]
+
+describe('capture > faults > SIGKILL at a point of the cycle, then restart', () => {
+  let sim: RunningSimulator
+
+  beforeEach(async () => {
+    sim = await startSimulator({ employees: 12, rateLimits: false, reports: 2, absencesPerEmployee: 2 })
+  })
+  afterEach(() => sim.close())
+
+  it.each(cases)('%s, killed at %s', async (phase, point) => {
+    const prefix = uniqueName('kill')
+    // Every cycle after the first reconciles, so deletes are found in the cycle that is killed.
+    const env = captureEnv(infra, sim, prefix, { RECONCILE_INTERVAL_MS: '0' })
+    if (phase === 'later cycle') {
+      await sync(env)
+      changeCompany(sim)
+    }
+    const killed = await syncKilledAt(env, point)
+    const restarted = await sync(env)
+    try {
+      await expectExactlyOnce(infra, sim, prefix, only)
+    } catch (error) {
+      // What each run said it did is the first thing to read when a case fails.
+      ;(error as Error).message += `\n\nkilled run:\n${killed}\nrestarted run:\n${restarted}`
+      throw error
+    }
+  })
+})

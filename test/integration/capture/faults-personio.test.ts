@@ -1,0 +1,115 @@
+// Personio misbehaving while `sync --once` runs (a child process, as an operator runs it): 429 and
+// 5xx in bursts, a malformed page, a page that times out, an expired token. Each time the cycle
+// either finishes, or stops with one clear error and the next run resumes — and a read_committed
+// consumer then sees every change exactly once, the compacted view equal to the simulator.
+import type { ResourceName } from '../../../src/resources'
+import { startSimulator, type FaultSpec, type RunningSimulator } from '../../../src/simulator'
+import { testInfra, uniqueName } from '../../infra/env'
+import { runCli, startCli, type CliResult } from '../../support/cli-child'
+import { captureEnv, changeCompany, expectExactlyOnce } from '../../support/exactly-once'
+
+const infra = testInfra()
+const only: ResourceName[] = ['employees', 'absences', 'absence_types', 'employees_absences_balance']
+const args = ['sync', '--once', '--resources', only.join(',')]
+const said = (r: CliResult) => `exit ${String(r.code)}\n${r.stdout}\n${r.stderr.slice(-2000)}`
+
+/** A run under faults: finished, or failed with one line per failed resource and nothing else fatal. */
+function expectFinishedOrOneClearError(r: CliResult): void {
+  if (r.code === 0) return
+  expect({ code: r.code, signal: r.signal }).toEqual({ code: 1, signal: null })
+  const failed = r.stdout.split('\n').filter((l) => l.includes(' FAILED '))
+  if (failed.length === 0) throw new Error(`exit 1 without a FAILED line: ${said(r)}`)
+  for (const line of failed) expect(line).toMatch(/FAILED +PK_[A-Z_]+: \S/)
+}
+
+describe('capture > faults > Personio misbehaving', () => {
+  let sim: RunningSimulator
+  afterEach(() => sim.close())
+
+  const scenarios: [string, FaultSpec[]][] = [
+    [
+      '429 in bursts',
+      [
+        { path: '/v1/company/employees', status: 429, times: 4 },
+        { path: '/v1/company/time-offs', status: 429, times: 3 },
+      ],
+    ],
+    [
+      '5xx in bursts',
+      [
+        { path: '/v1/company/employees', status: 503, times: 2 },
+        { path: '/v1/company/time-offs', status: 500, times: 2 },
+        { path: '/v1/company/time-off-types', status: 502, times: 1 },
+        { path: '/v1/company/employees/', status: 504, times: 3 },
+      ],
+    ],
+    ['a malformed page', [{ path: '/v1/company/employees', malformed: true, times: 1 }]],
+    ['a page that times out', [{ path: '/v1/company/time-offs', delayMs: 4_000, times: 1 }]],
+    ['an error on every other request', [{ path: '/v1/company', status: 503, probability: 0.3, times: 25 }]],
+  ]
+
+  it.each(scenarios)('%s: the cycles finish or resume, losing nothing', async (_, faults) => {
+    sim = await startSimulator({ employees: 12, rateLimits: false, absencesPerEmployee: 2 })
+    const prefix = uniqueName('personio-faults')
+    const env = captureEnv(infra, sim, prefix, { RECONCILE_INTERVAL_MS: '0', PERSONIO_TIMEOUT_MS: '1500' })
+    // a first sync under fire, then changes under fire
+    for (let round = 0; round < 2; round++) {
+      if (round > 0) changeCompany(sim, round)
+      for (const f of faults) sim.faults.inject(f)
+      expectFinishedOrOneClearError(await runCli(args, env))
+      sim.faults.clear()
+      const resumed = await runCli(args, env)
+      if (resumed.code !== 0) throw new Error(`the next run did not resume: ${said(resumed)}`)
+    }
+    await expectExactlyOnce(infra, sim, prefix, only)
+  })
+
+  it('an expired token mid-run is renewed, nothing lost', async () => {
+    sim = await startSimulator({ employees: 12, rateLimits: false, tokenTtlSeconds: 600 })
+    const prefix = uniqueName('token')
+    const env = captureEnv(infra, sim, prefix, { RECONCILE_INTERVAL_MS: '0', POLL_INTERVAL_MS: '1000' })
+    const run = startCli(['run', '--resources', only.join(',')], env)
+    try {
+      await waitFor(
+        () => sim.counters().requests ?? 0,
+        (n) => n >= 40,
+      )
+      // The token the running process holds expires on Personio's side (its own clock says it is
+      // still good): the next requests answer 401 and the client must authenticate again.
+      sim.company.clock.advance(700_000)
+      changeCompany(sim, 1)
+      await waitFor(
+        () => unauthorized(sim),
+        (n) => n > 0,
+        30_000,
+      )
+      const after = sim.counters().requests ?? 0
+      await waitFor(
+        () => sim.counters().requests ?? 0,
+        (n) => n >= after + 40,
+        30_000,
+      )
+    } finally {
+      run.child.kill('SIGTERM')
+    }
+    const r = await run.done
+    expect({ code: r.code, stderr: r.stderr.slice(-1500) }).toMatchObject({ code: 0 })
+    await expectExactlyOnce(infra, sim, prefix, only)
+  })
+})
+
+function unauthorized(sim: RunningSimulator): number {
+  return Object.entries(sim.counters())
+    .filter(([k]) => k.endsWith(' 401'))
+    .reduce((a, [, v]) => a + v, 0)
+}
+
+async function waitFor<T>(read: () => T, ok: (v: T) => boolean, timeoutMs = 60_000): Promise<T> {
+  const until = Date.now() + timeoutMs
+  for (;;) {
+    const v = read()
+    if (ok(v)) return v
+    if (Date.now() > until) throw new Error(`timed out waiting; last ${JSON.stringify(v)}`)
+    await new Promise((r) => setTimeout(r, 200))
+  }
+}
