@@ -8,7 +8,7 @@ import { defaultCredential, startSimulator, type RunningSimulator } from '../src
 import { ensureInfra } from '../scripts/infra'
 import type { BenchResult } from './run'
 
-const EMPLOYEES = Number(process.env.BENCH_EMPLOYEES ?? 500)
+const EMPLOYEES = Number(process.env.PK_BENCH_CYCLE_EMPLOYEES ?? 1000)
 
 function endpointOf(path: string): string {
   return path
