@@ -153,6 +153,13 @@ export class KafkaError extends PkError {
   }
 }
 
+/** Another producer with our transactional id took over: this instance must stop, not retry. */
+export class FencedError extends KafkaError {
+  constructor(message: string, options: PkErrorOptions = {}) {
+    super(message, { ...options, retriable: false })
+  }
+}
+
 export class StateError extends PkError {
   constructor(message: string, options: PkErrorOptions = {}) {
     super('PK_STATE', message, options)

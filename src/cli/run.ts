@@ -1,7 +1,7 @@
 // `personio-kafka run`: the service. Polls every resource on its interval until SIGTERM/SIGINT,
 // then lets the transaction in flight finish (or abort) and exits 0.
 import type { Command } from 'commander'
-import { PkError } from '../errors'
+import { FencedError, PkError } from '../errors'
 import { captureOptions, openCapture, type CaptureFlags } from './capture-run'
 
 export function registerRun(program: Command): void {
@@ -29,21 +29,28 @@ export function registerRun(program: Command): void {
         'capture running',
       )
       let failed = false
+      let fenced: FencedError | undefined
       try {
         await engine.run((event) => {
-          if (event.kind === 'stopped') {
-            failed = true
-            const e = event.error
-            logger.error(
-              { resource: event.resource, code: e instanceof PkError ? e.code : 'INTERNAL' },
-              `${event.resource} stopped: ${(e as Error)?.message ?? String(e)}`,
-            )
+          if (event.kind !== 'stopped') return
+          failed = true
+          const e = event.error
+          logger.error(
+            { resource: event.resource, code: e instanceof PkError ? e.code : 'INTERNAL' },
+            `${event.resource} stopped: ${(e as Error)?.message ?? String(e)}`,
+          )
+          // Another instance runs this configuration now: every resource of this one must stop.
+          if (e instanceof FencedError && fenced === undefined) {
+            fenced = e
+            stopping = true
+            void engine.stop()
           }
         })
       } finally {
         await capture.close()
       }
       logger.info('stopped')
+      if (fenced !== undefined) throw fenced
       if (failed && !stopping) process.exitCode = 1
     })
 }

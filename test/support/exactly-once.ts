@@ -29,6 +29,8 @@ export function captureEnv(
     TOPIC_PREFIX: prefix,
     TOPIC_REPLICATION_FACTOR: '1',
     LOG_LEVEL: 'error',
+    // two `run`s at once must not fight over the ops port (the default 9464)
+    METRICS_PORT: '0',
     ...extra,
   }
 }

@@ -4,7 +4,7 @@
 // its progress commit together or not at all.
 import './aborted-filter' // before kafkajs: see that file
 import { Partitioners, type Kafka, type Producer } from 'kafkajs'
-import { KafkaError } from '../../errors'
+import { FencedError, KafkaError } from '../../errors'
 import { crashPoint } from '../../ops/crash-points'
 import type { ConsumedOffsets, OutgoingRecord, TransactionalSink } from '../port'
 
@@ -116,7 +116,7 @@ export function createTransactionalSink(kafka: Kafka, options: SinkOptions): Tra
     } catch (error) {
       await tx?.abort().catch(() => undefined)
       if (isFenced(error)) {
-        throw new KafkaError(
+        throw new FencedError(
           `Another instance took over the transactional id ${options.transactionalId} (this one was fenced); ` +
             'nothing of this transaction was published. Run one instance per configuration, or give each its own KAFKA_CLIENT_ID.',
           { cause: error, retriable: false },

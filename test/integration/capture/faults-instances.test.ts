@@ -2,6 +2,7 @@
 // (a proxy in front of the shared registry, cut and restored), and two `run` processes started with
 // the same configuration — the second fences the first through the transactional ids, the first
 // stops with one clear line, and the topics never hold both instances' output.
+import { exitCodes } from '../../../src/cli/exit-codes'
 import type { ResourceName } from '../../../src/resources'
 import { startSimulator, type RunningSimulator } from '../../../src/simulator'
 import { testInfra, uniqueName } from '../../infra/env'
@@ -45,7 +46,7 @@ describe('capture > faults > registry outage and a second instance', () => {
     // Down before the first sync: the schemas cannot be registered, nothing may be published.
     proxy.down()
     const refused = await runCli(args, env)
-    expect(refused.code).toBe(1)
+    expect(refused.code).toBe(exitCodes.registry.code)
     expect(refused.stdout).toMatch(/FAILED +PK_[A-Z_]+: .*(regist|schema)/i)
     proxy.up()
     const first = await runCli(args, env)
@@ -96,7 +97,7 @@ describe('capture > faults > registry outage and a second instance', () => {
       ])
       if (first === undefined)
         throw new Error(`the first instance was not fenced: ${JSON.stringify(a.output())}`)
-      expect(first.code).toBe(1)
+      expect(first.code).toBe(exitCodes.kafka.code)
       expect(first.stdout + first.stderr).toMatch(/Another instance took over the transactional id/)
       expect(b.child.exitCode).toBeNull()
     } finally {
