@@ -15,7 +15,7 @@ import { deleteEvent, diffRecords, goneKeys } from './diff'
 import { mapPage } from './map-page'
 import type { Prepared } from './prepare'
 import { listPages } from './read/listing'
-import { keyValues } from './state'
+import { keyValues, type Known } from './state'
 
 export type ParentId = string | number
 
@@ -116,6 +116,8 @@ async function parentPart(
   prepared: Prepared,
   parentId: ParentId,
   mode: StageMode,
+  /** what this transaction already decided (a removal, another parent): never decided twice */
+  pending: ReadonlyMap<string, Known | null>,
 ): Promise<Part> {
   const items: unknown[] = []
   try {
@@ -126,13 +128,21 @@ async function parentPart(
   }
   const known = ctx.state.knownOf(resource.name)
   const mapped = applyFieldPolicy(prepared.policy, mapPage(resource, items, 'r', false, prepared.mapping))
-  const diff = diffRecords(resource, mapped.events, known, {
-    snapshot: mode === 'all',
-    asRead: mode === 'first',
-    refFields: [],
-    keepImages: ctx.deleteMode !== 'tombstone',
-  })
-  const gone = goneKeys(resource, known, ctx.state.keysInScope(resource.name, parentId), new Set(diff.seen))
+  const diff = diffRecords(
+    resource,
+    mapped.events,
+    known,
+    {
+      snapshot: mode === 'all',
+      asRead: mode === 'first',
+      refFields: [],
+      keepImages: ctx.deleteMode !== 'tombstone',
+    },
+    pending,
+  )
+  // A row the same transaction already removed (its employee was deleted) is not removed twice.
+  const scope = ctx.state.keysInScope(resource.name, parentId).filter((k) => !pending.has(k))
+  const gone = goneKeys(resource, known, scope, new Set(diff.seen))
   return joinParts([
     { events: diff.events, deadLetters: mapped.deadLetters, delta: diff.delta },
     { events: gone.events, deadLetters: [], delta: gone.delta },
@@ -221,7 +231,10 @@ export async function applyStageWork(
     for (let i = 0; i < parents.length; i += PARENT_READS_AT_ONCE) {
       const window = parents.slice(i, i + PARENT_READS_AT_ONCE)
       const startedAt = ctx.clock.now()
-      const parts = await Promise.all(window.map((id) => parentPart(ctx, resource, prepared, id, mode)))
+      const decided = part.delta
+      const parts = await Promise.all(
+        window.map((id) => parentPart(ctx, resource, prepared, id, mode, decided)),
+      )
       for (const [j, p] of parts.entries()) {
         part = joinParts([part, p])
         unflushed.push([window[j] as string, startedAt])
