@@ -2,6 +2,7 @@
 // stays up for the other test files): killed during a first sync, and during a `run` with changes
 // coming in. Capture finishes, or stops with one clear error and resumes on the next run; a
 // read_committed consumer then sees every change exactly once, the compacted view equal to the simulator.
+import { exitCodes } from '../../../src/cli/exit-codes'
 import type { ResourceName } from '../../../src/resources'
 import { startSimulator, type RunningSimulator } from '../../../src/simulator'
 import { testInfra, uniqueName } from '../../infra/env'
@@ -43,13 +44,13 @@ describe('capture > faults > the broker stopped and restarted', () => {
     const r = await run.done
     if (r.code !== 0) {
       expect(r.signal).toBeNull()
-      expect(r.code).toBe(1)
+      expect(r.code).toBe(exitCodes.kafka.code)
       expect(r.stdout).toMatch(/FAILED +PK_KAFKA: /)
     }
     const next = await runCli(args, env, 240_000)
     if (next.code !== 0) throw new Error(`the next run did not complete the sync: ${said(next)}`)
     await expectExactlyOnce(infra(), sim, prefix, only)
-  })
+  }, 300_000)
 
   it('stopped and restarted under `run` with changes coming in: nothing lost, nothing twice', async () => {
     sim = await startSimulator({ employees: 40, rateLimits: false, absencesPerEmployee: 2 })
