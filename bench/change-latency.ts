@@ -5,8 +5,6 @@
 // PK_BENCH_LATENCY_SAMPLES (default 15) edits. With polling alone the floor is the wait for the
 // next poll: uniform over the interval, so p95 ≈ 0.95 × interval plus one cycle.
 import '../src/kafka/kafkajs/aborted-filter'
-import { spawn } from 'node:child_process'
-import { join } from 'node:path'
 import { Kafka, logLevel } from 'kafkajs'
 import { createSchemaRegistry } from '../src/contract/registry'
 import { createSerde } from '../src/contract/serde'
@@ -14,6 +12,7 @@ import { resources } from '../src/resources'
 import { startSimulator } from '../src/simulator'
 import { ensureInfra } from '../scripts/infra'
 import type { BenchResult } from './run'
+import { spawnRunEmployees } from './run-child'
 
 const INTERVAL = Number(process.env.PK_BENCH_LATENCY_INTERVAL_MS ?? 30_000)
 const SECONDS = Number(process.env.PK_BENCH_LATENCY_SECONDS ?? 150)
@@ -27,25 +26,7 @@ export async function changeLatency(): Promise<BenchResult> {
   const sim = await startSimulator({ employees: 500, rateLimits: true, realClock: true, reports: 0 })
   const prefix = `benchlat${Date.now().toString(36)}`
   const topic = `${prefix}.employees`
-  const child = spawn(
-    process.execPath,
-    [join(__dirname, '..', 'bin', 'personio-kafka.js'), 'run', '--resources', 'employees'],
-    {
-      env: {
-        PATH: process.env.PATH ?? '',
-        PERSONIO_BASE_URL: sim.url,
-        PERSONIO_CLIENT_ID: 'sim-client',
-        PERSONIO_CLIENT_SECRET: 'sim-secret',
-        KAFKA_BROKERS: infra.brokers.join(','),
-        SCHEMA_REGISTRY_URL: infra.registryUrl,
-        TOPIC_PREFIX: prefix,
-        TOPIC_REPLICATION_FACTOR: '1',
-        POLL_INTERVAL_MS: String(INTERVAL),
-        LOG_LEVEL: 'info',
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  )
+  const child = spawnRunEmployees(sim, infra, { TOPIC_PREFIX: prefix, POLL_INTERVAL_MS: String(INTERVAL) })
   let log = ''
   const firstCycle = new Promise<void>((resolve) =>
     child.stderr?.on('data', (d: Buffer) => {

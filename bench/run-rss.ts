@@ -2,12 +2,11 @@
 // deployed) holding a company of PK_BENCH_RSS_EMPLOYEES (default 100,000) employees, simulator
 // limits off. Its VmHWM (peak resident set, /proc/<pid>/status) is read once the first cycle
 // published everyone. Goal (issue #9): under 256 MB.
-import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { startSimulator } from '../src/simulator'
 import { ensureInfra } from '../scripts/infra'
 import type { BenchResult } from './run'
+import { spawnRunEmployees } from './run-child'
 
 const EMPLOYEES = Number(process.env.PK_BENCH_RSS_EMPLOYEES ?? 100_000)
 
@@ -26,25 +25,10 @@ export async function runRss(): Promise<BenchResult> {
     reports: 0,
     rateLimits: false,
   })
-  const child = spawn(
-    process.execPath,
-    [join(__dirname, '..', 'bin', 'personio-kafka.js'), 'run', '--resources', 'employees'],
-    {
-      env: {
-        PATH: process.env.PATH ?? '',
-        PERSONIO_BASE_URL: sim.url,
-        PERSONIO_CLIENT_ID: 'sim-client',
-        PERSONIO_CLIENT_SECRET: 'sim-secret',
-        KAFKA_BROKERS: infra.brokers.join(','),
-        SCHEMA_REGISTRY_URL: infra.registryUrl,
-        TOPIC_PREFIX: `benchrss${Date.now().toString(36)}`,
-        TOPIC_REPLICATION_FACTOR: '1',
-        POLL_INTERVAL_MS: '600000',
-        LOG_LEVEL: 'info',
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  )
+  const child = spawnRunEmployees(sim, infra, {
+    TOPIC_PREFIX: `benchrss${Date.now().toString(36)}`,
+    POLL_INTERVAL_MS: '600000',
+  })
   const pid = child.pid as number
   let log = ''
   let peakRss = 0
