@@ -1,9 +1,19 @@
 // A throwaway PostgreSQL (Debian's `postgresql` server binaries) on a free loopback port: initdb
-// into .infra/downstream/postgres/<run>, trust auth, TCP only, durability off (a test database).
+// into .infra/downstream/postgres/<run> (as root: a temp folder the server's user can reach), trust auth, TCP only, durability off (a test database).
 // initdb and postgres refuse to run as root, so as root they run as the `postgres` system user
 // (created by Debian's package), else `nobody`. Stopped and removed by stop().
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
-import { chownSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync } from 'node:fs'
+import {
+  chownSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  rmSync,
+} from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { InfraError } from '../../src/errors'
 import { freePort } from '../infra/ports'
@@ -71,11 +81,16 @@ async function waitReady(bin: string, port: number, log: string, alive: () => bo
 export async function startPostgres(name: string): Promise<RunningPostgres> {
   const bin = postgresBin()
   const user = runAs()
-  const dir = join(layout.postgres, name)
+  // Run as another user, the server must reach its folder: a checkout under a private directory
+  // (mktemp -d is 0700) is out of its reach, so its folder then lives under the system temp dir.
+  const dir =
+    user === undefined ? join(layout.postgres, name) : mkdtempSync(join(tmpdir(), `pk-postgres-${name}-`))
   const data = join(dir, 'data')
   const log = join(dir, 'postgres.log')
-  rmSync(dir, { recursive: true, force: true })
-  mkdirSync(layout.postgres, { recursive: true, mode: 0o755 }) // the server's user must reach its folder
+  if (user === undefined) {
+    rmSync(dir, { recursive: true, force: true })
+    mkdirSync(dir, { recursive: true, mode: 0o755 })
+  }
   mkdirSync(data, { recursive: true, mode: 0o700 })
   if (user !== undefined) {
     chownSync(dir, user.uid, user.gid)
@@ -84,7 +99,7 @@ export async function startPostgres(name: string): Promise<RunningPostgres> {
   const init = spawnSync(
     join(bin, 'initdb'),
     ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync'],
-    { encoding: 'utf8', ...user },
+    { encoding: 'utf8', cwd: dir, ...user },
   )
   if (init.status !== 0) throw new InfraError(`initdb failed: ${init.stderr || init.stdout}`)
   const port = await freePort()
@@ -112,7 +127,7 @@ export async function startPostgres(name: string): Promise<RunningPostgres> {
       '-c',
       'max_connections=40',
     ],
-    { stdio: ['ignore', out, out], ...user },
+    { stdio: ['ignore', out, out], cwd: dir, ...user },
   )
   closeSync(out)
   const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()))
