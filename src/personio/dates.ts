@@ -11,10 +11,15 @@ function lastSunday(year: number, month: number): number {
   return Date.UTC(year, month, last.getUTCDate() - last.getUTCDay(), 1)
 }
 
+// Summer time per year, worked out once: every timestamp and date of every record asks.
+const summerTimes = new Map<number, readonly [number, number]>()
+
 /** Europe/Berlin offset in minutes at a UTC instant (CET/CEST, EU rules). */
 export function berlinOffsetAt(utcMs: number): number {
   const year = new Date(utcMs).getUTCFullYear()
-  return utcMs >= lastSunday(year, 2) && utcMs < lastSunday(year, 9) ? 120 : 60
+  let summer = summerTimes.get(year)
+  if (summer === undefined) summerTimes.set(year, (summer = [lastSunday(year, 2), lastSunday(year, 9)]))
+  return utcMs >= summer[0] && utcMs < summer[1] ? 120 : 60
 }
 
 export type NaiveZone = 'Europe/Berlin' | 'UTC'

@@ -5,13 +5,34 @@
 // Custom `dynamic_<n>` attributes become extra fields (contract/employee-schema.ts).
 import type { V1Employee } from '../personio/types'
 import { f } from './fields/field'
-import type { Reader } from './fields/reader'
+import type { Path, Reader } from './fields/reader'
 import { defineResource } from './resource'
 
-const v = (key: string) => ['attributes', key, 'value'] as const
+// Paths are built once: a mapping runs for every employee of every full listing, and fresh
+// arrays per field and employee were much of its cost (and of the garbage collector's).
+const valuePaths = new Map<string, Path>()
+const v = (key: string): Path => {
+  let path = valuePaths.get(key)
+  if (path === undefined) valuePaths.set(key, (path = ['attributes', key, 'value']))
+  return path
+}
+const under = (key: string, ...rest: string[]): Path => [...v(key), ...rest]
 /** `{type, attributes{id, name}}` objects (office, department, team, subcompany) */
-const refId = (key: string) => (r: Reader) => r.long([...v(key), 'attributes', 'id'])
-const refName = (key: string) => (r: Reader) => r.string([...v(key), 'attributes', 'name'])
+const refId = (key: string) => {
+  const path = under(key, 'attributes', 'id')
+  return (r: Reader) => r.long(path)
+}
+const refName = (key: string) => {
+  const path = under(key, 'attributes', 'name')
+  return (r: Reader) => r.string(path)
+}
+const SUPERVISOR_ID = under('supervisor', 'attributes', 'id', 'value')
+const CALENDAR_COUNTRY = under('holiday_calendar', 'attributes', 'country')
+const CALENDAR_STATE = under('holiday_calendar', 'attributes', 'state')
+const WORK_SCHEDULE = under('work_schedule', 'attributes')
+const WORK_SCHEDULE_DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'].map(
+  (day) => [day, under('work_schedule', 'attributes', day)] as const,
+)
 
 export const employees = defineResource<V1Employee>({
   name: 'employees',
@@ -41,9 +62,7 @@ export const employees = defineResource<V1Employee>({
       r.oneOf(v('status'), ['onboarding', 'active', 'leave', 'inactive']),
     ),
     f.string('position', 'Job title.', (r) => r.string(v('position'))),
-    f.long('supervisor_id', 'Employee id of the supervisor.', (r) =>
-      r.long([...v('supervisor'), 'attributes', 'id', 'value']),
-    ),
+    f.long('supervisor_id', 'Employee id of the supervisor.', (r) => r.long(SUPERVISOR_ID)),
     f.string('employment_type', 'internal or external.', (r) =>
       r.oneOf(v('employment_type'), ['internal', 'external']),
     ),
@@ -93,11 +112,9 @@ export const employees = defineResource<V1Employee>({
     f.long('holiday_calendar_id', 'Public-holiday calendar id.', refId('holiday_calendar')),
     f.string('holiday_calendar_name', 'Public-holiday calendar name.', refName('holiday_calendar')),
     f.string('holiday_calendar_country', 'Country code of the holiday calendar.', (r) =>
-      r.string([...v('holiday_calendar'), 'attributes', 'country']),
+      r.string(CALENDAR_COUNTRY),
     ),
-    f.string('holiday_calendar_state', 'State of the holiday calendar.', (r) =>
-      r.string([...v('holiday_calendar'), 'attributes', 'state']),
-    ),
+    f.string('holiday_calendar_state', 'State of the holiday calendar.', (r) => r.string(CALENDAR_STATE)),
     f.string(
       'absence_entitlement',
       'JSON array of {id, name, category, entitlement} per time-off type.',
@@ -114,11 +131,9 @@ export const employees = defineResource<V1Employee>({
       'work_schedule_days',
       'JSON object monday..sunday → "HH:MM" hours of the work schedule.',
       (r) => {
-        const ws = r.raw([...v('work_schedule'), 'attributes'])
-        if (ws === null) return null
-        const days = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']
+        if (r.raw(WORK_SCHEDULE) === null) return null
         return JSON.stringify(
-          Object.fromEntries(days.map((d) => [d, r.string([...v('work_schedule'), 'attributes', d])])),
+          Object.fromEntries(WORK_SCHEDULE_DAYS.map(([day, path]) => [day, r.string(path)])),
         )
       },
     ),

@@ -105,12 +105,21 @@ export function defineResource<Raw>(definition: ResourceDefinition<Raw>): Resour
     throw new Error(`resource ${definition.name}: detect 'stage' and a stage slot go together`)
   if (definition.detect === 'incremental' && definition.source.changedSince === undefined)
     throw new Error(`resource ${definition.name}: incremental detection needs source.changedSince`)
+  // The field list with a context's extra fields, built once per extra-field list, not per item.
+  const withExtras = new WeakMap<readonly FieldSpec[], readonly FieldSpec<Raw>[]>()
+  const fieldsFor = (extra: readonly FieldSpec[] | undefined): readonly FieldSpec<Raw>[] => {
+    if (extra === undefined || extra.length === 0) return definition.fields
+    let all = withExtras.get(extra)
+    if (all === undefined)
+      withExtras.set(extra, (all = [...definition.fields, ...(extra as FieldSpec<Raw>[])]))
+    return all
+  }
   return {
     ...definition,
     toRecord(raw, context) {
       const reader = new Reader(raw)
       const record: MappedRecord = {}
-      const fields = [...definition.fields, ...((context?.extraFields ?? []) as FieldSpec<Raw>[])]
+      const fields = fieldsFor(context?.extraFields)
       try {
         if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
           reader.problem([], 'item must be a JSON object', raw)

@@ -4,7 +4,7 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value))
 }
 
-function sortKeys(value: unknown): unknown {
+export function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys)
   if (value !== null && typeof value === 'object') {
     const obj = value as Record<string, unknown>
