@@ -21,7 +21,7 @@ module.exports = {
       testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/support/no-io.ts'],
     },
-    // Starts and stops its own JVMs in temporary checkouts (scripts/infra); needs no shared broker.
+    // Starts and stops its own JVMs in temporary checkouts (src/infra); needs no shared broker.
     { ...common, displayName: 'system', testMatch: ['<rootDir>/test/system/**/*.test.ts'] },
     {
       ...common,

@@ -10,7 +10,7 @@ import { createSchemaRegistry } from '../src/contract/registry'
 import { createSerde } from '../src/contract/serde'
 import { resources } from '../src/resources'
 import { startSimulator } from '../src/simulator'
-import { ensureInfra } from '../scripts/infra'
+import { ensureInfra } from '../src/infra'
 import type { BenchResult } from './run'
 import { spawnRunEmployees } from './run-child'
 

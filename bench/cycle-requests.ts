@@ -5,7 +5,7 @@ import { openEngine } from '../src/capture/engine'
 import { loadConfig } from '../src/config'
 import { silentLogger } from '../src/ops/logger'
 import { defaultCredential, startSimulator, type RunningSimulator } from '../src/simulator'
-import { ensureInfra } from '../scripts/infra'
+import { ensureInfra } from '../src/infra'
 import type { BenchResult } from './run'
 
 const EMPLOYEES = Number(process.env.PK_BENCH_CYCLE_EMPLOYEES ?? 1000)

@@ -25,7 +25,7 @@ import type { IncomingRecord } from '../src/kafka/port'
 import { silentLogger } from '../src/ops/logger'
 import { documentedLimits } from '../src/personio/rate-limit'
 import { startSimulator } from '../src/simulator'
-import { ensureInfra } from '../scripts/infra'
+import { ensureInfra } from '../src/infra'
 import type { BenchFigure, BenchResult } from './run'
 
 const EMPLOYEES = Number(process.env.PK_BENCH_E2E_EMPLOYEES ?? 20_000)

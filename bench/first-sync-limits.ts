@@ -11,7 +11,7 @@ import { silentLogger } from '../src/ops/logger'
 import type { ResourceName } from '../src/resources'
 import { startSimulator, type RunningSimulator } from '../src/simulator'
 import { personioLimits } from '../src/simulator/http/rate-limit'
-import { ensureInfra } from '../scripts/infra'
+import { ensureInfra } from '../src/infra'
 import type { BenchResult } from './run'
 
 const EMPLOYEES = Number(process.env.PK_BENCH_EMPLOYEES ?? 10_000)

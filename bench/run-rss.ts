@@ -4,7 +4,7 @@
 // published everyone. Goal (issue #9): under 256 MB.
 import { readFileSync } from 'node:fs'
 import { startSimulator } from '../src/simulator'
-import { ensureInfra } from '../scripts/infra'
+import { ensureInfra } from '../src/infra'
 import type { BenchResult } from './run'
 import { spawnRunEmployees } from './run-child'
 

@@ -1,11 +1,11 @@
 // End to end: a snapshot of a simulated company into the real local Kafka and registry (started by
-// scripts/infra if needed), with the simulator's rate limits off so the figure is our own cost:
+// src/infra if needed), with the simulator's rate limits off so the figure is our own cost:
 // records per second through client → mapping → Avro → Kafka transactions.
 import { openEngine } from '../src/capture/engine'
 import { loadConfig } from '../src/config'
 import { silentLogger } from '../src/ops/logger'
 import { startSimulator } from '../src/simulator'
-import { ensureInfra } from '../scripts/infra'
+import { ensureInfra } from '../src/infra'
 import type { BenchResult } from './run'
 
 const EMPLOYEES = 2_000

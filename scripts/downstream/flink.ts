@@ -1,5 +1,5 @@
 // Flink SQL for the downstream test: the jars from Maven Central (one tiny pom, copied by
-// maven-dependency-plugin like scripts/infra/download.ts does for Kafka), a one-class program
+// maven-dependency-plugin like src/infra/download.ts does for Kafka), a one-class program
 // compiled with the JDK's javac, and a running job in a local MiniCluster that executes a file
 // of Flink SQL statements. The job keeps running until it is stopped.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
@@ -16,8 +16,8 @@ import {
 } from 'node:fs'
 import { delimiter, dirname, join } from 'node:path'
 import { InfraError } from '../../src/errors'
-import { findJava } from '../infra/java'
-import { tail } from '../infra/processes'
+import { findJava } from '../../src/infra/java'
+import { tail } from '../../src/infra/processes'
 import { downstreamLayout as layout, downstreamVersions as v } from './layout'
 
 const dep = (g: string, a: string, version: string) =>

@@ -1,7 +1,7 @@
 // Where the downstream readers (Flink SQL, PostgreSQL, Confluent's Python client) live and which
 // versions they run. Everything sits under the git-ignored `.infra/downstream/`, beside the broker.
 import { join } from 'node:path'
-import { root } from '../infra/layout'
+import { root } from '../../src/infra/layout'
 
 export const downstreamVersions = {
   flink: '2.0.0',

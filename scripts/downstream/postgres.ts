@@ -16,8 +16,8 @@ import {
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { InfraError } from '../../src/errors'
-import { freePort } from '../infra/ports'
-import { tail } from '../infra/processes'
+import { freePort } from '../../src/infra/ports'
+import { tail } from '../../src/infra/processes'
 import { downstreamLayout as layout } from './layout'
 
 export interface RunningPostgres {

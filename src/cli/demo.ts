@@ -20,9 +20,9 @@ import { integer } from './arguments'
 async function localInfra(env: NodeJS.ProcessEnv): Promise<void> {
   if (env.KAFKA_BROKERS !== undefined && env.SCHEMA_REGISTRY_URL !== undefined) return
   process.stderr.write('starting (or reusing) the local Kafka and schema registry …\n')
-  let infra: typeof import('../../scripts/infra')
+  let infra: typeof import('../infra')
   try {
-    infra = await import('../../scripts/infra')
+    infra = await import('../infra')
   } catch {
     throw new InfraError(
       'the local Kafka and registry scripts are not part of this installation; set KAFKA_BROKERS and SCHEMA_REGISTRY_URL, or run the demo from a checkout',

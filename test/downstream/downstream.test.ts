@@ -22,7 +22,7 @@ import {
 import { downstreamLayout } from '../../scripts/downstream/layout'
 import { startPostgres, type RunningPostgres } from '../../scripts/downstream/postgres'
 import { ensureConfluentPython } from '../../scripts/downstream/python'
-import { tail } from '../../scripts/infra/processes'
+import { tail } from '../../src/infra/processes'
 import { testInfra, uniqueName } from '../infra/env'
 import { differences, expectedRecords, identity, metadataDisagreements, type Rows } from './expected'
 import { readPostgres, readWithConfluent } from './readers'

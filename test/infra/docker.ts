@@ -1,9 +1,9 @@
 // The Docker branch of the test infrastructure (testcontainers 11): a KRaft Kafka and an Apicurio
 // Registry in containers. Taken only when a Docker engine answers; machines without one (ours, CI)
-// use scripts/infra instead.
+// use src/infra instead.
 import { GenericContainer, getContainerRuntimeClient, Wait, type StartedTestContainer } from 'testcontainers'
-import { freePort } from '../../scripts/infra/ports'
-import { versions } from '../../scripts/infra/layout'
+import { freePort } from '../../src/infra/ports'
+import { versions } from '../../src/infra/layout'
 
 export async function dockerAvailable(): Promise<boolean> {
   try {

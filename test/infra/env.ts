@@ -1,7 +1,7 @@
 // What integration tests use to reach the shared infrastructure the global setup provided.
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { layout } from '../../scripts/infra/layout'
+import { layout } from '../../src/infra/layout'
 
 export interface TestInfra {
   brokers: string[]

@@ -1,11 +1,11 @@
 // Provides one real Kafka broker and one real schema registry to the integration tests. Order of
 // choice: KAFKA_BROKERS + SCHEMA_REGISTRY_URL from the environment; else Docker through
-// testcontainers when an engine answers; else the local JVM provisioning (scripts/infra); else a
+// testcontainers when an engine answers; else the local JVM provisioning (src/infra); else a
 // clear error saying what to install. Test workers inherit the two variables.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { ensureInfra } from '../../scripts/infra'
-import { layout } from '../../scripts/infra/layout'
+import { ensureInfra } from '../../src/infra'
+import { layout } from '../../src/infra/layout'
 import { dockerAvailable, startDockerInfra } from './docker'
 
 declare global {
@@ -38,7 +38,7 @@ export default async function globalSetup(): Promise<void> {
   const local = await ensureInfra()
   if (local.startedByUs) {
     // Stop only what this run started: a developer's `npm run infra:up` stays up.
-    const { stopInfra } = await import('../../scripts/infra')
+    const { stopInfra } = await import('../../src/infra')
     globalThis.__pkStopInfra = stopInfra
   }
   publish(local.brokers, local.registryUrl, local.startedByUs ? 'started locally' : 'already running locally')

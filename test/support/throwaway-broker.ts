@@ -1,15 +1,15 @@
 // A broker of its own for a test that stops and restarts Kafka: the same jars and server settings as
-// scripts/infra, its own ports and data folder, owned (and killed) by the test that started it, so
+// src/infra, its own ports and data folder, owned (and killed) by the test that started it, so
 // the shared broker other test files use is never disturbed.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ensureKafkaJars } from '../../scripts/infra/download'
-import { serverProperties } from '../../scripts/infra/kafka'
-import { freePort } from '../../scripts/infra/ports'
-import { checkPrerequisites } from '../../scripts/infra/prerequisites'
-import { waitForKafka } from '../../scripts/infra/readiness'
+import { ensureKafkaJars } from '../../src/infra/download'
+import { serverProperties } from '../../src/infra/kafka'
+import { freePort } from '../../src/infra/ports'
+import { checkPrerequisites } from '../../src/infra/prerequisites'
+import { waitForKafka } from '../../src/infra/readiness'
 
 export interface ThrowawayBroker {
   brokers: string[]

@@ -1,12 +1,12 @@
 // Kafka security settings against the local broker's SASL_PLAINTEXT (PLAIN, SCRAM-SHA-256/512) and
-// SSL listeners (scripts/infra/secure-listeners.ts): each connects, produces and consumes; the CLI
+// SSL listeners (src/infra/secure-listeners.ts): each connects, produces and consumes; the CLI
 // publishes over SCRAM with the password read from a file; a wrong password and a missing CA each
 // end in one line that names the settings to fix.
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { readListeners } from '../../../scripts/infra/secure-listeners'
-import { readState } from '../../../scripts/infra/state'
+import { readListeners } from '../../../src/infra/secure-listeners'
+import { readState } from '../../../src/infra/state'
 import { exitCodes } from '../../../src/cli/exit-codes'
 import type { SaslMechanism } from '../../../src/config'
 import { createKafka, type KafkaSecurity } from '../../../src/kafka/kafkajs/client'

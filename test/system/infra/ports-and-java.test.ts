@@ -1,7 +1,7 @@
-// The parts of scripts/infra that need the machine: loopback port choice and the Java probe.
+// The parts of src/infra that need the machine: loopback port choice and the Java probe.
 import { createServer } from 'node:net'
-import { javaMajor } from '../../../scripts/infra/java'
-import { choosePort, isPortFree } from '../../../scripts/infra/ports'
+import { javaMajor } from '../../../src/infra/java'
+import { choosePort, isPortFree } from '../../../src/infra/ports'
 
 describe('scripts > infra > ports and java', () => {
   it('replaces a taken preferred port by a free one, never handing out one port twice', async () => {

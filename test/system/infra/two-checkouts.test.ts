@@ -8,15 +8,15 @@ import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
-import { freePort } from '../../../scripts/infra/ports'
-import { isAlive } from '../../../scripts/infra/processes'
-import { kafkaClusterId, kafkaIsOurs, registryIsOurs } from '../../../scripts/infra/readiness'
-import type { InfraState } from '../../../scripts/infra/state'
+import { freePort } from '../../../src/infra/ports'
+import { isAlive } from '../../../src/infra/processes'
+import { kafkaClusterId, kafkaIsOurs, registryIsOurs } from '../../../src/infra/readiness'
+import type { InfraState } from '../../../src/infra/state'
 
 const run = promisify(execFile)
 const repo = resolve(__dirname, '..', '..', '..')
 const tsx = join(repo, 'node_modules', '.bin', 'tsx')
-const cli = join(repo, 'scripts', 'infra', 'cli.ts')
+const cli = join(repo, 'src', 'infra', 'cli.ts')
 
 interface Checkout {
   root: string

@@ -1,7 +1,7 @@
 // ensureInfra / stopInfra / describeInfra: the programmatic face of the local infrastructure, used
 // by `npm run infra:*` and by the jest global setup. Idempotent: running services are reused.
 import { randomUUID } from 'node:crypto'
-import { InfraError } from '../../src/errors'
+import { InfraError } from '../errors'
 import { ensureKafkaJars, ensureRegistry } from './download'
 import { marker, prepareStorage, startKafka } from './kafka'
 import { layout, preferredPorts, versions } from './layout'

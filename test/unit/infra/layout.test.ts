@@ -1,5 +1,5 @@
 // scripts > infra > layout: the preferred-port override.
-import { parsePorts } from '../../../../scripts/infra/layout'
+import { parsePorts } from '../../../src/infra/layout'
 
 describe('scripts > infra > layout', () => {
   it('reads PK_INFRA_PORTS as four ports, and refuses anything else', () => {

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { InfraError } from '../../src/errors'
+import { InfraError } from '../errors'
 import { layout, versions } from './layout'
 
 function mvn(args: string[], cwd: string): void {

@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { InfraError } from '../../src/errors'
+import { InfraError } from '../errors'
 import { layout, versions } from './layout'
 import { startDetached } from './processes'
 import { scramFormatArgs, scramMarker, securityProperties } from './secure-listeners'
@@ -24,7 +24,7 @@ export function serverProperties(port: number, controllerPort: number, secure?: 
           listeners: `,SASL_PLAINTEXT://127.0.0.1:${secure.saslPort},SSL://127.0.0.1:${secure.sslPort}`,
           protocols: ',SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL',
         }
-  return `# written by scripts/infra; a single-node development broker
+  return `# written by src/infra; a single-node development broker
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:${controllerPort}

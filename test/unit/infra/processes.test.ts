@@ -2,7 +2,7 @@
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { isOurs, logSize, tail } from '../../../../scripts/infra/processes'
+import { isOurs, logSize, tail } from '../../../src/infra/processes'
 
 describe('scripts > infra > processes', () => {
   it('never claims a process it did not start, nor one whose marker only starts like ours', () => {

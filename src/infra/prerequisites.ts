@@ -1,6 +1,6 @@
 // The tools the local infrastructure needs, checked up front with an error that says what to install.
 import { spawnSync } from 'node:child_process'
-import { InfraError } from '../../src/errors'
+import { InfraError } from '../errors'
 import { findJava, type JavaRuntime } from './java'
 
 export interface Runtimes {

@@ -1,5 +1,5 @@
 // scripts > infra > kafka: the broker settings of a single-node KRaft development broker.
-import { serverProperties } from '../../../../scripts/infra/kafka'
+import { serverProperties } from '../../../src/infra/kafka'
 
 describe('scripts > infra > kafka', () => {
   it('writes a single-node KRaft broker whose internal topics fit one node', () => {

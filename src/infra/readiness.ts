@@ -5,7 +5,7 @@
 // be alive before each call; on failure the error quotes the lines this start wrote to the log.
 import { Kafka, logLevel } from 'kafkajs'
 import { request } from 'undici'
-import { InfraError } from '../../src/errors'
+import { InfraError } from '../errors'
 import { tail } from './processes'
 
 export interface WaitOptions {
@@ -81,7 +81,7 @@ export async function kafkaIsOurs(brokers: string[], clusterId: string): Promise
       }
 }
 
-/** The response header our registry was started with (scripts/infra/registry.ts). */
+/** The response header our registry was started with (src/infra/registry.ts). */
 export const identityHeader = 'x-personio-kafka-infra'
 
 export async function registryIsOurs(url: string, token: string): Promise<Probe> {

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { InfraError } from '../../src/errors'
+import { InfraError } from '../errors'
 import { layout } from './layout'
 
 /** Development-only credentials of the local broker. */

@@ -2,7 +2,7 @@
 // stops exactly it, and tests find it. A lock keeps two `up`s (two jest runs) from racing.
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { InfraError } from '../../src/errors'
+import { InfraError } from '../errors'
 import { layout } from './layout'
 
 export interface ServiceState {
