@@ -57,18 +57,22 @@ export async function prepareCodec(
         __snapshot: meta.snapshot ?? null,
         __deleted: meta.deleted ?? null,
       }
-      const bad = invalidPaths(valueType, value)
-      if (bad.length > 0) {
+      // avsc checks every value as it writes it and throws on the first that does not fit, so a
+      // record is walked once; only one that fails is walked again, to name all its bad paths.
+      let payload: Buffer
+      try {
+        payload = valueType.toBuffer(value)
+      } catch (error) {
+        const bad = invalidPaths(valueType, value)
         throw new ContractError(
-          `Cannot encode ${resource.name} ${JSON.stringify(keyOf(resource, record))}: invalid ${bad.join(', ')}`,
-          {
-            subject: valueSubject(topic),
-            paths: bad,
-          },
+          `Cannot encode ${resource.name} ${JSON.stringify(keyOf(resource, record))}: invalid ${
+            bad.length > 0 ? bad.join(', ') : (error as Error).message
+          }`,
+          { subject: valueSubject(topic), paths: bad },
           { resource: resource.name, stage: 'encode' },
         )
       }
-      return frame(valueSchemaId, valueType.toBuffer(value))
+      return frame(valueSchemaId, payload)
     },
   }
 }

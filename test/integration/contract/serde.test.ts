@@ -5,7 +5,7 @@ import { buildEmployeeValueSchema } from '../../../src/contract/employee-schema'
 import { createSchemaRegistry } from '../../../src/contract/registry'
 import { createSerde } from '../../../src/contract/serde'
 import { unframe } from '../../../src/contract/wire'
-import { ConfigError } from '../../../src/errors'
+import { ConfigError, ContractError } from '../../../src/errors'
 import { resources } from '../../../src/resources'
 import { testInfra, uniqueName } from '../../infra/env'
 import { acceptedFixtureItems, fixtureAttributeDefinitions } from '../../support/fixtures'
@@ -36,6 +36,24 @@ describe('contract > serde', () => {
         expect((await serde.encodeKey(resource, { ...key })).equals(keyBytes)).toBe(true)
       }
     }
+  })
+
+  it('refuses a value that does not fit its schema with a ContractError naming every bad field', async () => {
+    const serde = createSerde({ registry, keyFormat: 'avro', prefix: uniqueName('serde-bad') })
+    const employeeSchema = buildEmployeeValueSchema(definitions)
+    await serde.prepare(resources.employees, employeeSchema.schema)
+    const record = resources.employees.toRecord(employee, { extraFields: employeeSchema.customFields })
+    const bad = { ...record, supervisor_id: 'not a number', fix_salary: '12.345', hire_date: 1.5 }
+    const meta = { op: 'u' as const, snapshot: false }
+    const error = await serde.encodeValue(resources.employees, bad, meta).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
+    expect(error).toBeInstanceOf(ContractError)
+    for (const field of ['supervisor_id', 'fix_salary', 'hire_date'])
+      expect((error as ContractError).message).toContain(field)
+    // the same record, fixed, encodes: nothing of the failed attempt lingers
+    await expect(serde.encodeValue(resources.employees, record, meta)).resolves.toBeInstanceOf(Buffer)
   })
 
   it('uses plain UTF-8 keys under the string format, and refuses it for composite keys', async () => {
