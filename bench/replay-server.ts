@@ -35,15 +35,21 @@ export function startReplayServer(target: string) {
         method: (req.method ?? 'GET') as 'GET',
         headers,
         body: body.length > 0 ? body : undefined,
-      }).then(async (r) => {
-        const a = {
-          status: r.statusCode,
-          type: String(r.headers['content-type'] ?? 'application/json'),
-          body: Buffer.from(await r.body.arrayBuffer()),
-        }
-        if (a.status === 200) cache.set(key, a)
-        answer(a)
-      })
+      }).then(
+        async (r) => {
+          const a = {
+            status: r.statusCode,
+            type: String(r.headers['content-type'] ?? 'application/json'),
+            body: Buffer.from(await r.body.arrayBuffer()),
+          }
+          if (a.status === 200) cache.set(key, a)
+          answer(a)
+        },
+        (error: unknown) => {
+          // the target did not answer: say so, as a gateway would, instead of dying
+          answer({ status: 502, type: 'text/plain', body: Buffer.from(String(error)) })
+        },
+      )
     })
   })
 }

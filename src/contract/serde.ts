@@ -62,11 +62,11 @@ export async function prepareCodec(
       let payload: Buffer
       try {
         payload = valueType.toBuffer(value)
-      } catch (error) {
+      } catch {
         const bad = invalidPaths(valueType, value)
         throw new ContractError(
           `Cannot encode ${resource.name} ${JSON.stringify(keyOf(resource, record))}: invalid ${
-            bad.length > 0 ? bad.join(', ') : (error as Error).message
+            bad.length > 0 ? bad.join(', ') : 'value'
           }`,
           { subject: valueSubject(topic), paths: bad },
           { resource: resource.name, stage: 'encode' },

@@ -54,7 +54,15 @@ function lockHolder(): number | undefined {
 
 /** Runs `fn` holding the infra lock; a lock left by a dead process is taken over. */
 export async function withLock<T>(fn: () => Promise<T>, timeoutMs = 300_000): Promise<T> {
-  mkdirSync(dirname(layout.lock), { recursive: true })
+  try {
+    mkdirSync(dirname(layout.lock), { recursive: true })
+  } catch (error) {
+    // An installed copy (the container's /app) is not writable: say where to put the JVMs instead.
+    throw new InfraError(
+      `Cannot create ${dirname(layout.lock)} for the local Kafka and registry (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): ` +
+        'set PK_INFRA_ROOT to a writable folder, or point KAFKA_BROKERS and SCHEMA_REGISTRY_URL at running services',
+    )
+  }
   const deadline = Date.now() + timeoutMs
   for (;;) {
     try {

@@ -3,7 +3,7 @@ import { createServer } from 'node:net'
 import { javaMajor } from '../../../src/infra/java'
 import { choosePort, isPortFree } from '../../../src/infra/ports'
 
-describe('scripts > infra > ports and java', () => {
+describe('infra > ports and java', () => {
   it('replaces a taken preferred port by a free one, never handing out one port twice', async () => {
     const blocker = createServer()
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r))

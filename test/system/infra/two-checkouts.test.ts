@@ -42,7 +42,7 @@ const infra = (c: Checkout, command: string) =>
 const stateOf = (c: Checkout) => JSON.parse(readFileSync(join(c.root, 'state.json'), 'utf8')) as InfraState
 const pidsOf = (s: InfraState) => [s.kafka?.pid, s.registry?.pid].filter((p): p is number => p !== undefined)
 
-describe('scripts > infra > two checkouts at once', () => {
+describe('infra > two checkouts at once', () => {
   let foreign: Server
   let foreignPort: number
   let a: Checkout

@@ -1,7 +1,7 @@
 // scripts > infra > kafka: the broker settings of a single-node KRaft development broker.
 import { serverProperties } from '../../../src/infra/kafka'
 
-describe('scripts > infra > kafka', () => {
+describe('infra > kafka', () => {
   it('writes a single-node KRaft broker whose internal topics fit one node', () => {
     const props = serverProperties(19092, 19093)
     for (const line of [

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { isOurs, logSize, tail } from '../../../src/infra/processes'
 
-describe('scripts > infra > processes', () => {
+describe('infra > processes', () => {
   it('never claims a process it did not start, nor one whose marker only starts like ours', () => {
     expect(isOurs(1, '-Dpersonio.kafka.infra=/nowhere')).toBe(false)
     expect(isOurs(process.pid, 'no-such-marker-in-jest-argv')).toBe(false)
