@@ -75,11 +75,7 @@ export function createFeed(kafka: Kafka, options: FeedOptions): Feed {
         if (pending === undefined) return
         const key = pkey(payload.topic, payload.partition)
         const end = pending.get(key)
-        // A batch that held no record at or after the fetched offset reports a made-up last offset
-        // (the high watermark, or the fetch position): only offsets the broker really handed over
-        // — records or transaction markers — move a partition towards its end.
-        const delivered = (payload.firstOffset as string | null) !== null
-        if (end !== undefined && delivered && BigInt(payload.lastOffset) >= end - 1n) pending.delete(key)
+        if (end !== undefined && BigInt(payload.lastOffset) >= end - 1n) pending.delete(key)
         if (pending.size === 0 && end !== undefined) caughtUp()
       })
       consumer.on(consumer.events.CRASH, ({ payload }) => {
