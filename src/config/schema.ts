@@ -407,7 +407,7 @@ export const configSchema: JSONSchemaType<Config> = {
           default: 5000,
           env: 'TRANSACTION_MAX_RECORDS',
           description:
-            'Pages read while a transaction commits are joined into the next one, up to this many records.',
+            'Pages read while a transaction commits are joined into the next one; reading ahead stops once this many records wait, so a transaction holds at most this many plus one page.',
         },
       },
     },
