@@ -10,7 +10,8 @@ import type { Feed, FeedBatch, FeedOptions } from '../port'
 
 const pkey = (topic: string, partition: number) => `${topic}#${partition}`
 
-/** A group's coordinator may still be loading right after a broker starts: kafkajs' admin does not retry that. */
+/** A group's coordinator may still be loading right after a broker starts (and a new topic's leader
+ * may not be known yet): kafkajs' admin does not retry that. */
 async function withCoordinatorRetry<T>(work: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -34,7 +35,9 @@ async function endOffsets(
     const pending = new Map<string, bigint>()
     const committed = await withCoordinatorRetry(() => admin.fetchOffsets({ groupId, topics: [...topics] }))
     for (const topic of topics) {
-      const ends = await admin.fetchTopicOffsets(topic)
+      // Right after a topic is created its leader may not be known yet (NOT_LEADER_FOR_PARTITION):
+      // kafkajs' admin retries only an unknown topic.
+      const ends = await withCoordinatorRetry(() => admin.fetchTopicOffsets(topic))
       const mine = committed.find((c) => c.topic === topic)?.partitions ?? []
       for (const p of ends) {
         const at = mine.find((m) => m.partition === p.partition)?.offset ?? '-1'
