@@ -105,6 +105,41 @@ export async function expectExactlyOnce(
   return audits
 }
 
+/**
+ * A running capture converges: polls the topics until every compacted view equals the simulator
+ * (a duplicate fails at once: it never goes away) or the deadline passes, then fails with the
+ * difference. Returns how long convergence took. Fixed sleeps before stopping a `run` guessed how
+ * long recovery takes on a loaded machine; this waits for the outcome itself.
+ */
+export async function expectConverged(
+  infra: Infra,
+  sim: RunningSimulator,
+  prefix: string,
+  only: readonly ResourceName[],
+  timeoutMs = 90_000,
+): Promise<number> {
+  const started = Date.now()
+  for (;;) {
+    const audits = await Promise.all(only.map((r) => auditTopic(infra, prefix, r)))
+    for (const audit of audits)
+      expect({ resource: audit.resource, duplicates: audit.duplicates }).toEqual({
+        resource: audit.resource,
+        duplicates: [],
+      })
+    const tables = await Promise.all(only.map((r) => simulatorTable(sim, r)))
+    const equal = audits.every((audit, i) => {
+      const want = new Map([...(tables[i] ?? [])].map(([k, v]) => [k, staticFields(audit.resource, v)]))
+      return JSON.stringify(sorted(audit.table)) === JSON.stringify(sorted(want))
+    })
+    if (equal) return Date.now() - started
+    if (Date.now() - started > timeoutMs) {
+      await expectExactlyOnce(infra, sim, prefix, only) // fails with the difference
+      return Date.now() - started
+    }
+    await new Promise((r) => setTimeout(r, 1_000))
+  }
+}
+
 /** One round of edits through the company: updates, a hire, a leaver (with their time-offs), a removed type. */
 export function changeCompany(sim: RunningSimulator, round = 0): void {
   const c = sim.company

@@ -7,6 +7,7 @@ import './aborted-filter' // before kafkajs: see that file
 import type { Kafka } from 'kafkajs'
 import { KafkaError, PkError } from '../../errors'
 import type { Feed, FeedBatch, FeedOptions } from '../port'
+import { committedEnds } from './commit-ledger'
 
 const pkey = (topic: string, partition: number) => `${topic}#${partition}`
 
@@ -37,7 +38,9 @@ async function endOffsets(
     for (const topic of topics) {
       // Right after a topic is created its leader may not be known yet (NOT_LEADER_FOR_PARTITION):
       // kafkajs' admin retries only an unknown topic.
-      const ends = await withCoordinatorRetry(() => admin.fetchTopicOffsets(topic))
+      const ends = await committedEnds(topic, () =>
+        withCoordinatorRetry(() => admin.fetchTopicOffsets(topic)),
+      )
       const mine = committed.find((c) => c.topic === topic)?.partitions ?? []
       for (const p of ends) {
         const at = mine.find((m) => m.partition === p.partition)?.offset ?? '-1'
@@ -51,6 +54,8 @@ async function endOffsets(
   }
 }
 
+const HEARTBEAT_MS = 1_000
+
 export function createFeed(kafka: Kafka, options: FeedOptions): Feed {
   const consumer = kafka.consumer({
     groupId: options.groupId,
@@ -59,7 +64,7 @@ export function createFeed(kafka: Kafka, options: FeedOptions): Feed {
     // A killed instance stays a member of the group until its session times out, and a restarted
     // one waits that long to join: 10 s (the broker's floor is 6 s) instead of kafkajs' 30 s.
     sessionTimeout: 10_000,
-    heartbeatInterval: 1_000,
+    heartbeatInterval: HEARTBEAT_MS,
     maxWaitTimeInMs: 250,
   })
   let stopped = false
@@ -123,6 +128,10 @@ export function createFeed(kafka: Kafka, options: FeedOptions): Feed {
                 ],
               },
             }
+            // A stage's batch can take longer than the session (a re-read of 100 employees'
+            // balances is 20 s at Personio's pace): kafkajs heartbeats only between batches, so
+            // the broker would expel the member mid-batch and the group would rebalance after it.
+            const beating = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_MS)
             try {
               await handler(feedBatch)
             } catch (error) {
@@ -132,6 +141,8 @@ export function createFeed(kafka: Kafka, options: FeedOptions): Feed {
               stopped = true
               finish()
               return
+            } finally {
+              clearInterval(beating)
             }
             resolveOffset(last)
             await heartbeat()

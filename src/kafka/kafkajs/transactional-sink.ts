@@ -6,6 +6,7 @@ import './aborted-filter' // before kafkajs: see that file
 import { Partitioners, type Kafka, type Producer } from 'kafkajs'
 import { FencedError, KafkaError } from '../../errors'
 import { crashPoint } from '../../ops/crash-points'
+import { recordCommitted } from './commit-ledger'
 import type { ConsumedOffsets, OutgoingRecord, TransactionalSink } from '../port'
 
 export interface SinkOptions {
@@ -106,13 +107,15 @@ export function createTransactionalSink(kafka: Kafka, options: SinkOptions): Tra
     let tx: Awaited<ReturnType<Producer['transaction']>> | undefined
     try {
       tx = await producer.transaction()
-      if (records.length > 0) await tx.sendBatch({ topicMessages: group(records), acks: -1 })
+      const written =
+        records.length > 0 ? await tx.sendBatch({ topicMessages: group(records), acks: -1 }) : []
       if (records.length > 0) crashPoint('after-send-before-commit')
       if (consumed !== undefined) {
         await tx.sendOffsets(offsetsOf(consumed))
         crashPoint('after-offsets-before-commit')
       }
       await tx.commit()
+      recordCommitted(written)
     } catch (error) {
       await tx?.abort().catch(() => undefined)
       if (isFenced(error)) {

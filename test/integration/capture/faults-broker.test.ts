@@ -7,7 +7,7 @@ import type { ResourceName } from '../../../src/resources'
 import { startSimulator, type RunningSimulator } from '../../../src/simulator'
 import { testInfra, uniqueName } from '../../infra/env'
 import { runCli, startCli, type CliResult } from '../../support/cli-child'
-import { captureEnv, changeCompany, expectExactlyOnce } from '../../support/exactly-once'
+import { captureEnv, changeCompany, expectConverged, expectExactlyOnce } from '../../support/exactly-once'
 import { startThrowawayBroker, type ThrowawayBroker } from '../../support/throwaway-broker'
 
 const shared = testInfra()
@@ -64,7 +64,9 @@ describe('capture > faults > the broker stopped and restarted', () => {
       await sleep(6_000)
       await broker.start()
       changeCompany(sim, 2)
-      await sleep(15_000)
+      // Recovery takes a restarted consumer group's session timeout (10 s) and a re-read of every
+      // balance whose employee changed, at Personio's pace: wait for the outcome, not a guess.
+      await expectConverged(infra(), sim, prefix, only)
     } finally {
       run.child.kill('SIGTERM')
     }

@@ -7,7 +7,7 @@ import type { ResourceName } from '../../../src/resources'
 import { startSimulator, type RunningSimulator } from '../../../src/simulator'
 import { testInfra, uniqueName } from '../../infra/env'
 import { runCli, startCli, type CliResult } from '../../support/cli-child'
-import { captureEnv, changeCompany, expectExactlyOnce } from '../../support/exactly-once'
+import { captureEnv, changeCompany, expectConverged, expectExactlyOnce } from '../../support/exactly-once'
 import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy'
 
 const infra = testInfra()
@@ -61,7 +61,7 @@ describe('capture > faults > registry outage and a second instance', () => {
       await new Promise((r) => setTimeout(r, registryDownMs))
       proxy.up()
       changeCompany(sim, 2)
-      await new Promise((r) => setTimeout(r, 8_000))
+      await expectConverged(infra, sim, prefix, only)
     } finally {
       run.child.kill('SIGTERM')
     }
@@ -100,6 +100,7 @@ describe('capture > faults > registry outage and a second instance', () => {
       expect(first.code).toBe(exitCodes.kafka.code)
       expect(first.stdout + first.stderr).toMatch(/Another instance took over the transactional id/)
       expect(b.child.exitCode).toBeNull()
+      await expectConverged(infra, sim, prefix, only)
     } finally {
       a.child.kill('SIGKILL')
       b?.child.kill('SIGTERM')
