@@ -73,7 +73,7 @@ describe('capture > faults > the broker stopped and restarted', () => {
     const r = await run.done
     expect({ code: r.code, out: said(r).slice(-1500) }).toMatchObject({ code: 0 })
     await expectExactlyOnce(infra(), sim, prefix, only)
-  })
+  }, 300_000)
 })
 
 async function waitFor(ok: () => boolean, timeoutMs = 90_000): Promise<void> {

@@ -53,7 +53,11 @@ describe('capture > faults > registry outage and a second instance', () => {
     if (first.code !== 0) throw new Error(said(first))
 
     // Down in the middle of a `run` with changes coming in; up again after a while.
-    const run = startCli(['run', '--resources', only.join(',')], { ...env, POLL_INTERVAL_MS: '1000' })
+    const run = startCli(
+      ['run', '--resources', only.join(',')],
+      { ...env, POLL_INTERVAL_MS: '1000' },
+      200_000,
+    )
     try {
       await new Promise((r) => setTimeout(r, 3_000))
       proxy.down()
@@ -68,7 +72,7 @@ describe('capture > faults > registry outage and a second instance', () => {
     const r = await run.done
     expect({ code: r.code, stderr: r.stderr.slice(-1500) }).toMatchObject({ code: 0 })
     await expectExactlyOnce(infra, sim, prefix, only)
-  })
+  }, 240_000)
 
   it('a second instance with the same configuration fences the first; the topics never see both', async () => {
     const only: ResourceName[] = ['employees']
@@ -76,7 +80,7 @@ describe('capture > faults > registry outage and a second instance', () => {
     const prefix = uniqueName('fence')
     const env = captureEnv(infra, sim, prefix, { RECONCILE_INTERVAL_MS: '0', POLL_INTERVAL_MS: '1000' })
     const args = ['run', '--resources', only.join(',')]
-    const a = startCli(args, env)
+    const a = startCli(args, env, 200_000)
     let b: ReturnType<typeof startCli> | undefined
     try {
       await waitFor(
@@ -84,7 +88,7 @@ describe('capture > faults > registry outage and a second instance', () => {
         () => (sim.counters().requests ?? 0) >= 3,
       )
       await new Promise((r) => setTimeout(r, 2_000))
-      b = startCli(args, env)
+      b = startCli(args, env, 200_000)
       await new Promise((r) => setTimeout(r, 4_000))
       // Changes both instances see: only the newest may publish them.
       for (let round = 1; round <= 3; round++) {
@@ -108,5 +112,5 @@ describe('capture > faults > registry outage and a second instance', () => {
     const rb = await b.done
     expect({ code: rb.code, stderr: rb.stderr.slice(-1500) }).toMatchObject({ code: 0 })
     await expectExactlyOnce(infra, sim, prefix, only)
-  })
+  }, 240_000)
 })
