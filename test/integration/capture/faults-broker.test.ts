@@ -56,7 +56,7 @@ describe('capture > faults > the broker stopped and restarted', () => {
     sim = await startSimulator({ employees: 40, rateLimits: false, absencesPerEmployee: 2 })
     const prefix = uniqueName('broker-run')
     const env = captureEnv(infra(), sim, prefix, { RECONCILE_INTERVAL_MS: '0', POLL_INTERVAL_MS: '1000' })
-    const run = startCli(['run', '--resources', only.join(',')], env, 240_000)
+    const run = startCli(['run', '--resources', only.join(',')], env, 280_000)
     try {
       await waitFor(() => (sim.counters().requests ?? 0) >= 60)
       await broker.stop('SIGTERM')

@@ -1,12 +1,14 @@
 // Outages of what capture writes to, and a second instance: the schema registry down for a while
-// (a proxy in front of the shared registry, cut and restored), and two `run` processes started with
-// the same configuration — the second fences the first through the transactional ids, the first
-// stops with one clear line, and the topics never hold both instances' output.
+// (a proxy in front of the shared registry, cut and restored, while a new custom attribute needs a
+// new schema version), and two `run` processes started with the same configuration — the second
+// fences the first through the transactional ids, the first stops with one clear line, and the
+// topics never hold both instances' output.
 import { exitCodes } from '../../../src/cli/exit-codes'
 import type { ResourceName } from '../../../src/resources'
 import { startSimulator, type RunningSimulator } from '../../../src/simulator'
 import { testInfra, uniqueName } from '../../infra/env'
 import { runCli, startCli, type CliResult } from '../../support/cli-child'
+import { readTable } from '../../support/compacted'
 import { captureEnv, changeCompany, expectConverged, expectExactlyOnce } from '../../support/exactly-once'
 import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy'
 
@@ -55,13 +57,21 @@ describe('capture > faults > registry outage and a second instance', () => {
     // Down in the middle of a `run` with changes coming in; up again after a while.
     const run = startCli(
       ['run', '--resources', only.join(',')],
-      { ...env, POLL_INTERVAL_MS: '1000' },
+      { ...env, POLL_INTERVAL_MS: '1000', LOG_LEVEL: 'warn' },
       200_000,
     )
+    let shoeSize = ''
     try {
       await new Promise((r) => setTimeout(r, 3_000))
       proxy.down()
       changeCompany(sim, 1)
+      // A running process has its schemas already; a new custom attribute grows the employees
+      // schema, so the outage must be met: nothing of employees can publish until it registers.
+      shoeSize = sim.company.addCustomAttribute({
+        label: 'Shoe size',
+        type: 'integer',
+        universalId: 'shoe_size',
+      }).key
       await new Promise((r) => setTimeout(r, registryDownMs))
       proxy.up()
       changeCompany(sim, 2)
@@ -71,8 +81,16 @@ describe('capture > faults > registry outage and a second instance', () => {
     }
     const r = await run.done
     expect({ code: r.code, stderr: r.stderr.slice(-1500) }).toMatchObject({ code: 0 })
+    // the outage was met (and said in one line), not slept through
+    expect(r.stdout + r.stderr).toMatch(/cycle failed, retrying: Schema registry at \S+ is unreachable/)
     await expectExactlyOnce(infra, sim, prefix, only)
-  }, 240_000)
+    const employees = await readTable(infra.brokers, infra.registryUrl, prefix, 'employees')
+    for (const e of sim.company.list('employees'))
+      expect({ id: e.id, shoe: employees.table.get(`[${e.id}]`)?.shoe_size }).toEqual({
+        id: e.id,
+        shoe: e.custom[shoeSize],
+      })
+  }, 300_000)
 
   it('a second instance with the same configuration fences the first; the topics never see both', async () => {
     const only: ResourceName[] = ['employees']
