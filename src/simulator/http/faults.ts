@@ -24,14 +24,19 @@ export interface FaultSpec {
 }
 
 export class FaultInjector {
-  private faults: (FaultSpec & { left: number })[] = []
+  private faults: (FaultSpec & { left: number; hits: number })[] = []
   private readonly random: Random
   constructor(seed = 7) {
     this.random = seededRandom(seed)
   }
 
   inject(spec: FaultSpec): void {
-    this.faults.push({ ...spec, left: spec.times ?? Number.POSITIVE_INFINITY })
+    this.faults.push({ ...spec, left: spec.times ?? Number.POSITIVE_INFINITY, hits: 0 })
+  }
+
+  /** How many requests each injected fault has hit, in the order injected: a test proves its faults were met. */
+  hits(): { path: string; hits: number }[] {
+    return this.faults.map((f) => ({ path: f.path, hits: f.hits }))
   }
 
   clear(): void {
@@ -44,6 +49,7 @@ export class FaultInjector {
       if (f.left <= 0 || !path.startsWith(f.path)) continue
       if (f.probability !== undefined && !this.random.chance(f.probability)) continue
       f.left -= 1
+      f.hits += 1
       return f
     }
     return undefined
