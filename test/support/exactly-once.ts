@@ -80,6 +80,9 @@ export async function auditTopic(infra: Infra, prefix: string, resource: Resourc
 const wanted = (resource: ResourceName, expected: Map<string, RecordValue>) =>
   new Map([...expected].map(([k, v]) => [k, staticFields(resource, v)]))
 
+const expectNoDuplicates = ({ resource, duplicates }: TopicAudit) =>
+  expect({ resource, duplicates }).toEqual({ resource, duplicates: [] })
+
 const sorted = (m: Map<string, Record<string, unknown>>) =>
   [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
 
@@ -97,7 +100,7 @@ export async function expectExactlyOnce(
       simulatorTable(sim, resource),
     ])
     const want = wanted(resource, expected)
-    expect({ resource, duplicates: audit.duplicates }).toEqual({ resource, duplicates: [] })
+    expectNoDuplicates(audit)
     expect({ resource, records: audit.records, rows: sorted(audit.table) }).toEqual({
       resource,
       records: audit.records,
@@ -126,11 +129,7 @@ export async function expectConverged(
   const started = Date.now()
   for (;;) {
     const audits = await Promise.all(only.map((r) => auditTopic(infra, prefix, r)))
-    for (const audit of audits)
-      expect({ resource: audit.resource, duplicates: audit.duplicates }).toEqual({
-        resource: audit.resource,
-        duplicates: [],
-      })
+    audits.forEach(expectNoDuplicates)
     const tables = await Promise.all(only.map((r) => simulatorTable(sim, r)))
     if (audits.every((audit, i) => matches(audit, tables[i] ?? new Map()))) break
     if (Date.now() - started > timeoutMs) {
