@@ -40,14 +40,6 @@ export function joinParts(parts: readonly Part[]): Part {
   return out
 }
 
-/** Record timestamps never go backwards per resource: a tombstone is never older than its upsert. */
-const lastTimestamps = new WeakMap<CaptureContext, Map<string, number>>()
-const lastTimestampsOf = (ctx: CaptureContext) => {
-  let map = lastTimestamps.get(ctx)
-  if (map === undefined) lastTimestamps.set(ctx, (map = new Map()))
-  return map
-}
-
 export async function commitPart(
   ctx: CaptureContext,
   resource: Resource,
@@ -55,7 +47,8 @@ export async function commitPart(
   part: Part,
   consumed?: ConsumedOffsets,
 ): Promise<Committed> {
-  const at = Math.max(ctx.clock.now(), lastTimestampsOf(ctx).get(resource.name) ?? 0)
+  // Record timestamps never go backwards per resource: a tombstone is never older than its upsert.
+  const at = Math.max(ctx.clock.now(), ctx.memory.lastTimestamps.get(resource.name) ?? 0)
   const topic = topicFor(ctx.prefix, resource.name)
   const encoded = toOutgoing(topic, prepared.codec, part.events, at, ctx.deleteMode)
   const delta = new Map(part.delta)
@@ -81,7 +74,7 @@ export async function commitPart(
     throw error
   }
   crashPoint('after-commit-before-state')
-  lastTimestampsOf(ctx).set(resource.name, at)
+  ctx.memory.lastTimestamps.set(resource.name, at)
   ctx.state.commit({ resource: resource.name, known: delta, cursor: part.cursor })
   publish('personio-kafka:kafka:transaction', {
     resource: resource.name,
@@ -98,13 +91,6 @@ export async function commitPart(
   for (const l of letters) {
     ctx.logger.warn({ resource: resource.name, stage: l.stage, key: l.key }, l.error.message)
     publish('personio-kafka:capture:dead-letter', { resource: resource.name, stage: l.stage, count: 1 })
-  }
-  if (part.cursor?.changedAt !== undefined) {
-    publish('personio-kafka:capture:cursor', {
-      resource: resource.name,
-      changedAtMs: part.cursor.changedAt,
-      lagSeconds: Math.max(0, (ctx.clock.now() - part.cursor.changedAt) / 1000),
-    })
   }
   return { published, deadLettered: letters.length }
 }

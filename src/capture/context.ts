@@ -10,6 +10,7 @@ import type { Logger } from '../ops/logger'
 import type { PersonioHttp } from '../personio/client'
 import type { ResourceName } from '../resources'
 import type { ResourceSettings } from './settings'
+import type { CaptureMemory } from './memory'
 import type { CaptureState } from './state'
 
 export interface Clock {
@@ -33,6 +34,10 @@ export interface CaptureContext {
   fieldPolicy: FieldPolicy
   clock: Clock
   logger: Logger
+  /** share of a resource's known keys one listing may delete before its deletes wait for a second listing */
+  deleteGuardShare: number
+  /** what capture remembers between transactions, this engine's alone */
+  memory: CaptureMemory
   /** Runs `work` when the resource's previous transaction is done: one transaction in flight per resource. */
   serial<T>(resource: ResourceName, work: () => Promise<T>): Promise<T>
 }
@@ -59,3 +64,11 @@ export function createSerial(): {
 }
 
 export const stateTopicFor = (prefix: string): string => `${prefix}._state`
+
+/**
+ * The transactional id of a resource's producer: the prefix and the resource, nothing an instance
+ * may set for itself (such as KAFKA_CLIENT_ID), so a second instance on the same topics always
+ * fences the first instead of publishing beside it.
+ */
+export const transactionalIdFor = (prefix: string, resource: string): string =>
+  `personio-kafka.${prefix}.${resource}`

@@ -2,6 +2,7 @@
 // reader (missing fields take defaults; an unknown version is refused rather than guessed at).
 // The state-topic key is the resource (the partition identity); the cursor is only the value.
 import { StateError } from '../errors'
+import type { HeldDeletes } from './delete-guard'
 
 export interface CursorError {
   code: string
@@ -9,16 +10,29 @@ export interface CursorError {
   at: number
 }
 
+/** Records stamped later than Personio's own clock said when they were read. */
+export interface StampedAhead {
+  count: number
+  /** the latest such stamp */
+  maxMs: number
+  /** when it was seen (our clock) */
+  at: number
+}
+
 export interface Cursor {
   v: 1
   resource: string
-  /** Personio change time (ms) covered by the last complete read; the next one starts below it by the overlap */
+  /**
+   * Personio time (ms) up to which changes are covered: when the last read began by Personio's
+   * clock, less a skew margin (never a record's stamp, which may lie in the future). The next
+   * incremental read starts below it by the overlap.
+   */
   changedAt?: number
   /** key of the record that carried `changedAt` (ties are re-read inclusively; fingerprints drop them) */
   lastKey?: string
   /** the first snapshot has completed */
   snapshotDone: boolean
-  /** when the running snapshot began (our clock): the incremental read continues from there */
+  /** when the running snapshot began (Personio's clock): the incremental read continues from there */
   snapshotStartedAt?: number
   /** a snapshot stopped halfway resumes at this page position */
   snapshotResumeAt?: number | string
@@ -27,6 +41,18 @@ export interface Cursor {
   /** Personio sends no change timestamps (e.g. `last_modified_at` not whitelisted): full listings */
   fullListing?: boolean
   lastReconcileAt?: number
+  /** the last listing moved under the reader, or deletes are held: the next cycle lists everything */
+  recheck?: boolean
+  /** deletes a listing found implausibly many of, waiting for the next full listing to confirm them */
+  heldDeletes?: HeldDeletes
+  /** the last read saw records stamped ahead of Personio's clock */
+  stampedAhead?: StampedAhead
+  /**
+   * custom attribute fields every record was last read with in full: a field missing here was
+   * added since, and the next cycle reads everything to fill it (Personio does not bump
+   * `last_modified_at` for a new attribute)
+   */
+  customFields?: string[]
   /** stages: the last full refresh of every parent */
   lastRefreshAt?: number
   lastSuccessAt?: number
@@ -43,6 +69,25 @@ export function encodeCursor(cursor: Cursor): Buffer {
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined)
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
+
+function heldOf(v: unknown): HeldDeletes | undefined {
+  if (v === null || typeof v !== 'object') return undefined
+  const h = v as Record<string, unknown>
+  const count = num(h.count)
+  const digest = str(h.digest)
+  if (count === undefined || digest === undefined) return undefined
+  const keys =
+    Array.isArray(h.keys) && h.keys.every((k) => typeof k === 'string') ? (h.keys as string[]) : undefined
+  return { count, digest, since: num(h.since) ?? 0, ...(keys === undefined ? {} : { keys }) }
+}
+
+function aheadOf(v: unknown): StampedAhead | undefined {
+  if (v === null || typeof v !== 'object') return undefined
+  const a = v as Record<string, unknown>
+  const count = num(a.count)
+  const maxMs = num(a.maxMs)
+  return count === undefined || maxMs === undefined ? undefined : { count, maxMs, at: num(a.at) ?? 0 }
+}
 
 export function decodeCursor(resource: string, bytes: Buffer): Cursor {
   let raw: Record<string, unknown>
@@ -77,6 +122,13 @@ export function decodeCursor(resource: string, bytes: Buffer): Cursor {
     resnapshot: raw.resnapshot === true ? true : undefined,
     fullListing: raw.fullListing === true ? true : undefined,
     lastReconcileAt: num(raw.lastReconcileAt),
+    recheck: raw.recheck === true ? true : undefined,
+    heldDeletes: heldOf(raw.heldDeletes),
+    stampedAhead: aheadOf(raw.stampedAhead),
+    customFields:
+      Array.isArray(raw.customFields) && raw.customFields.every((f) => typeof f === 'string')
+        ? (raw.customFields as string[])
+        : undefined,
     lastRefreshAt: num(raw.lastRefreshAt),
     lastSuccessAt: num(raw.lastSuccessAt),
     lastError:

@@ -10,15 +10,25 @@ import type { Resource, ResourceName } from '../resources'
 import { applyFieldPolicy } from './apply-field-policy'
 import { commitPart, emptyPart, type Part } from './commit'
 import type { CaptureContext } from './context'
-import type { Cursor } from './cursor'
+import type { Cursor, StampedAhead } from './cursor'
+import { decideDeletes, type HeldDeletes } from './delete-guard'
 import { diffRecords, goneKeys } from './diff'
+import { ListingWatch } from './listing-watch'
 import { mapPage } from './map-page'
 import { batchPages } from './operators/batch-pages'
 import { planCycle, type CyclePlan } from './plan'
 import { prepareResource, type Prepared } from './prepare'
 import { listPages, type RawPage } from './read/listing'
 import { refFieldsOf } from './refs'
-import type { Known } from './state'
+import { keyText, type KeyText, type Known } from './state'
+
+/**
+ * How far a cursor stays behind the moment its listing began by Personio's clock: a change
+ * committed just before the first page may not be visible to it yet.
+ */
+export const SKEW_MARGIN_MS = 5_000
+/** A record stamped this far past Personio's own clock is stamped in the future. */
+const AHEAD_MARGIN_MS = 60_000
 
 export interface CycleReport {
   resource: ResourceName
@@ -33,10 +43,15 @@ export interface CycleReport {
 /** Per-cycle bookkeeping, created inside the subscription. */
 interface Tally {
   report: CycleReport
-  seen: Set<string>
+  /** keys listed, and whether the listing moved under the reader */
+  watch: ListingWatch
   maxChangedAt?: number
   withTimestamp: number
+  /** our clock */
   started: number
+  /** Personio's clock when the listing began, once a response has said it */
+  personioStart: () => number | undefined
+  ahead?: StampedAhead
 }
 
 function pagePart(
@@ -62,14 +77,21 @@ function pagePart(
       resumed: plan.kind === 'snapshot' && plan.resumeAt !== undefined,
       refFields: refFieldsOf(resource.name),
       keepImages: ctx.deleteMode !== 'tombstone',
+      fingerprint: ctx.memory.fingerprint,
     },
     pending,
   )
-  for (const k of diff.seen) tally.seen.add(k)
+  // A record that could not be mapped still counts as listed: it must never look deleted.
+  tally.watch.page(page, [...diff.seen, ...mapped.deadLetters.map((l) => l.key)])
+  const personioNow = ctx.http.markPersonioTime()()
   for (const e of mapped.events) {
     if (e.sourceTsMs === undefined) continue
     tally.withTimestamp += 1
     tally.maxChangedAt = Math.max(tally.maxChangedAt ?? e.sourceTsMs, e.sourceTsMs)
+    if (personioNow !== undefined && e.sourceTsMs > personioNow + AHEAD_MARGIN_MS) {
+      const count = (tally.ahead?.count ?? 0) + 1
+      tally.ahead = { count, maxMs: Math.max(tally.ahead?.maxMs ?? 0, e.sourceTsMs), at: ctx.clock.now() }
+    }
   }
   tally.report.pages += 1
   tally.report.read += page.items.length
@@ -86,17 +108,41 @@ function pagePart(
 function resumeCursor(cursor: Cursor, tally: Tally, position: number | string): Cursor {
   return {
     ...cursor,
-    snapshotStartedAt: cursor.snapshotStartedAt ?? tally.started,
+    snapshotStartedAt: cursor.snapshotStartedAt ?? tally.personioStart(),
     snapshotResumeAt: position,
   }
+}
+
+/**
+ * Up to when changes are covered: the moment the listing began by Personio's clock (a snapshot:
+ * its first part), less the skew margin — never a record's own stamp, which may lie in the future.
+ * A Personio that states no time leaves the newest change seen, never past our own clock.
+ */
+function coveredUpTo(plan: CyclePlan, cursor: Cursor, tally: Tally): number | undefined {
+  const start = (plan.kind === 'snapshot' ? cursor.snapshotStartedAt : undefined) ?? tally.personioStart()
+  if (start !== undefined) return start - SKEW_MARGIN_MS
+  const newest =
+    tally.maxChangedAt === undefined
+      ? cursor.changedAt
+      : Math.max(cursor.changedAt ?? tally.maxChangedAt, tally.maxChangedAt)
+  return newest === undefined ? undefined : Math.min(newest, tally.started - SKEW_MARGIN_MS)
+}
+
+/** What a complete listing's deletes come to: published now, held, or the next cycle re-reads. */
+interface DeleteOutcome {
+  publish: KeyText[]
+  hold?: HeldDeletes
+  recheck: boolean
 }
 
 function finalCursor(
   ctx: CaptureContext,
   resource: Resource,
+  prepared: Prepared,
   plan: CyclePlan,
   cursor: Cursor,
   tally: Tally,
+  deletes: DeleteOutcome | undefined,
 ): Cursor {
   const complete = plan.kind !== 'incremental'
   const noTimestamps =
@@ -109,29 +155,134 @@ function finalCursor(
         'which costs a full read per poll; whitelist the attribute to read only changes.',
     )
   }
-  const changedAt =
-    tally.maxChangedAt === undefined
-      ? cursor.changedAt
-      : Math.max(cursor.changedAt ?? tally.maxChangedAt, tally.maxChangedAt)
+  if (tally.ahead !== undefined && cursor.stampedAhead === undefined) {
+    ctx.logger.warn(
+      {
+        resource: resource.name,
+        records: tally.ahead.count,
+        latest: new Date(tally.ahead.maxMs).toISOString(),
+      },
+      `Personio sent ${tally.ahead.count} ${resource.name} record(s) stamped in the future (latest ` +
+        `${new Date(tally.ahead.maxMs).toISOString()}): they are published, and the cursor stays at Personio's ` +
+        'own clock so later changes are still read.',
+    )
+  }
+  // A resumed snapshot began with an older schema: only a listing read whole with this one fills it.
+  const readWhole = plan.kind === 'reconcile' || (plan.kind === 'snapshot' && plan.resumeAt === undefined)
   const next: Cursor = {
     ...cursor,
-    changedAt,
+    changedAt: coveredUpTo(plan, cursor, tally),
     snapshotDone: cursor.snapshotDone || plan.kind === 'snapshot',
     snapshotResumeAt: undefined,
     snapshotStartedAt: undefined,
     resnapshot: undefined,
+    stampedAhead: tally.ahead,
+    customFields:
+      readWhole && prepared.customFields !== undefined ? prepared.customFields : cursor.customFields,
     lastSuccessAt: ctx.clock.now(),
     lastError: undefined,
   }
-  if (complete && (plan.kind !== 'snapshot' || plan.deletes)) next.lastReconcileAt = tally.started
+  if (deletes !== undefined) {
+    next.heldDeletes = deletes.hold
+    next.recheck = deletes.recheck ? true : undefined
+    // a listing whose deletes could not be trusted is no reconciliation
+    if (!deletes.recheck) next.lastReconcileAt = tally.started
+  }
   if (complete && resource.detect === 'incremental') next.fullListing = noTimestamps ? true : undefined
   return next
 }
 
-/** Worth a state record: anything but the success time moved, or the last write is ten minutes old. */
+/**
+ * Worth a state record: anything but the success time and the covered time moved, the covered
+ * time by five minutes, or the last write is ten minutes old. An idle cycle moves the covered time
+ * in memory only: after a restart the older one re-reads a little more, and fingerprints drop it.
+ */
 function cursorMoved(before: Cursor, after: Cursor): boolean {
-  const strip = ({ lastSuccessAt: _, ...rest }: Cursor) => JSON.stringify(rest)
-  return strip(before) !== strip(after) || (after.lastSuccessAt ?? 0) - (before.lastSuccessAt ?? 0) > 600_000
+  const strip = ({ lastSuccessAt: _, changedAt: __, ...rest }: Cursor) => JSON.stringify(rest)
+  return (
+    strip(before) !== strip(after) ||
+    (before.changedAt === undefined) !== (after.changedAt === undefined) ||
+    Math.abs((after.changedAt ?? 0) - (before.changedAt ?? 0)) >= 300_000 ||
+    (after.lastSuccessAt ?? 0) - (before.lastSuccessAt ?? 0) > 600_000
+  )
+}
+
+/** Pagings where a record deleted between two pages cannot hide a live one unnoticed. */
+const selfChecking = (resource: Resource) =>
+  resource.source.paging === 'record-offset' || resource.source.paging === 'none'
+
+/** The keys of a second, independent listing, and whether that one moved too. */
+async function relist(ctx: CaptureContext, resource: Resource, prepared: Prepared): Promise<ListingWatch> {
+  const watch = new ListingWatch(resource.source.items !== undefined)
+  for await (const page of listPages(ctx.http, resource)) {
+    const mapped = mapPage(resource, page.items, 'r', false, prepared.mapping)
+    watch.page(page, [
+      ...mapped.events.map((e) => keyText(resource.key, e.key)),
+      ...mapped.deadLetters.map((l) => l.key),
+    ])
+  }
+  watch.end()
+  return watch
+}
+
+/**
+ * A complete listing's deletes. Candidates are the known keys it did not return. A listing that
+ * moved under the reader, or one whose paging cannot tell (page numbers, v2 cursors), has them
+ * checked by a second listing: only keys missing from both are gone. Implausibly many are held.
+ */
+async function settleDeletes(
+  ctx: CaptureContext,
+  resource: Resource,
+  prepared: Prepared,
+  tally: Tally,
+  before: Cursor,
+): Promise<DeleteOutcome> {
+  const log = { resource: resource.name }
+  const { watch } = tally
+  watch.end()
+  if (watch.keyless > 0) {
+    ctx.logger.warn(
+      log,
+      `${watch.keyless} ${resource.name} record(s) came without a readable key (dead-lettered): which records ` +
+        'exist is not known, so this listing deletes nothing',
+    )
+    return { publish: [], hold: before.heldDeletes, recheck: false }
+  }
+  const known = ctx.state.knownOf(resource.name)
+  let gone = [...known.keys()].filter((k) => !watch.seen.has(k))
+  if (gone.length > 0 && (watch.shifted !== undefined || !selfChecking(resource))) {
+    const second = await relist(ctx, resource, prepared)
+    gone = gone.filter((k) => !second.seen.has(k))
+    if (second.shifted !== undefined) {
+      ctx.logger.warn(
+        log,
+        `the ${resource.name} listing moved while it was read, twice (${watch.shifted ?? second.shifted}; then ` +
+          `${second.shifted}): its deletes wait for the next full listing`,
+      )
+      return { publish: [], hold: before.heldDeletes, recheck: true }
+    }
+  }
+  if (watch.shifted !== undefined)
+    ctx.logger.warn(
+      log,
+      `the ${resource.name} listing moved while it was read (${watch.shifted}): deletes were checked ` +
+        'against a second listing, and the next cycle reads everything again',
+    )
+  const decision = decideDeletes(known.size, gone, before.heldDeletes, ctx.deleteGuardShare, ctx.clock.now())
+  if (decision.hold !== undefined) {
+    ctx.logger.warn(
+      { ...log, held: decision.hold.count, known: known.size },
+      `a full listing of ${resource.name} would delete ${decision.hold.count} of ${known.size} known records ` +
+        `(more than DELETE_GUARD_PERCENT=${Math.round(ctx.deleteGuardShare * 100)}%): holding those deletes ` +
+        'until the next full listing finds the same records gone (an empty or cut answer from Personio, or a ' +
+        'credential that now sees fewer records, deletes nothing)',
+    )
+  }
+  return {
+    publish: decision.publish,
+    hold: decision.hold,
+    recheck: watch.shifted !== undefined || decision.hold !== undefined,
+  }
 }
 
 function finish(
@@ -144,14 +295,37 @@ function finish(
   return ctx.serial(resource.name, async () => {
     const before = ctx.state.cursor(resource.name)
     const known = ctx.state.knownOf(resource.name)
-    const deletes = plan.kind === 'reconcile' || (plan.kind === 'snapshot' && plan.deletes)
-    const gone = deletes ? goneKeys(resource, known, [...known.keys()], tally.seen) : emptyPart()
-    const cursor = finalCursor(ctx, resource, plan, before, tally)
-    if (deletes) crashPoint('mid-reconcile')
-    const part: Part = { events: gone.events, deadLetters: [], delta: gone.delta, cursor }
+    const complete = plan.kind === 'reconcile' || (plan.kind === 'snapshot' && plan.deletes)
+    const deletes = complete ? await settleDeletes(ctx, resource, prepared, tally, before) : undefined
+    const cursor = finalCursor(ctx, resource, prepared, plan, before, tally, deletes)
+    if (cursor.changedAt !== undefined) {
+      const now = ctx.http.markPersonioTime()() ?? ctx.clock.now()
+      publish('personio-kafka:capture:cursor', {
+        resource: resource.name,
+        changedAtMs: cursor.changedAt,
+        lagSeconds: Math.max(0, (now - cursor.changedAt) / 1000),
+      })
+    }
+    publish('personio-kafka:capture:guard', {
+      resource: resource.name,
+      deletesHeld: cursor.heldDeletes?.count ?? 0,
+      stampedAhead: cursor.stampedAhead?.count ?? 0,
+      shifted: tally.watch.shifted !== undefined,
+    })
+    const gone = goneKeys(resource, known, deletes?.publish ?? [], new Set())
+    if (complete) crashPoint('mid-reconcile')
     if (gone.events.length === 0 && !cursorMoved(before, cursor)) {
       ctx.state.commit({ resource: resource.name, known: new Map(), cursor }) // nothing worth a transaction
-    } else {
+      return tally.report
+    }
+    // Deletes in transactions of TRANSACTION_MAX_RECORDS; the cursor rides in the last one.
+    const size = ctx.maxTransactionRecords
+    for (let i = 0; i === 0 || i < gone.events.length; i += size) {
+      const events = gone.events.slice(i, i + size)
+      const delta = new Map<KeyText, Known | null>()
+      for (const e of events) delta.set(keyText(resource.key, e.key), null)
+      const last = i + size >= gone.events.length
+      const part: Part = { events, deadLetters: [], delta, ...(last ? { cursor } : {}) }
       const done = await commitPart(ctx, resource, prepared, part)
       tally.report.published.d += done.published.d
     }
@@ -184,8 +358,12 @@ function runCycle(
   return defer(() => {
     const cursor = ctx.state.cursor(resource.name)
     const planned = planCycle(resource, cursor, ctx.clock.now(), ctx.settings[resource.name], forceSnapshot)
-    const plan: CyclePlan =
-      prepared.schemaGrew === true && planned.kind === 'incremental' ? { kind: 'reconcile' } : planned
+    // A custom attribute the last whole read did not have: every record now has a value for it.
+    const fill =
+      prepared.customFields !== undefined &&
+      cursor.snapshotDone &&
+      prepared.customFields.some((f) => !(cursor.customFields ?? []).includes(f))
+    const plan: CyclePlan = fill && planned.kind === 'incremental' ? { kind: 'reconcile' } : planned
     const tally: Tally = {
       report: {
         resource: resource.name,
@@ -196,9 +374,10 @@ function runCycle(
         published: { c: 0, u: 0, r: 0, d: 0 },
         deadLettered: 0,
       },
-      seen: new Set(),
+      watch: new ListingWatch(resource.source.items !== undefined),
       withTimestamp: 0,
       started: ctx.clock.now(),
+      personioStart: ctx.http.markPersonioTime(),
     }
     const cycleId = tally.report.cycleId
     const log = cycleLogger(ctx.logger, resource.name, cycleId)
@@ -209,6 +388,7 @@ function runCycle(
     const listing = listPages(ctx.http, resource, {
       changedSince: plan.kind === 'incremental' ? plan.since : undefined,
       resumeAt: plan.kind === 'snapshot' ? plan.resumeAt : undefined,
+      onRestart: (why) => log.warn({ resource: resource.name }, why),
     })
     const work = of(prepared).pipe(
       switchMap(() =>

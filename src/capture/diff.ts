@@ -1,7 +1,7 @@
 // Pure change detection: mapped records against what was last published. A new key is a create,
 // a different fingerprint an update, an identical one nothing at all; a known key missing from a
 // full listing is a delete. Snapshots re-publish every record as a read (`r`).
-import { fingerprint } from '../contract/fingerprint'
+import { fingerprint, type Fingerprint } from '../contract/fingerprint'
 import type { RecordValue, Resource } from '../resources/resource'
 import type { ChangeEvent } from './change-event'
 import { keyText, keyValues, type KeyText, type Known } from './state'
@@ -24,6 +24,8 @@ export interface DiffOptions {
   refFields: readonly string[]
   /** keep the last image per key (the rewrite delete modes publish it with __deleted=true) */
   keepImages: boolean
+  /** the engine's fingerprinter (it caches field orders); default: the uncached one */
+  fingerprint?: (record: RecordValue) => Fingerprint
 }
 
 export interface Diff {
@@ -57,7 +59,7 @@ export function diffRecords(
     if (event.record === null) continue
     const text = keyText(resource.key, event.key)
     seen.push(text)
-    const fp = fingerprint(event.record)
+    const fp = (options.fingerprint ?? fingerprint)(event.record)
     const before = delta.has(text) ? delta.get(text) : pending.has(text) ? pending.get(text) : known.get(text)
     const op = options.snapshot
       ? options.resumed === true && before !== undefined && before !== null && before.f === fp

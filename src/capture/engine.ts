@@ -22,7 +22,8 @@ import type { Logger } from '../ops/logger'
 import { createHttp } from '../personio/client'
 import { resources, resourceNames, type Resource, type ResourceName } from '../resources'
 import { coordinate, once, type PipelineEvent, type PipelineSlot } from './coordinator'
-import { createSerial, stateTopicFor, type CaptureContext, type Clock } from './context'
+import { createSerial, stateTopicFor, transactionalIdFor, type CaptureContext, type Clock } from './context'
+import { createCaptureMemory } from './memory'
 import { captureCycle, type CycleReport } from './cycle'
 import { defaultCycleRetry, type CycleRetryPolicy } from './operators/retry-backoff'
 import { resolveSettings } from './settings'
@@ -101,7 +102,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
   const sinkFor = (name: ResourceName) => {
     let sink = sinks.get(name)
     if (sink === undefined) {
-      sink = createTransactionalSink(kafka, { transactionalId: `${config.kafka.clientId}.${prefix}.${name}` })
+      sink = createTransactionalSink(kafka, { transactionalId: transactionalIdFor(prefix, name) })
       sinks.set(name, sink)
     }
     return sink
@@ -129,6 +130,8 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     fieldPolicy: fieldPolicyFromConfig(config.fields),
     clock: options.clock ?? { now: Date.now },
     logger,
+    deleteGuardShare: config.capture.deleteGuardPercent / 100,
+    memory: createCaptureMemory(),
     serial: (resource, work) => serial.serial(resource, work),
   }
   const feeds: Feed[] = []

@@ -27,7 +27,12 @@ export function planCycle(
       ? { kind: 'snapshot', deletes: true }
       : { kind: 'snapshot', resumeAt, deletes: false }
   }
-  if (resource.detect !== 'incremental' || cursor.fullListing === true || cursor.changedAt === undefined)
+  if (
+    resource.detect !== 'incremental' ||
+    cursor.fullListing === true ||
+    cursor.changedAt === undefined ||
+    cursor.recheck === true
+  )
     return { kind: 'reconcile' }
   if (now - (cursor.lastReconcileAt ?? 0) >= settings.reconcileMs) return { kind: 'reconcile' }
   // One second more than the overlap: Personio's filters count whole seconds and some say "after",

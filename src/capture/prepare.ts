@@ -16,12 +16,9 @@ export interface Prepared {
   mapping?: MappingContext
   /** the field policy as it applies to this schema; every mapped page passes through it */
   policy: AppliedFieldPolicy
-  /** the value schema gained fields since the last cycle (a new custom attribute) */
-  schemaGrew?: boolean
+  /** the custom attribute fields of this schema (resources with custom attributes only) */
+  customFields?: string[]
 }
-
-/** The last value schema built per resource: names of custom fields are carried forward from it. */
-const previousSchemas = new WeakMap<CaptureContext, Map<string, AvroRecordSchema>>()
 
 export async function prepareResource(ctx: CaptureContext, resource: Resource): Promise<Prepared> {
   const custom = resource.customAttributes
@@ -29,8 +26,8 @@ export async function prepareResource(ctx: CaptureContext, resource: Resource): 
     const policy = ctx.fieldPolicy.apply(resource, valueSchema(resource))
     return { codec: await ctx.serde.prepare(resource, policy.schema), policy }
   }
-  let known = previousSchemas.get(ctx)
-  if (known === undefined) previousSchemas.set(ctx, (known = new Map()))
+  // The last schema built: names of custom fields are carried forward from it.
+  const known = ctx.memory.schemas
   let previous = known.get(resource.name)
   if (previous === undefined) {
     const latest = await ctx.registry.latest(valueSubject(topicFor(ctx.prefix, resource.name)))
@@ -44,8 +41,8 @@ export async function prepareResource(ctx: CaptureContext, resource: Resource): 
   const policy = ctx.fieldPolicy.apply(resource, built.schema)
   const codec = await ctx.serde.prepare(resource, policy.schema)
   known.set(resource.name, built.schema)
-  const customCount = (schema: AvroRecordSchema) =>
-    schema.fields.filter((f) => typeof f[ATTRIBUTE_PROPERTY] === 'string').length
-  const schemaGrew = previous !== undefined && customCount(built.schema) > customCount(previous)
-  return { codec, mapping: { extraFields: built.customFields }, policy, schemaGrew }
+  const customFields = built.schema.fields
+    .filter((f) => typeof f[ATTRIBUTE_PROPERTY] === 'string')
+    .map((f) => f.name)
+  return { codec, mapping: { extraFields: built.customFields }, policy, customFields }
 }

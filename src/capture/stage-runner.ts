@@ -36,10 +36,15 @@ const report = (resource: Resource, plan: StageReport['plan']): StageReport => (
 async function ensureCursor(ctx: CaptureContext, resource: Resource, prepared: Prepared): Promise<void> {
   if (ctx.state.hasCursor(resource.name)) return
   const now = ctx.clock.now()
+  // Rows known without a cursor: the cursor was removed (a reset by an older release, a state
+  // topic cut short), while the group offsets stayed where they were. Its feed does not start at
+  // the beginning then, so only a full refresh reads every parent again.
+  const startedOver = ctx.state.knownOf(resource.name).size > 0
   const cursor = {
     ...ctx.state.cursor(resource.name),
     snapshotDone: true,
-    lastRefreshAt: now,
+    lastRefreshAt: startedOver ? 0 : now,
+    resnapshot: startedOver ? true : undefined,
     lastSuccessAt: now,
   }
   await ctx.serial(resource.name, () =>
@@ -51,7 +56,19 @@ const refreshDue = (ctx: CaptureContext, resource: Resource): boolean =>
   ctx.clock.now() - (ctx.state.cursor(resource.name).lastRefreshAt ?? 0) >=
   ctx.settings[resource.name].refreshMs
 
-/** Every known parent re-read; the cursor records when. */
+/**
+ * Rows whose parent is no longer known: its tombstone went by while the stage was not reading (a
+ * stage that lagged past the topic's delete.retention.ms never sees it). Only once the parent
+ * resource has a complete listing behind it: before that, not knowing a parent proves nothing.
+ */
+function orphansOf(ctx: CaptureContext, resource: Resource, parents: readonly string[]): string[] {
+  const parent = resource.stage?.parent
+  if (parent === undefined || !ctx.state.cursor(parent).snapshotDone) return []
+  const live = new Set(parents)
+  return ctx.state.scopesOf(resource.name).filter((scope) => !live.has(scope))
+}
+
+/** Every known parent re-read, and the rows of parents gone removed; the cursor records when. */
 async function refresh(
   ctx: CaptureContext,
   resource: Resource,
@@ -62,15 +79,12 @@ async function refresh(
   const started = ctx.clock.now()
   // `personio-kafka resnapshot` on a stage: every row of every parent is published again
   if (ctx.state.cursor(resource.name).resnapshot === true) mode = 'all'
+  const parents = knownParents(ctx, resource)
   const done = await applyStageWork(
     ctx,
     resource,
     prepared,
-    {
-      refresh: new Set(knownParents(ctx, resource)),
-      removeScopes: new Set(),
-      removeWhere: [],
-    },
+    { refresh: new Set(parents), removeScopes: new Set(orphansOf(ctx, resource, parents)), removeWhere: [] },
     undefined,
     mode,
   )
@@ -126,8 +140,8 @@ export async function stageSyncOnce(
 ): Promise<StageReport> {
   const prepared = await prepareResource(ctx, resource)
   const first = !ctx.state.hasCursor(resource.name)
-  const due = !first && refreshDue(ctx, resource)
   await ensureCursor(ctx, resource, prepared)
+  const due = refreshDue(ctx, resource)
   const out = report(resource, 'feed')
   await feeds(resource.name, inputsOf(ctx, resource), true).run(
     feedHandler(ctx, resource, prepared, out, () => first),

@@ -9,7 +9,7 @@ import type { ConsumedOffsets, FeedBatch } from '../kafka/port'
 import { resources, type RecordValue, type Resource, type ResourceName } from '../resources'
 import type { StageSlot } from '../resources/resource'
 import { applyFieldPolicy } from './apply-field-policy'
-import { commitPart, joinParts, type Part } from './commit'
+import { commitPart, emptyPart, joinParts, type Part } from './commit'
 import type { CaptureContext } from './context'
 import { deleteEvent, diffRecords, goneKeys } from './diff'
 import { mapPage } from './map-page'
@@ -109,7 +109,19 @@ async function decodeRecord(ctx: CaptureContext, value: Buffer): Promise<RecordV
   return (await ctx.serde.decodeValue(value)).record
 }
 
-/** One parent's rows, read and diffed against what the state holds for that parent. */
+/** Whether the parent's own state still holds it (its tombstone was not published). */
+function parentKnown(ctx: CaptureContext, resource: Resource, parentId: ParentId): boolean {
+  const slot = slotOf(resource)
+  const parent = resources[slot.parent]
+  if (parent.key.length !== 1) return true // a composite parent key cannot be looked up: assume it lives
+  const known = ctx.state.knownOf(parent.name)
+  return known.has(JSON.stringify([parentId])) || known.has(JSON.stringify([Number(parentId)]))
+}
+
+/**
+ * One parent's rows, read and diffed against what the state holds for that parent; `refused` when
+ * Personio answered 404 for a parent still known (nothing of it is decided then).
+ */
 async function parentPart(
   ctx: CaptureContext,
   resource: Resource,
@@ -118,13 +130,16 @@ async function parentPart(
   mode: StageMode,
   /** what this transaction already decided (a removal, another parent): never decided twice */
   pending: ReadonlyMap<string, Known | null>,
-): Promise<Part> {
+): Promise<Part & { refused?: true }> {
   const items: unknown[] = []
   try {
     for await (const page of listPages(ctx.http, resource, { parentId })) items.push(...page.items)
   } catch (error) {
-    // The parent went away between its event and this read: its rows go with it.
     if (!(error instanceof PersonioHttpError && error.status === 404)) throw error
+    // A 404 proves the rows gone only for a parent whose own delete was published; a parent that
+    // is still known keeps its rows (Personio may refuse one read, or the credential a scope),
+    // and its tombstone, if it is gone, removes them when it comes.
+    if (parentKnown(ctx, resource, parentId)) return { ...emptyPart(), refused: true }
   }
   const known = ctx.state.knownOf(resource.name)
   const mapped = applyFieldPolicy(prepared.policy, mapPage(resource, items, 'r', false, prepared.mapping))
@@ -137,6 +152,7 @@ async function parentPart(
       asRead: mode === 'first',
       refFields: [],
       keepImages: ctx.deleteMode !== 'tombstone',
+      fingerprint: ctx.memory.fingerprint,
     },
     pending,
   )
@@ -187,11 +203,9 @@ const PARENT_READS_AT_ONCE = 4
  * published already holds that event's change (Personio had it before capture listed it), so an
  * employee event and an absence event for the same person cost one balance read, not two.
  */
-const lastReads = new Map<string, Map<string, number>>()
 function readsOf(ctx: CaptureContext, resource: Resource): Map<string, number> {
-  const key = `${ctx.stateTopic}|${resource.name}`
-  let reads = lastReads.get(key)
-  if (reads === undefined) lastReads.set(key, (reads = new Map()))
+  let reads = ctx.memory.lastReads.get(resource.name)
+  if (reads === undefined) ctx.memory.lastReads.set(resource.name, (reads = new Map()))
   return reads
 }
 
@@ -218,6 +232,7 @@ export async function applyStageWork(
       return readAt === undefined || since === undefined || readAt <= since
     })
     let unflushed: [string, number][] = []
+    const refused: string[] = []
     const remember = () => {
       for (const [id, at] of unflushed) reads.set(id, at)
       unflushed = []
@@ -236,6 +251,10 @@ export async function applyStageWork(
         window.map((id) => parentPart(ctx, resource, prepared, id, mode, decided)),
       )
       for (const [j, p] of parts.entries()) {
+        if (p.refused === true) {
+          refused.push(window[j] as string)
+          continue // not read: it is asked again by its next event or the next refresh
+        }
         part = joinParts([part, p])
         unflushed.push([window[j] as string, startedAt])
         crashPoint('stage-after-parent')
@@ -243,6 +262,19 @@ export async function applyStageWork(
       const lastOne = i + PARENT_READS_AT_ONCE >= parents.length
       if (!lastOne && part.events.length + part.deadLetters.length >= ctx.maxTransactionRecords) await flush()
     }
+    if (refused.length > 0 && refused.length === parents.length && parents.length > 1) {
+      throw new PersonioHttpError(
+        `Personio answered 404 for every one of the ${parents.length} ${slotOf(resource).parent} whose ` +
+          `${resource.name} were read (e.g. ${refused.slice(0, 3).join(', ')}), though they exist: the credential ` +
+          `may have lost access to ${resource.name}. Nothing was removed; check the credential's permissions.`,
+        { status: 404, method: 'GET', endpoint: resource.source.path },
+      )
+    }
+    if (refused.length > 0)
+      ctx.logger.warn(
+        { resource: resource.name, parents: refused.slice(0, 10), count: refused.length },
+        `Personio answered 404 for ${refused.length} known ${slotOf(resource).parent}: their ${resource.name} stay until they are read or their parent's delete comes`,
+      )
     if (part.events.length > 0 || part.deadLetters.length > 0 || consumed !== undefined) {
       if (consumed !== undefined) crashPoint('stage-before-offset-commit')
       await flush(consumed)

@@ -60,6 +60,13 @@ export class CaptureState {
     return [...(this.scopes.get(resource)?.get(String(scope)) ?? [])]
   }
 
+  /** Stage resources: every scope (parent id) that holds rows. */
+  scopesOf(resource: string): string[] {
+    return [...(this.scopes.get(resource) ?? new Map<string, Set<KeyText>>()).entries()]
+      .filter(([, keys]) => keys.size > 0)
+      .map(([scope]) => scope)
+  }
+
   /** Replays one state-topic record (restore). */
   load(key: string, value: Buffer | null): void {
     if (key.startsWith(CURSOR)) {

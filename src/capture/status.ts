@@ -14,6 +14,10 @@ export interface ResourceStatus {
   lastRefreshAt?: string
   knownKeys: number
   fullListing: boolean
+  /** deletes held until the next full listing confirms them */
+  deletesHeld?: string
+  /** the last read saw records stamped ahead of Personio's clock */
+  stampedAhead?: string
   lastError?: string
 }
 
@@ -40,9 +44,15 @@ export function statusOf(
       fullListing: c.fullListing === true,
     }
     if (c.changedAt !== undefined) {
+      // changedAt is when the last read began (Personio's clock): the lag is how far capture is
+      // behind, whether or not anything changed since
       out.changedAt = iso(c.changedAt)
       out.lagSeconds = Math.max(0, Math.round((now - c.changedAt) / 1000))
     }
+    if (c.heldDeletes !== undefined)
+      out.deletesHeld = `${c.heldDeletes.count} since ${iso(c.heldDeletes.since) ?? '?'}`
+    if (c.stampedAhead !== undefined)
+      out.stampedAhead = `${c.stampedAhead.count} record(s), latest ${iso(c.stampedAhead.maxMs) ?? '?'}`
     if (c.lastSuccessAt !== undefined) out.lastSuccessAt = iso(c.lastSuccessAt)
     if (c.lastReconcileAt !== undefined) out.lastReconcileAt = iso(c.lastReconcileAt)
     if (resources[name].stage !== undefined && c.lastRefreshAt !== undefined)
@@ -55,7 +65,17 @@ export function statusOf(
 
 /** A table a person reads in a terminal. */
 export function statusTable(rows: readonly ResourceStatus[]): string[] {
-  const head = ['resource', 'phase', 'known keys', 'changed up to', 'lag', 'last success', 'last error']
+  const head = [
+    'resource',
+    'phase',
+    'known keys',
+    'changed up to',
+    'lag',
+    'last success',
+    'deletes held',
+    'stamped ahead',
+    'last error',
+  ]
   const body = rows.map((r) => [
     r.resource,
     r.phase + (r.fullListing ? ' (full listings)' : ''),
@@ -63,6 +83,8 @@ export function statusTable(rows: readonly ResourceStatus[]): string[] {
     r.changedAt ?? '-',
     r.lagSeconds === undefined ? '-' : humanSeconds(r.lagSeconds),
     r.lastSuccessAt ?? '-',
+    r.deletesHeld ?? '-',
+    r.stampedAhead ?? '-',
     r.lastError ?? '-',
   ])
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)))

@@ -7,6 +7,7 @@ import {
   ResourcePatternTypes as Pattern,
   type DescribeAclResource,
 } from 'kafkajs'
+import { transactionalIdFor } from '../capture/context'
 
 export interface AclNeed {
   what: string
@@ -18,9 +19,10 @@ export interface AclNeed {
   operation: Op
 }
 
-export function aclNeeds(topicPrefix: string, clientId: string): AclNeed[] {
+export function aclNeeds(topicPrefix: string): AclNeed[] {
   const topic = `${topicPrefix}.employees`
-  const txPrefix = `${clientId}.${topicPrefix}`
+  // every resource's transactional id starts so (capture/context.ts transactionalIdFor)
+  const txPrefix = transactionalIdFor(topicPrefix, '')
   const t = (what: string, operation: Op): AclNeed => ({
     what,
     resourceType: Res.TOPIC,
@@ -35,7 +37,7 @@ export function aclNeeds(topicPrefix: string, clientId: string): AclNeed[] {
     {
       what: 'use its transactional ids',
       resourceType: Res.TRANSACTIONAL_ID,
-      name: `${txPrefix}.snapshot`,
+      name: transactionalIdFor(topicPrefix, 'employees'),
       prefix: txPrefix,
       operation: Op.WRITE,
     },

@@ -154,7 +154,7 @@ async function checkAcls(admin: Admin, config: Config): Promise<Finding[]> {
       },
     ]
   }
-  return aclNeeds(config.topics.prefix, config.kafka.clientId).map((need) =>
+  return aclNeeds(config.topics.prefix).map((need) =>
     isAllowed(resources, principal, need)
       ? { area: 'kafka', verdict: 'ok', text: `ACLs let ${principal} ${need.what}` }
       : {

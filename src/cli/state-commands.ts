@@ -2,8 +2,8 @@
 // in the state topic, the others untouched. Writes go through the resource's own transactional id,
 // so a running service's producer for that resource is fenced rather than racing the change.
 import type { Command } from 'commander'
-import { encodeCursor } from '../capture/cursor'
-import { stateTopicFor } from '../capture/context'
+import { encodeCursor, initialCursor, type Cursor } from '../capture/cursor'
+import { stateTopicFor, transactionalIdFor } from '../capture/context'
 import { restoreState } from '../capture/restore'
 import { statusOf, statusTable } from '../capture/status'
 import { cursorTombstone } from '../capture/state'
@@ -13,6 +13,11 @@ import { createTransactionalSink } from '../kafka/kafkajs/transactional-sink'
 import { createLogger } from '../ops/logger'
 import { resources, type ResourceName } from '../resources'
 import { resourceName, resourceList } from './arguments'
+
+/** A stage started over: a refresh of every parent due at once, publishing every row as a read. */
+export function stageStartOver(name: ResourceName): Cursor {
+  return { ...initialCursor(name), snapshotDone: true, resnapshot: true, lastRefreshAt: 0 }
+}
 
 function open(configFile: string | undefined) {
   const config = loadConfig({ file: configFile })
@@ -34,9 +39,7 @@ async function writeCursor(
   name: ResourceName,
   value: Buffer | null,
 ) {
-  const sink = createTransactionalSink(o.kafka, {
-    transactionalId: `${config.kafka.clientId}.${o.prefix}.${name}`,
-  })
+  const sink = createTransactionalSink(o.kafka, { transactionalId: transactionalIdFor(o.prefix, name) })
   try {
     const record =
       value === null
@@ -80,6 +83,16 @@ export function registerStateCommands(program: Command): void {
     )
     .action(async (name: ResourceName, o: { config?: string }) => {
       const c = open(o.config)
+      if (resources[name].stage !== undefined) {
+        // A stage's position is its group offsets plus the time of its last full refresh: starting
+        // it over is a full refresh due now that publishes every row (the offsets may stay: that
+        // refresh reads every parent anyway).
+        await writeCursor(c.config, c, name, encodeCursor(stageStartOver(name)))
+        console.log(
+          `${name}: cursor reset; its next cycle reads every parent again and publishes every row (op r)`,
+        )
+        return
+      }
       await writeCursor(c.config, c, name, null)
       console.log(`${name}: cursor removed; its next cycle reads it from the beginning (op r)`)
     })

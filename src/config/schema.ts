@@ -51,6 +51,7 @@ export interface Config {
     stageRefreshIntervalMs: number
     overrides: string
     maxTransactionRecords: number
+    deleteGuardPercent: number
   }
   log: {
     level: LogLevel
@@ -340,6 +341,7 @@ export const configSchema: JSONSchemaType<Config> = {
         'stageRefreshIntervalMs',
         'overrides',
         'maxTransactionRecords',
+        'deleteGuardPercent',
       ],
       properties: {
         resources: {
@@ -408,6 +410,15 @@ export const configSchema: JSONSchemaType<Config> = {
           env: 'TRANSACTION_MAX_RECORDS',
           description:
             'Pages read while a transaction commits are joined into the next one; reading ahead stops once this many records wait, so a transaction holds at most this many plus one page.',
+        },
+        deleteGuardPercent: {
+          type: 'integer',
+          minimum: 0,
+          maximum: 100,
+          default: 20,
+          env: 'DELETE_GUARD_PERCENT',
+          description:
+            "A full listing that would delete more than this share of a resource's known records (and more than one), or all of them, holds those deletes until the next full listing finds the same records gone (an empty or cut answer from Personio deletes nothing).",
         },
       },
     },

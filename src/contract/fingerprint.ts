@@ -14,24 +14,37 @@ import type { RecordValue } from '../resources/resource'
 export type Fingerprint = string
 
 // Records of one resource share their key order (mappings build them field by field), so the
-// sorted field list is worked out once per shape, not once per record.
-let lastKeys: readonly string[] = []
-let lastFields: readonly string[] = []
-
-function sortedFieldsOf(record: RecordValue): readonly string[] {
-  const keys = Object.keys(record)
-  let same = keys.length === lastKeys.length
-  for (let i = 0; same && i < keys.length; i++) same = keys[i] === lastKeys[i]
-  if (!same) {
-    lastKeys = keys
-    lastFields = keys.filter((name) => !name.startsWith('__')).sort()
+// sorted field list is worked out once per shape, not once per record. The cache belongs to its
+// owner (the capture engine), never to the module.
+export function createFingerprinter(): (record: RecordValue) => Fingerprint {
+  let lastKeys: readonly string[] = []
+  let lastFields: readonly string[] = []
+  const sortedFieldsOf = (record: RecordValue): readonly string[] => {
+    const keys = Object.keys(record)
+    let same = keys.length === lastKeys.length
+    for (let i = 0; same && i < keys.length; i++) same = keys[i] === lastKeys[i]
+    if (!same) {
+      lastKeys = keys
+      lastFields = keys.filter((name) => !name.startsWith('__')).sort()
+    }
+    return lastFields
   }
-  return lastFields
+  return (record) => fingerprintOf(record, sortedFieldsOf(record))
 }
 
+/** One record's fingerprint, with no cache (tests, one-off callers). */
 export function fingerprint(record: RecordValue): Fingerprint {
+  return fingerprintOf(
+    record,
+    Object.keys(record)
+      .filter((name) => !name.startsWith('__'))
+      .sort(),
+  )
+}
+
+function fingerprintOf(record: RecordValue, fields: readonly string[]): Fingerprint {
   const sorted: Record<string, unknown> = {}
-  for (const name of sortedFieldsOf(record)) {
+  for (const name of fields) {
     const value = record[name]
     sorted[name] = value !== null && typeof value === 'object' ? sortKeys(value) : value
   }

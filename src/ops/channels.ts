@@ -27,6 +27,16 @@ export interface ChannelMessages {
   'personio-kafka:capture:dead-letter': { resource: string; stage: string; count: number }
   /** the resource's cursor after a commit: Personio change time it has reached, and lag behind now */
   'personio-kafka:capture:cursor': { resource: string; changedAtMs?: number; lagSeconds?: number }
+  /**
+   * a cycle's guards, after it ended: deletes held for a second listing, records stamped ahead of
+   * Personio's clock, whether the listing moved under the reader
+   */
+  'personio-kafka:capture:guard': {
+    resource: string
+    deletesHeld: number
+    stampedAhead: number
+    shifted: boolean
+  }
   /** one Kafka transaction finished */
   'personio-kafka:kafka:transaction': {
     resource: string

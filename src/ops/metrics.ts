@@ -90,7 +90,25 @@ export const metricTable = [
     name: `${P}cursor_lag_seconds`,
     kind: 'gauge',
     labels: ['resource'],
-    help: "How far the resource's committed cursor was behind Personio's clock at its last commit (Debezium ms_behind_source).",
+    help: 'How far capture is behind Personio: its clock at the end of the last cycle less the time changes are covered up to (Debezium ms_behind_source).',
+  },
+  {
+    name: `${P}deletes_held`,
+    kind: 'gauge',
+    labels: ['resource'],
+    help: 'Deletes a full listing found implausibly many of (DELETE_GUARD_PERCENT), held until the next full listing confirms them.',
+  },
+  {
+    name: `${P}records_stamped_ahead`,
+    kind: 'gauge',
+    labels: ['resource'],
+    help: "Records the last cycle read whose change timestamp lies in the future by Personio's own clock.",
+  },
+  {
+    name: `${P}listings_shifted_total`,
+    kind: 'counter',
+    labels: ['resource'],
+    help: 'Full listings that moved under the reader (count changed, a key twice, a page boundary off): their deletes were checked again.',
   },
   {
     name: `${P}transactions_total`,
@@ -201,6 +219,11 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     subscribe('personio-kafka:capture:cursor', (e) => {
       if (e.lagSeconds !== undefined)
         gauge(`${P}cursor_lag_seconds`).set({ resource: e.resource }, e.lagSeconds)
+    }),
+    subscribe('personio-kafka:capture:guard', (e) => {
+      gauge(`${P}deletes_held`).set({ resource: e.resource }, e.deletesHeld)
+      gauge(`${P}records_stamped_ahead`).set({ resource: e.resource }, e.stampedAhead)
+      if (e.shifted) counter(`${P}listings_shifted_total`).inc({ resource: e.resource })
     }),
     subscribe('personio-kafka:kafka:transaction', (e) => {
       counter(`${P}transactions_total`).inc({ resource: e.resource, outcome: e.outcome })

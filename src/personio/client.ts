@@ -77,6 +77,24 @@ export function createHttp(config: PersonioClientConfig) {
     v2: new TokenCache(v2Issuer(post, config.credentials), now),
   }
 
+  // Personio's clock, as its responses state it (`Date`, whole seconds): how far it is ahead of
+  // ours. A cursor must never pass the moment a listing started by Personio's clock, and ours may
+  // be wrong. Latest answer wins: clocks drift.
+  let skewMs: number | undefined
+  const observeDate = (header: string | string[] | undefined, receivedAt: number) => {
+    const at = typeof header === 'string' ? Date.parse(header) : Number.NaN
+    if (Number.isFinite(at)) skewMs = at - receivedAt
+  }
+  /**
+   * Marks now; the returned function tells what Personio's clock said at that mark, as far as
+   * responses since have told (undefined while no response carried a `Date`). The `Date` header
+   * truncates to the second, so the answer can be up to a second early: early is safe for a cursor.
+   */
+  function markPersonioTime(): () => number | undefined {
+    const local = now()
+    return () => (skewMs === undefined ? undefined : local + skewMs)
+  }
+
   /** An authenticated GET; a 401 drops the token and retries once with a fresh one. */
   async function getJson(target: string): Promise<unknown> {
     const api: Api = target.startsWith('/v2/') ? 'v2' : 'v1'
@@ -85,6 +103,7 @@ export function createHttp(config: PersonioClientConfig) {
       try {
         const x: Exchange = { method: 'GET', target, token }
         const { json, headers } = await transport.exchange(x)
+        observeDate(headers.date, now())
         const rotated = /^Bearer (.+)$/.exec(String(headers.authorization ?? ''))?.[1]
         if (rotated !== undefined && rotated !== token) tokens[api].rotate(rotated)
         return json
@@ -98,7 +117,7 @@ export function createHttp(config: PersonioClientConfig) {
     }
   }
 
-  return { getJson, base: transport.base }
+  return { getJson, base: transport.base, markPersonioTime }
 }
 
 export type PersonioHttp = ReturnType<typeof createHttp>

@@ -5,6 +5,11 @@ export interface SimClock {
   advance(ms: number): number
   /** A strictly increasing change stamp: never equal to the previous one, even without advancing. */
   stamp(): number
+  /**
+   * The time a server states (its `Date` header): never before a stamp it gave, so a change it
+   * stamped is never "in the future" of its own clock (stamps step ahead when changes collide).
+   */
+  latest(): number
 }
 
 export function simClock(startMs: number, real = false): SimClock {
@@ -17,6 +22,9 @@ export function simClock(startMs: number, real = false): SimClock {
     advance(ms) {
       manual += ms
       return now()
+    },
+    latest() {
+      return Math.max(now(), last)
     },
     stamp() {
       // Personio's timestamps have second granularity; bump by a second when two changes collide.

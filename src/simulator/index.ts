@@ -50,6 +50,11 @@ export interface SimulatorOptions {
   absoluteNextLinks?: boolean
   /** largest employees page: 100 since 2025-01-31 (default), 200 before */
   employeesMaxLimit?: 100 | 200
+  /**
+   * how naive v1 filter values (`updated_since=2026-01-15T09:00:00`, `updated_from=2026-01-15`) are
+   * read: Personio does not document it (../shared/personio-api.md §5); default Europe/Berlin
+   */
+  naiveFilterZone?: 'Europe/Berlin' | 'UTC'
   /** POST person/employment webhook events to a receiver, as Personio's Webhooks API does */
   webhooks?: WebhookOptions
   host?: string
@@ -107,6 +112,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     faults,
     absoluteNextLinks: options.absoluteNextLinks ?? true,
     employeesMaxLimit: options.employeesMaxLimit ?? 100,
+    naiveZone: options.naiveFilterZone ?? 'Europe/Berlin',
     forbidQueryCredentials: options.forbidQueryCredentials === true,
     retryAfterOn429: options.retryAfterOn429 === true,
     log,

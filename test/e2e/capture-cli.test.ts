@@ -6,7 +6,7 @@ import { exitCodes } from '../../src/cli/exit-codes'
 import { resourceNames } from '../../src/resources'
 import { startSimulator, type RunningSimulator } from '../../src/simulator'
 import { testInfra, uniqueName } from '../infra/env'
-import { readTable, simulatorTable, staticFields } from '../support/compacted'
+import { readTable, simulatorTable, tablesEqual } from '../support/compacted'
 import { cliPath, hasStack, messageLines, runCli } from '../support/cli'
 
 const { brokers, registryUrl } = testInfra()
@@ -88,9 +88,7 @@ describe('e2e > capture commands', () => {
         readTable(brokers, registryUrl, prefix, 'employees'),
         simulatorTable(sim, 'employees'),
       ])
-      const rows = (m: Map<string, Record<string, unknown>>) =>
-        JSON.stringify([...m].map(([k, v]) => [k, staticFields('employees', v)]).sort())
-      return rows(actual.table) === rows(expected)
+      return tablesEqual('employees', actual.table, expected)
     }
     await until(equal)
     const [a, b] = sim.company.list('employees')

@@ -1,6 +1,8 @@
-// The CLI as a child process, the way an operator (or an orchestrator that kills it) runs it.
+// The CLI as a child process, the way an operator (or an orchestrator that kills it) runs it, with
+// the test harness preloaded (test/support/cli-preload.ts) unless a test asks for none.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
+import { harnessPreloads, preloadArgs } from './cli-preload'
 
 export const cliPath = join(__dirname, '..', '..', 'bin', 'personio-kafka.js')
 
@@ -18,8 +20,13 @@ export interface CliChild {
   output(): { stdout: string; stderr: string }
 }
 
-export function startCli(args: string[], env: Record<string, string>, timeoutMs = 120_000): CliChild {
-  const child = spawn(process.execPath, [cliPath, ...args], {
+export function startCli(
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 120_000,
+  preloads: readonly string[] = harnessPreloads,
+): CliChild {
+  const child = spawn(process.execPath, [...preloadArgs(preloads), cliPath, ...args], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -38,6 +45,11 @@ export function startCli(args: string[], env: Record<string, string>, timeoutMs 
   return { child, done, output: () => ({ stdout, stderr }) }
 }
 
-export function runCli(args: string[], env: Record<string, string>, timeoutMs?: number): Promise<CliResult> {
-  return startCli(args, env, timeoutMs).done
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs?: number,
+  preloads?: readonly string[],
+): Promise<CliResult> {
+  return startCli(args, env, timeoutMs, preloads).done
 }

@@ -1,7 +1,9 @@
 // Runs the real CLI as a person would (bin/personio-kafka.js through tsx), with only the
-// environment given here: nothing leaks in from the test process (jest sets KAFKA_BROKERS…).
+// environment given here: nothing leaks in from the test process (jest sets KAFKA_BROKERS…). The
+// test harness is preloaded (test/support/cli-preload.ts).
 import { execFile, spawn } from 'node:child_process'
 import { join } from 'node:path'
+import { harnessPreloads, preloadArgs } from './cli-preload'
 
 export const cliPath = join(__dirname, '..', '..', 'bin', 'personio-kafka.js')
 
@@ -21,7 +23,7 @@ export function runCli(
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [cliPath, ...args],
+      [...preloadArgs(harnessPreloads), cliPath, ...args],
       {
         env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
         timeout: timeoutMs,
@@ -56,7 +58,7 @@ export const hasStack = (text: string): boolean => /^\s+at .+(\(|:\d+)/m.test(te
 export function interruptCli(args: string[], env: Record<string, string>, afterMs: number): Promise<CliRun> {
   const started = Date.now()
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cliPath, ...args], {
+    const child = spawn(process.execPath, [...preloadArgs(harnessPreloads), cliPath, ...args], {
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     })
     let stdout = ''

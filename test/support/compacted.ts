@@ -1,21 +1,34 @@
 // A topic as a table, the way a downstream consumer builds one: read_committed from the beginning
 // to the end, keys and values decoded through the registry, the last value per key kept and a
-// tombstone deleting the row. Also what the simulator holds, per resource, to compare with.
+// tombstone deleting the row. Also what the simulator holds, per resource, to compare with: read
+// from its raw Personio JSON by test code (./expected), never through the product's mapping.
 import '../../src/kafka/kafkajs/aborted-filter' // before kafkajs: read_committed must hide aborted records
 import { Kafka, logLevel } from 'kafkajs'
 import { createSchemaRegistry } from '../../src/contract/registry'
-import { createSerde } from '../../src/contract/serde'
+import { createSerde, decodeFramed } from '../../src/contract/serde'
 import { createFeed } from '../../src/kafka/kafkajs/feed'
 import type { IncomingRecord } from '../../src/kafka/port'
-import { collect, createPersonioClient } from '../../src/personio'
-import { reportRows, resources, type RecordValue, type ResourceName } from '../../src/resources'
-import type { RunningSimulator } from '../../src/simulator'
+import type { ResourceName } from '../../src/resources'
 import { uniqueName } from '../infra/env'
+import {
+  expectedTable,
+  JSON_FIELDS,
+  keyText,
+  type ExpectedOptions,
+  type Row,
+  type SimulatorEndpoint,
+} from './expected'
+import { canonicalJsonText } from './expected/values'
+
+export type { ExpectedOptions, FieldPolicy } from './expected'
+
+/** A record as decoded from a topic (metadata fields left out). */
+export type TopicRow = Record<string, unknown>
 
 export interface TopicRead {
   records: IncomingRecord[]
   /** key text → last value (record fields only), without the deleted keys */
-  table: Map<string, RecordValue>
+  table: Map<string, TopicRow>
   /** key text → the last op seen (`d` for a tombstone) */
   lastOp: Map<string, string>
 }
@@ -36,31 +49,38 @@ export async function readAll(brokers: string[], topic: string): Promise<Incomin
   return out.sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)))
 }
 
+/** A consumer's decoder for one prefix: Avro keys and values through the registry (writer schemas). */
+export function topicDecoder(registryUrl: string, prefix: string) {
+  const registry = createSchemaRegistry({ url: registryUrl })
+  const serde = createSerde({ registry, keyFormat: 'avro', prefix })
+  return {
+    /** the key's text as the tables use it: key values as JSON, in the contract's key order */
+    async keyText(resource: ResourceName, bytes: Buffer): Promise<string> {
+      return keyText(resource, (await decodeFramed(registry, bytes)) as Record<string, unknown>)
+    },
+    decodeValue: (bytes: Buffer) => serde.decodeValue(bytes),
+  }
+}
+
 export async function readTable(
   brokers: string[],
   registryUrl: string,
   prefix: string,
   resource: ResourceName,
 ): Promise<TopicRead> {
-  const serde = createSerde({
-    registry: createSchemaRegistry({ url: registryUrl }),
-    keyFormat: 'avro',
-    prefix,
-  })
-  const r = resources[resource]
+  const decoder = topicDecoder(registryUrl, prefix)
   const records = await readAll(brokers, `${prefix}.${resource}`)
-  const table = new Map<string, RecordValue>()
+  const table = new Map<string, TopicRow>()
   const lastOp = new Map<string, string>()
   for (const rec of records) {
     if (rec.key === null) continue
-    const key = await serde.decodeKey(r, rec.key)
-    const text = JSON.stringify(r.key.map((k) => key[k]))
+    const text = await decoder.keyText(resource, rec.key)
     if (rec.value === null) {
       table.delete(text)
       lastOp.set(text, 'd')
       continue
     }
-    const decoded = await serde.decodeValue(rec.value)
+    const decoded = await decoder.decodeValue(rec.value)
     lastOp.set(text, decoded.meta.op)
     if (decoded.meta.deleted === true) table.delete(text)
     else table.set(text, decoded.record)
@@ -68,67 +88,68 @@ export async function readTable(
   return { records, table, lastOp }
 }
 
-/** What the simulator serves now, read through the typed client and mapped: key text → record. */
-export async function simulatorTable(
-  sim: RunningSimulator,
+/**
+ * What the simulator serves now, as the topic should hold it: key text → record, custom employee
+ * attributes included, computed from its raw JSON by ./expected (never by src/resources).
+ */
+export function simulatorTable(
+  sim: SimulatorEndpoint,
   resource: ResourceName,
-): Promise<Map<string, RecordValue>> {
-  const client = createPersonioClient({
-    baseUrl: sim.url,
-    credentials: { clientId: 'sim-client', clientSecret: 'sim-secret' },
-  })
-  const r = resources[resource]
-  const extraFields = undefined
-  let items: unknown[]
-  switch (resource) {
-    case 'employees':
-      items = await collect(client.employees.list())
-      break
-    case 'absences':
-      items = await collect(client.timeOffs.list())
-      break
-    case 'absence_periods':
-      items = await collect(client.absencePeriods.list())
-      break
-    case 'absence_types':
-      items = await collect(client.timeOffTypes.list())
-      break
-    case 'attendances':
-      items = await collect(client.attendancePeriods.list())
-      break
-    case 'projects':
-      items = await collect(client.projects.list())
-      break
-    case 'document_categories':
-      items = await client.documentCategories.list()
-      break
-    case 'custom_reports_list':
-      items = await client.customReports.list()
-      break
-    case 'employees_absences_balance':
-      items = []
-      for (const e of sim.company.list('employees'))
-        for (const row of await client.employees.absenceBalance(e.id))
-          items.push({ ...row, employee_id: e.id })
-      break
-    case 'custom_reports':
-      items = []
-      for (const report of await client.customReports.list()) {
-        if (report.attributes.status !== 'up_to_date') continue
-        for (const page of await collect(client.customReports.items(report.attributes.id)))
-          items.push(...reportRows(page))
-      }
-      break
-  }
-  const out = new Map<string, RecordValue>()
-  for (const item of items) {
-    const record = r.toRecord(item, { extraFields })
-    out.set(JSON.stringify(r.key.map((k) => record[k])), record)
-  }
-  return out
+  options: ExpectedOptions = {},
+): Promise<Map<string, Row>> {
+  return expectedTable(sim, resource, options)
 }
 
-/** The static fields of a record (custom employee attributes are compared separately). */
-export function staticFields(resource: ResourceName, record: RecordValue): RecordValue {
-  return Object.fromEntries(resources[resource].fields.map((f) => [f.name, record[f.name] ?? null]))
+export type Rows = [key: string, row: Record<string, unknown>][]
+
+/**
+ * Both tables in a form jest compares field by field: sorted by key, fields sorted, JSON text
+ * compared by content. A field the topic carries beyond the expectation is left out only while it
+ * is null — fields are never removed from a schema, so a custom attribute that vanished or changed
+ * type keeps a field that stays null; anything else extra is a difference and shows.
+ */
+export function comparable(
+  resource: ResourceName,
+  actual: ReadonlyMap<string, TopicRow>,
+  expected: ReadonlyMap<string, Row>,
+): { actual: Rows; expected: Rows } {
+  const json = new Set(JSON_FIELDS[resource])
+  const norm = (name: string, v: unknown) =>
+    json.has(name) && typeof v === 'string' ? canonicalJsonText(v) : v
+  const shape = (row: Record<string, unknown>, wanted: Record<string, unknown> | undefined) =>
+    Object.fromEntries(
+      Object.keys(row)
+        .filter((name) => wanted === undefined || name in wanted || row[name] !== null)
+        .sort()
+        .map((name) => [name, norm(name, row[name])]),
+    )
+  const byKey = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0)
+  return {
+    actual: [...actual].map(([k, row]): Rows[number] => [k, shape(row, expected.get(k))]).sort(byKey),
+    expected: [...expected].map(([k, row]): Rows[number] => [k, shape(row, undefined)]).sort(byKey),
+  }
+}
+
+/** The topic's table equals the expectation (jest's toEqual, with the resource named on failure). */
+export function expectTableToEqual(
+  resource: ResourceName,
+  actual: ReadonlyMap<string, TopicRow>,
+  expected: ReadonlyMap<string, Row>,
+): void {
+  const both = comparable(resource, actual, expected)
+  expect({ resource, rows: both.actual }).toEqual({ resource, rows: both.expected })
+}
+
+/** The same comparison as a yes or no (polling until a running capture converges). */
+export function tablesEqual(
+  resource: ResourceName,
+  actual: ReadonlyMap<string, TopicRow>,
+  expected: ReadonlyMap<string, Row>,
+): boolean {
+  try {
+    expectTableToEqual(resource, actual, expected)
+    return true
+  } catch {
+    return false
+  }
 }

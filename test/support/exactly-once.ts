@@ -2,11 +2,17 @@
 // every topic read read_committed from the beginning holds each change exactly once (no key with
 // the same image twice, no second tombstone without an upsert between), and its compacted view
 // equals what the simulator holds.
-import { createSchemaRegistry } from '../../src/contract/registry'
-import { createSerde } from '../../src/contract/serde'
+import type { ResourceName } from '../../src/resources'
 import { defaultCredential, type RunningSimulator } from '../../src/simulator'
-import { resources, type RecordValue, type ResourceName } from '../../src/resources'
-import { readAll, simulatorTable, staticFields } from './compacted'
+import {
+  comparable,
+  readAll,
+  simulatorTable,
+  tablesEqual,
+  topicDecoder,
+  type ExpectedOptions,
+  type TopicRow,
+} from './compacted'
 
 export interface Infra {
   brokers: string[]
@@ -40,71 +46,63 @@ export interface TopicAudit {
   records: number
   /** key + image seen more than once, or a tombstone repeated without an upsert between */
   duplicates: string[]
-  /** the compacted view: key text → static fields */
-  table: Map<string, Record<string, unknown>>
+  /** the compacted view: key text → record as decoded (custom attributes included) */
+  table: Map<string, TopicRow>
 }
 
 export async function auditTopic(infra: Infra, prefix: string, resource: ResourceName): Promise<TopicAudit> {
-  const serde = createSerde({
-    registry: createSchemaRegistry({ url: infra.registryUrl }),
-    keyFormat: 'avro',
-    prefix,
-  })
-  const r = resources[resource]
+  const decoder = topicDecoder(infra.registryUrl, prefix)
   const records = await readAll(infra.brokers, `${prefix}.${resource}`)
   const seen = new Set<string>()
   const last = new Map<string, string>()
   const duplicates: string[] = []
-  const table = new Map<string, Record<string, unknown>>()
+  const table = new Map<string, TopicRow>()
   for (const rec of records) {
     if (rec.key === null) continue
-    const key = await serde.decodeKey(r, rec.key)
-    const text = JSON.stringify(r.key.map((k) => key[k]))
+    const text = await decoder.keyText(resource, rec.key)
     if (rec.value === null) {
       if (last.get(text) === 'd') duplicates.push(`${text} tombstone twice`)
       last.set(text, 'd')
       table.delete(text)
       continue
     }
-    const { record, meta } = await serde.decodeValue(rec.value)
+    const { record, meta } = await decoder.decodeValue(rec.value)
     const image = `${text} ${JSON.stringify(record)}`
     if (seen.has(image)) duplicates.push(`${text} same image twice (op ${meta.op})`)
     seen.add(image)
     last.set(text, meta.op)
     if (meta.deleted === true) table.delete(text)
-    else table.set(text, staticFields(resource, record))
+    else table.set(text, record)
   }
   return { resource, records: records.length, duplicates, table }
 }
 
-const wanted = (resource: ResourceName, expected: Map<string, RecordValue>) =>
-  new Map([...expected].map(([k, v]) => [k, staticFields(resource, v)]))
-
 const expectNoDuplicates = ({ resource, duplicates }: TopicAudit) =>
   expect({ resource, duplicates }).toEqual({ resource, duplicates: [] })
 
-const sorted = (m: Map<string, Record<string, unknown>>) =>
-  [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-
-/** Every resource: no duplicates, and the compacted view equals the simulator. */
+/**
+ * Every resource: no duplicates, and the compacted view equals what the simulator holds, as test
+ * code reads it from the simulator's raw JSON (custom attributes and `expected.fieldPolicy` included).
+ */
 export async function expectExactlyOnce(
   infra: Infra,
   sim: RunningSimulator,
   prefix: string,
   only: readonly ResourceName[],
+  expected: ExpectedOptions = {},
 ): Promise<TopicAudit[]> {
   const audits: TopicAudit[] = []
   for (const resource of only) {
-    const [audit, expected] = await Promise.all([
+    const [audit, want] = await Promise.all([
       auditTopic(infra, prefix, resource),
-      simulatorTable(sim, resource),
+      simulatorTable(sim, resource, expected),
     ])
-    const want = wanted(resource, expected)
     expectNoDuplicates(audit)
-    expect({ resource, records: audit.records, rows: sorted(audit.table) }).toEqual({
+    const rows = comparable(resource, audit.table, want)
+    expect({ resource, records: audit.records, rows: rows.actual }).toEqual({
       resource,
       records: audit.records,
-      rows: sorted(want),
+      rows: rows.expected,
     })
     audits.push(audit)
   }
@@ -124,31 +122,25 @@ export async function expectConverged(
   sim: RunningSimulator,
   prefix: string,
   only: readonly ResourceName[],
-  { timeoutMs = 90_000, settleMs = 5_000 } = {},
+  {
+    timeoutMs = 90_000,
+    settleMs = 5_000,
+    expected = {},
+  }: { timeoutMs?: number; settleMs?: number; expected?: ExpectedOptions } = {},
 ): Promise<void> {
   const started = Date.now()
   for (;;) {
     const audits = await Promise.all(only.map((r) => auditTopic(infra, prefix, r)))
     audits.forEach(expectNoDuplicates)
-    const tables = await Promise.all(only.map((r) => simulatorTable(sim, r)))
-    if (audits.every((audit, i) => matches(audit, tables[i] ?? new Map()))) break
+    const tables = await Promise.all(only.map((r) => simulatorTable(sim, r, expected)))
+    if (audits.every((audit, i) => tablesEqual(audit.resource, audit.table, tables[i] ?? new Map()))) break
     if (Date.now() - started > timeoutMs) {
-      await expectExactlyOnce(infra, sim, prefix, only) // fails with the difference
+      await expectExactlyOnce(infra, sim, prefix, only, expected) // fails with the difference
       break
     }
     await new Promise((r) => setTimeout(r, 1_000))
   }
   await new Promise((r) => setTimeout(r, settleMs))
-}
-
-/** The very comparison expectExactlyOnce makes (jest's toEqual), as a yes or no. */
-function matches(audit: TopicAudit, expected: Map<string, RecordValue>): boolean {
-  try {
-    expect(sorted(audit.table)).toEqual(sorted(wanted(audit.resource, expected)))
-    return true
-  } catch {
-    return false
-  }
 }
 
 /** One round of edits through the company: updates, a hire, a leaver (with their time-offs), a removed type. */

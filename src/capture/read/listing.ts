@@ -1,7 +1,8 @@
 // Reads a resource's items from Personio as its declaration says: the paging style, the change
 // filter and the per-parent path all come from `resource.source`, so there is no branch on a
 // resource's name here (Debezium: the coordinator only reads the slots).
-import { berlinDay, berlinOffsetAt, formatDate, formatUtcSeconds } from '../../personio/dates'
+import { formatDate, formatUtcSeconds } from '../../personio/dates'
+import { PersonioHttpError } from '../../errors'
 import type { PersonioHttp } from '../../personio/client'
 import { cursorPages } from '../../personio/pagination/cursor'
 import { pageOffsetPages } from '../../personio/pagination/page-offset'
@@ -17,6 +18,8 @@ export interface ListingOptions {
   parentId?: string | number
   /** resume where a previous listing stopped: a page's `position` */
   resumeAt?: number | string
+  /** a resume position Personio refused (an expired v2 cursor): the listing starts over */
+  onRestart?: (why: string) => void
 }
 
 /** One page of raw items, already fanned out by the resource's `items` slot. */
@@ -25,14 +28,23 @@ export interface RawPage {
   /** where this page was (offset, page number, cursor URL); a snapshot resumes after it */
   position: number | string
   total?: number
+  /** the listing moved under the reader at this page (why): its deletes prove nothing */
+  shifted?: string
 }
 
+/**
+ * A filter's lower bound as Personio's parameter wants it. Whether Personio reads a naive
+ * date-time or a plain date in UTC or in the company's zone is undocumented (personio-api.md §5),
+ * so the bound is spelled to be at or before `ms` under either reading: the UTC wall clock read as
+ * Berlin time is an hour or two earlier, never later; the UTC calendar day starts before `ms` read
+ * either way (Berlin's day starts earlier still). What the wider window re-reads, fingerprints drop.
+ */
 export function formatInstant(ms: number, format: InstantFormat): string {
   switch (format) {
     case 'naive-berlin':
-      return new Date(ms + berlinOffsetAt(ms) * 60_000).toISOString().slice(0, 19)
+      return new Date(ms).toISOString().slice(0, 19)
     case 'berlin-date':
-      return formatDate(berlinDay(ms))
+      return formatDate(Math.floor(ms / 86_400_000))
     case 'utc-seconds':
       return formatUtcSeconds(ms)
   }
@@ -70,7 +82,24 @@ async function* pagesOf(
       // '' is the position after the last page: a snapshot killed after committing it has nothing left to read.
       if (resume === '') return
       const params = new URLSearchParams({ limit: String(limit), ...filter })
-      const first = typeof resume === 'string' ? resume : `${path}?${params.toString()}`
+      const first = `${path}?${params.toString()}`
+      if (typeof resume === 'string') {
+        // A stored cursor can expire; Personio then answers 400. Only that first request decides:
+        // a failure further on is the listing's own.
+        let read = false
+        try {
+          for await (const page of cursorPages(http.getJson, http.base, resume)) {
+            read = true
+            yield page
+          }
+          return
+        } catch (error) {
+          if (read || !(error instanceof PersonioHttpError) || error.status !== 400) throw error
+          options.onRestart?.(
+            `Personio refused the stored position of ${resource.name} (${error.status}${error.personioMessage === undefined ? '' : ` ${error.personioMessage}`}): listing it again from the first page`,
+          )
+        }
+      }
       return yield* cursorPages(http.getJson, http.base, first)
     }
     case 'none':
@@ -89,6 +118,11 @@ export async function* listPages(
   const fan = resource.source.items
   for await (const page of pagesOf(http, resource, options)) {
     const items = fan === undefined ? page.items : page.items.flatMap((i) => fan(i, options.parentId))
-    yield { items, position: page.position, total: page.total }
+    yield {
+      items,
+      position: page.position,
+      total: page.total,
+      ...(page.shifted === undefined ? {} : { shifted: page.shifted }),
+    }
   }
 }

@@ -4,9 +4,18 @@
 // starts at most one per record, but the broker lists them in the order they ended, not by first
 // offset: when a restart fences several killed transactions at once, an aborted one that started
 // earlier is only noticed after its records went through — and a restore would believe fingerprints
-// and a cursor that never committed. This module installs the filter the Java client uses (every
-// aborted transaction whose first offset is reached is active until its producer's abort marker)
-// in place of kafkajs' own. It must load before kafkajs does: import it first wherever kafkajs is.
+// and a cursor that never committed. Importing this module makes every kafkajs consumer of the
+// process use the filter the Java client uses (every aborted transaction whose first offset is
+// reached is active until its producer's abort marker) instead of kafkajs' own.
+//
+// kafkajs' Batch holds its filter in a module-local constant, so the filter cannot be swapped where
+// it is called. Replacing the filter's module in `require.cache` worked under node only: jest keeps
+// its own module registry and ignores that write, so every test read with kafkajs' filter. Instead,
+// two prototypes are patched — they are the very objects kafkajs uses in node and in each jest
+// registry alike, and whether kafkajs loaded before this module does not matter:
+//   Broker#fetch   remembers each partition's aborted-transaction list, keyed by its records array
+//   Batch#messages the constructor's assignment of kafkajs' filtered records is replaced by ours
+// `abortedFilterActive()` says whether both are in place (tests and the CLI check it).
 // Nothing to do once kafkajs is replaced (ARCHITECTURE §5: kafka/ is behind a port).
 const ABORT_MARKER_KEY = Buffer.from([0, 0, 0, 0])
 
@@ -51,21 +60,60 @@ export function filterAbortedMessages({
   })
 }
 
+// The parts of kafkajs' internals (src/broker/index.js, src/consumer/batch.js) this module touches.
+interface FetchedPartition {
+  messages: FilterMessage[]
+  abortedTransactions?: AbortedTransaction[]
+}
+interface FetchResponse {
+  responses: { partitions: FetchedPartition[] }[]
+}
+type Fetch = (this: unknown, request: unknown) => Promise<FetchResponse>
+interface BatchUnderConstruction {
+  rawMessages: FilterMessage[]
+  messagesWithinOffset: FilterMessage[]
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const Broker = require('kafkajs/src/broker') as { prototype: { fetch: Fetch } }
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const Batch = require('kafkajs/src/consumer/batch') as { prototype: object }
+
+// A fetch response's records array → the aborted transactions the broker sent with it.
+const abortedListOf = new WeakMap<FilterMessage[], AbortedTransaction[] | undefined>()
+const kafkajsFetch = Broker.prototype.fetch
+
+async function fetchKeepingAbortedLists(this: unknown, request: unknown): Promise<FetchResponse> {
+  const response = await kafkajsFetch.call(this, request)
+  for (const { partitions } of response.responses)
+    for (const partition of partitions) abortedListOf.set(partition.messages, partition.abortedTransactions)
+  return response
+}
+
+// Batch's constructor assigns `this.messages` once, after `rawMessages` and `messagesWithinOffset`:
+// this setter runs then, and leaves an ordinary property holding our result in its place.
+function setFilteredMessages(this: BatchUnderConstruction, filteredByKafkajs: FilterMessage[]): void {
+  // A Batch not built from Broker#fetch (kafkajs builds none) has no list to filter with.
+  const value = abortedListOf.has(this.rawMessages)
+    ? filterAbortedMessages({
+        messages: this.messagesWithinOffset,
+        abortedTransactions: abortedListOf.get(this.rawMessages),
+      }).filter((message) => message.isControlRecord !== true)
+    : filteredByKafkajs
+  Object.defineProperty(this, 'messages', { value, writable: true, enumerable: true, configurable: true })
+}
+
 function install(): void {
-  const target = require.resolve('kafkajs/src/consumer/filterAbortedMessages')
-  const batch = require.resolve('kafkajs/src/consumer/batch')
-  if (require.cache[batch] !== undefined && require.cache[target]?.exports !== filterAbortedMessages) {
-    throw new Error(
-      'kafkajs was loaded before src/kafka/kafkajs/aborted-filter.ts: import that module first, or read_committed reads may see aborted records',
-    )
-  }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const Module = require('node:module') as { new (id: string): NodeJS.Module }
-  const replacement = new Module(target)
-  replacement.filename = target
-  replacement.loaded = true
-  replacement.exports = filterAbortedMessages
-  require.cache[target] = replacement
+  Broker.prototype.fetch = fetchKeepingAbortedLists
+  Object.defineProperty(Batch.prototype, 'messages', { set: setFilteredMessages, configurable: true })
+}
+
+/** True when the consumers of this process (this module registry, under jest) filter with ours. */
+export function abortedFilterActive(): boolean {
+  return (
+    Broker.prototype.fetch === fetchKeepingAbortedLists &&
+    Object.getOwnPropertyDescriptor(Batch.prototype, 'messages')?.set === setFilteredMessages
+  )
 }
 
 install()

@@ -38,7 +38,7 @@ async function endOffsets(
     for (const topic of topics) {
       // Right after a topic is created its leader may not be known yet (NOT_LEADER_FOR_PARTITION):
       // kafkajs' admin retries only an unknown topic.
-      const ends = await committedEnds(topic, () =>
+      const ends = await committedEnds(kafka, topic, () =>
         withCoordinatorRetry(() => admin.fetchTopicOffsets(topic)),
       )
       const mine = committed.find((c) => c.topic === topic)?.partitions ?? []

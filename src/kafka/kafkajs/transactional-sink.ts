@@ -115,13 +115,13 @@ export function createTransactionalSink(kafka: Kafka, options: SinkOptions): Tra
         crashPoint('after-offsets-before-commit')
       }
       await tx.commit()
-      recordCommitted(written)
+      recordCommitted(kafka, written)
     } catch (error) {
       await tx?.abort().catch(() => undefined)
       if (isFenced(error)) {
         throw new FencedError(
           `Another instance took over the transactional id ${options.transactionalId} (this one was fenced); ` +
-            'nothing of this transaction was published. Run one instance per configuration, or give each its own KAFKA_CLIENT_ID.',
+            'nothing of this transaction was published. One instance runs per TOPIC_PREFIX: stop the other one, or give this one its own prefix.',
           { cause: error, retriable: false },
         )
       }

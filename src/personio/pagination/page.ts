@@ -7,6 +7,8 @@ export interface Page<T> {
   position: number | string
   /** total matching records, when Personio says */
   total?: number
+  /** the listing moved under the reader at this page (why): rows may be missing from it */
+  shifted?: string
 }
 
 export type FetchJson = (target: string) => Promise<unknown>

@@ -17,6 +17,8 @@ export interface RouteContext {
   baseUrl: string
   absoluteNextLinks: boolean
   employeesMaxLimit: number
+  /** how naive filter date-times and plain filter dates are read: Personio does not say (§5) */
+  naiveZone: 'Europe/Berlin' | 'UTC'
 }
 
 /** Integer query parameter; undefined when absent, NaN when not a number. */

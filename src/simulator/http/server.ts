@@ -1,6 +1,6 @@
 // The HTTP front of the simulator: parse, log, rate-limit, inject faults, authenticate, route.
 import { createServer, type IncomingMessage, type Server } from 'node:http'
-import type { Company } from '../state/company'
+import type { CollectionName, Company } from '../state/company'
 import { TokenStore, type Credential } from './auth'
 import { v1Auth, v2Revoke, v2Token } from './auth-routes'
 import type { RouteContext, SimRequest } from './context'
@@ -27,6 +27,8 @@ export interface ServerDeps {
   faults: FaultInjector
   absoluteNextLinks: boolean
   employeesMaxLimit: number
+  /** how naive v1 filter date-times are read (undocumented by Personio: §5) */
+  naiveZone: 'Europe/Berlin' | 'UTC'
   forbidQueryCredentials: boolean
   retryAfterOn429: boolean
   log: RequestLogEntry[]
@@ -133,8 +135,21 @@ export function createSimulatorServer(deps: ServerDeps): Server {
       if (deps.retryAfterOn429) reply.headers = { ...reply.headers, 'retry-after': '1' }
       return { reply, malformed: false, delayMs: 0 }
     }
-    const fault = deps.faults.match(path)
+    const fault = deps.faults.match(path, url.search)
     const delayMs = fault?.delayMs ?? 0
+    if (fault?.empty === true) {
+      const limitParam = Number(url.searchParams.get('limit') ?? 50)
+      const empty = path.startsWith('/v2/')
+        ? { _data: [], _meta: { links: { self: { href: `${path}${url.search}` } } } }
+        : {
+            success: true,
+            metadata: { total_elements: 0, current_page: 0, total_pages: 0 },
+            offset: 0,
+            limit: limitParam,
+            data: [],
+          }
+      return { reply: withLimitHeaders({ status: 200, body: empty }), malformed: false, delayMs }
+    }
     if (fault?.status !== undefined) {
       return {
         reply: withLimitHeaders(
@@ -178,8 +193,14 @@ export function createSimulatorServer(deps: ServerDeps): Server {
         baseUrl,
         absoluteNextLinks: deps.absoluteNextLinks,
         employeesMaxLimit: deps.employeesMaxLimit,
+        naiveZone: deps.naiveZone,
       }
       const reply = withLimitHeaders(handler(ctx, simReq, m.slice(1)))
+      const remove = fault?.removeAfter
+      // The record goes once this answer is built: the reader's next page sees the listing without it.
+      if (remove !== undefined && reply.status < 400)
+        deps.company.remove(remove.collection as CollectionName, remove.id as never)
+      if (reply.status < 400) fault?.then?.()
       // Personio echoes the (possibly rotated) token on successful Personnel Data responses.
       if (reply.status < 400) reply.headers = { ...reply.headers, authorization: `Bearer ${auth.next}` }
       return { reply, malformed: fault?.malformed === true, delayMs }
@@ -216,6 +237,8 @@ export function createSimulatorServer(deps: ServerDeps): Server {
           count(`${familyOf(req.method ?? 'GET', url.pathname)} ${reply.status}`)
           count('requests')
         }
+        // Personio's clock, as every HTTP server states it: the simulated one, not this machine's.
+        reply.headers = { date: new Date(deps.company.clock.latest()).toUTCString(), ...reply.headers }
         if (!res.destroyed) send(res, reply, malformed)
       })
       .catch((error: unknown) => {

@@ -66,7 +66,7 @@ function employees(ctx: RouteContext, req: SimRequest): Reply {
   const window = recordWindow(req, 50, ctx.employeesMaxLimit)
   if ('status' in window) return window
   const sinceRaw = req.query.get('updated_since')
-  const since = sinceRaw === null ? undefined : parseInstant(sinceRaw)
+  const since = sinceRaw === null ? undefined : parseInstant(sinceRaw, ctx.naiveZone)
   if (sinceRaw !== null && since === undefined)
     return v1Error(422, 'The updated since must be a valid date.', 0)
   const attrs = req.query.getAll('attributes[]')
@@ -131,9 +131,11 @@ function timeOffs(ctx: RouteContext, req: SimRequest): Reply {
   }
   let rows = ctx.company.list('timeOffs')
   if (ids !== undefined) rows = rows.filter((o) => ids.includes(String(o.employeeId)))
-  // Whole-day granularity in company time: everything changed on the from/to days is included.
-  if (typeof from === 'number') rows = rows.filter((o) => berlinDay(o.updatedAt) >= from)
-  if (typeof to === 'number') rows = rows.filter((o) => berlinDay(o.updatedAt) <= to)
+  // Whole-day granularity (company days, or UTC days when the simulator reads filters as UTC):
+  // everything changed on the from/to days is included.
+  const dayOf = ctx.naiveZone === 'UTC' ? (ms: number) => Math.floor(ms / 86_400_000) : berlinDay
+  if (typeof from === 'number') rows = rows.filter((o) => dayOf(o.updatedAt) >= from)
+  if (typeof to === 'number') rows = rows.filter((o) => dayOf(o.updatedAt) <= to)
   if (typeof start === 'number') rows = rows.filter((o) => o.endDay >= start)
   if (typeof end === 'number') rows = rows.filter((o) => o.startDay <= end)
   return pageOf(rows, window, (o) => renderTimeOff(o, ctx.company))
@@ -144,7 +146,7 @@ function absencePeriods(ctx: RouteContext, req: SimRequest): Reply {
   if ('status' in window) return window
   const time = (name: string) => {
     const raw = req.query.get(name)
-    return raw === null ? undefined : (parseInstant(raw) ?? Number.NaN)
+    return raw === null ? undefined : (parseInstant(raw, ctx.naiveZone) ?? Number.NaN)
   }
   const from = time('updated_from')
   const to = time('updated_to')

@@ -6,10 +6,12 @@
 import { openEngine } from '../../../src/capture/engine'
 import { loadConfig } from '../../../src/config'
 import { createSchemaRegistry } from '../../../src/contract/registry'
+import { subscribe } from '../../../src/ops/channels'
 import { silentLogger } from '../../../src/ops/logger'
 import { defaultCredential, startSimulator, type RunningSimulator } from '../../../src/simulator'
 import { testInfra, uniqueName } from '../../infra/env'
-import { readAll, readTable, simulatorTable, staticFields } from '../../support/compacted'
+import { expectTableToEqual, readAll, readTable, simulatorTable } from '../../support/compacted'
+import { waitUntilSettled } from '../../support/settled'
 
 const { brokers, registryUrl } = testInfra()
 
@@ -29,11 +31,16 @@ async function sync(sim: RunningSimulator, prefix: string, extra: Record<string,
     },
   })
   const engine = await openEngine({ config, logger: silentLogger })
+  let events: Awaited<ReturnType<typeof engine.syncOnce>>
   try {
-    return await engine.syncOnce()
+    events = await engine.syncOnce()
   } finally {
     await engine.close()
   }
+  // The test reads the topic next, as a consumer of its own: its end offsets must not be taken
+  // before the last commit's markers landed, or it stops short of that commit on some partitions.
+  await waitUntilSettled(brokers, [`${prefix}.employees`])
+  return events
 }
 
 const reportOf = (events: Awaited<ReturnType<typeof sync>>) => {
@@ -48,11 +55,7 @@ async function expectEmployeesEqualSimulator(sim: RunningSimulator, prefix: stri
     readTable(brokers, registryUrl, prefix, 'employees'),
     simulatorTable(sim, 'employees'),
   ])
-  const rows = (m: Map<string, Record<string, unknown>>) =>
-    [...m]
-      .map(([k, v]) => [k, staticFields('employees', v)])
-      .sort(([a], [b]) => String(a).localeCompare(String(b)))
-  expect(rows(actual.table)).toEqual(rows(expected))
+  expectTableToEqual('employees', actual.table, expected)
 }
 
 describe('capture > incremental reads', () => {
@@ -101,8 +104,15 @@ describe('capture > incremental reads', () => {
     const table = await readTable(brokers, registryUrl, prefix, 'employees')
     expect(table.table.get(`[${early?.id as number}]`)?.position).not.toBe('Changed behind the reader')
     expect(table.table.get(`[${late?.id as number}]`)?.position).toBe('Changed ahead of the reader')
-    // The cursor is at the later change; the earlier one is 5 s below it, inside the overlap.
+    // The cursor is at the later change; the earlier one is 5 s below it, inside the overlap. The
+    // cycle must be an incremental read: a full listing would find the change without any overlap.
+    const mark = sim.log.length
     const next = reportOf(await sync(sim, prefix, { OVERLAP_MS: '60000' }))
+    expect(next.plan).toBe('incremental')
+    const listed = sim.log.slice(mark).filter((l) => l.path === '/v1/company/employees')
+    expect(listed.length).toBeGreaterThan(0)
+    for (const request of listed)
+      expect(Object.fromEntries(new URLSearchParams(request.query))).toHaveProperty('updated_since')
     expect(next.published.u).toBe(1)
     await expectEmployeesEqualSimulator(sim, prefix)
   })
@@ -132,14 +142,25 @@ describe('capture > incremental reads', () => {
 
   it('resumes a snapshot stopped halfway at its last committed page', async () => {
     const prefix = uniqueName('resume')
-    // The third page is refused (a credential losing its rights mid-run): the cycle stops there.
-    const served = () => sim.log.filter((l) => l.path === '/v1/company/employees').length
-    const stopped = sync(sim, prefix, { TRANSACTION_MAX_RECORDS: '100' })
-    sim.faults.inject({ path: '/v1/company/employees', delayMs: 300, times: 2 })
-    while (served() < 1) await new Promise((r) => setTimeout(r, 10))
-    sim.faults.inject({ path: '/v1/company/employees', status: 403 })
-    const events = await stopped
+    // The second page is refused (a credential losing its rights mid-run): the cycle stops there.
+    // The refusal is armed when the engine has read the first page, before it can ask for the
+    // next: that page's event is published while the page is diffed, and the simulator answers no
+    // request before the next turn of the event loop. (Arming it on seeing the first request in
+    // the simulator's log raced the reader's request for the second page.)
+    let armed = false
+    const unsubscribe = subscribe('personio-kafka:capture:page', (page) => {
+      if (page.resource !== 'employees' || armed) return
+      armed = true
+      sim.faults.inject({ path: '/v1/company/employees', status: 403 })
+    })
+    let events: Awaited<ReturnType<typeof sync>>
+    try {
+      events = await sync(sim, prefix, { TRANSACTION_MAX_RECORDS: '100' })
+    } finally {
+      unsubscribe()
+    }
     expect(events.find((e) => e.resource === 'employees')?.kind).toBe('stopped')
+    expect(sim.faults.hits().map((f) => f.hits)).toEqual([1]) // the second page, and nothing else
     const before = (await readAll(brokers, `${prefix}.employees`)).length
     expect(before).toBeGreaterThan(0)
     expect(before).toBeLessThan(150)
@@ -148,7 +169,11 @@ describe('capture > incremental reads', () => {
     const resumed = reportOf(await sync(sim, prefix))
     expect(resumed.plan).toBe('snapshot')
     const first = sim.log.slice(mark).find((l) => l.path === '/v1/company/employees')
-    expect(first?.query).toContain(`offset=${before}`)
+    // It starts where the committed records end, or one row before (the pager re-reads the last row
+    // of the page before, to notice a listing that shifted): never at the beginning.
+    const resumedAt = Number(new URLSearchParams(first?.query ?? '').get('offset') ?? Number.NaN)
+    expect(resumedAt).toBeGreaterThanOrEqual(before - 1)
+    expect(resumedAt).toBeLessThanOrEqual(before)
     expect((await readAll(brokers, `${prefix}.employees`)).length).toBe(150) // nothing twice
     await expectEmployeesEqualSimulator(sim, prefix)
   })

@@ -15,7 +15,7 @@ const acl = (operation: Op, permissionType = Permission.ALLOW, who = principal) 
   operation,
   permissionType,
 })
-const needs = aclNeeds('hr', 'personio-kafka')
+const needs = aclNeeds('hr')
 const need = (what: string) => needs.find((n) => n.what.startsWith(what)) as (typeof needs)[number]
 
 describe('cli > doctor > ACLs', () => {
@@ -54,9 +54,9 @@ describe('cli > doctor > ACLs', () => {
 
   it('checks the transactional ids and says how to grant what is missing', () => {
     const tx = need('use its transactional ids')
-    expect(tx.name).toBe('personio-kafka.hr.snapshot')
+    expect(tx.name).toBe('personio-kafka.hr.employees')
     expect(aclFix(principal, tx)).toBe(
-      "kafka-acls --bootstrap-server <broker> --add --allow-principal User:svc --operation Write --transactional-id 'personio-kafka.hr' --resource-pattern-type prefixed",
+      "kafka-acls --bootstrap-server <broker> --add --allow-principal User:svc --operation Write --transactional-id 'personio-kafka.hr.' --resource-pattern-type prefixed",
     )
     expect(aclFix(principal, need('read topic configs'))).toContain(
       "--operation DescribeConfigs --topic 'hr.'",

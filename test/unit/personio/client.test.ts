@@ -141,11 +141,12 @@ describe('personio > client (MockAgent)', () => {
     const { agent, pool, client } = setup()
     pool.intercept({ path: '/v1/auth', method: 'POST' }).reply(200, auth('papi-1'))
     const employee = (id: number) => ({ type: 'Employee', attributes: { id: { label: 'ID', value: id } } })
-    // asked for 100, capped at 40 (and current_page counted from 1, which must not matter)
+    // asked for 100, capped at 40 (and current_page counted from 1, which must not matter); each
+    // page after the first starts at the previous page's last row, to prove nothing shifted
     for (const [offset, page] of [
       [0, 1],
-      [40, 2],
-      [80, 3],
+      [39, 2],
+      [78, 3],
     ] as const) {
       const ids = Array.from({ length: Math.min(40, 90 - offset) }, (_, i) => offset + i + 1)
       pool.intercept({ path: `/v1/company/employees?limit=100&offset=${offset}`, method: 'GET' }).reply(200, {

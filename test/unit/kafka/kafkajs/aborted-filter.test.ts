@@ -1,6 +1,7 @@
 // kafka > kafkajs > aborted-filter: records of aborted transactions stay hidden however the broker
-// orders its aborted-transaction list (kafkajs' own filter leaks the earlier-started one).
-import { filterAbortedMessages } from '../../../../src/kafka/kafkajs/aborted-filter'
+// orders its aborted-transaction list (kafkajs' own filter leaks the earlier-started one), and it is
+// the filter kafkajs' consumer batches use, here under jest's module registry as under node.
+import { abortedFilterActive, filterAbortedMessages } from '../../../../src/kafka/kafkajs/aborted-filter'
 
 const ABORT = Buffer.from([0, 0, 0, 0])
 const COMMIT = Buffer.from([0, 0, 0, 1])
@@ -68,5 +69,77 @@ describe('kafka > kafkajs > aborted-filter', () => {
       abortedTransactions: [{ firstOffset: '2', producerId: 'A' }],
     })
     expect(dataOffsets(out)).toEqual([7])
+  })
+})
+
+// kafkajs internals, the way its consumer uses them: Broker#fetch's response becomes one Batch per
+// partition (src/consumer/consumerGroup.js). A broker that answers without a network stands in.
+interface Message {
+  offset: string
+  key: Buffer
+  isControlRecord?: boolean
+  batchContext: { producerId: string; inTransaction: boolean }
+}
+interface FetchedPartition {
+  partition: number
+  highWatermark: string
+  abortedTransactions: { firstOffset: string; producerId: string }[]
+  messages: Message[]
+}
+type FetchResponse = { responses: { topicName: string; partitions: FetchedPartition[] }[] }
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const Broker = require('kafkajs/src/broker') as {
+  prototype: { fetch(request: object): Promise<FetchResponse> }
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const Batch = require('kafkajs/src/consumer/batch') as new (
+  topic: string,
+  fetchedOffset: string,
+  partitionData: FetchedPartition,
+) => { messages: Message[] }
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const kafkajsFilter = require('kafkajs/src/consumer/filterAbortedMessages') as typeof filterAbortedMessages
+
+function brokerAnswering(response: FetchResponse): { fetch(request: object): Promise<FetchResponse> } {
+  const broker = Object.create(Broker.prototype) as Record<string | symbol, unknown>
+  const send = Object.getOwnPropertySymbols(Broker.prototype).find(
+    (s) => s.description === 'private:Broker:sendRequest',
+  )
+  if (send === undefined) throw new Error('kafkajs Broker changed: no sendRequest')
+  broker.lookupRequest = () => () => ({})
+  broker[send] = async () => response
+  return broker as unknown as { fetch(request: object): Promise<FetchResponse> }
+}
+
+describe('kafka > kafkajs > aborted-filter installed', () => {
+  it('is active in this module registry', () => {
+    expect(abortedFilterActive()).toBe(true)
+  })
+
+  it("a consumer's batch hides the interleaved aborted records kafkajs' own filter lets through", async () => {
+    const partition: FetchedPartition = {
+      partition: 0,
+      highWatermark: '7',
+      abortedTransactions: [
+        { firstOffset: '1', producerId: 'B' },
+        { firstOffset: '0', producerId: 'A' },
+      ],
+      messages: [
+        record(0, 'A'),
+        record(1, 'B'),
+        record(2, 'A'),
+        record(3, 'B'),
+        marker(4, 'B', ABORT),
+        marker(5, 'A', ABORT),
+        record(6, 'C'),
+        marker(7, 'C', COMMIT),
+      ],
+    }
+    const { responses } = await brokerAnswering({
+      responses: [{ topicName: 't', partitions: [partition] }],
+    }).fetch({ topics: [] })
+    const fetched = responses[0]?.partitions[0] as FetchedPartition
+    expect(dataOffsets(kafkajsFilter(fetched))).toEqual([0, 6])
+    expect(dataOffsets(new Batch('t', '0', fetched).messages)).toEqual([6])
   })
 })

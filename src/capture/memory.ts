@@ -1,0 +1,27 @@
+// What capture remembers in memory between its transactions, held by the engine that owns it (not
+// by modules): two engines in one process, or one test after another, never see each other's.
+// Everything here can be lost at any moment without harm: it only saves work or keeps record
+// timestamps monotonic within one process; what must survive a restart is in the state topic.
+import { createFingerprinter, type Fingerprint } from '../contract/fingerprint'
+import type { AvroRecordSchema } from '../contract/schema-builder'
+import type { RecordValue } from '../resources/resource'
+
+export interface CaptureMemory {
+  /** the last value schema built per resource: custom attributes keep their field names */
+  schemas: Map<string, AvroRecordSchema>
+  /** per resource, the last record timestamp written: a tombstone is never older than its upsert */
+  lastTimestamps: Map<string, number>
+  /** per stage, when each parent's rows were last read and committed */
+  lastReads: Map<string, Map<string, number>>
+  /** fingerprints, with a cache of the field order per record shape */
+  fingerprint: (record: RecordValue) => Fingerprint
+}
+
+export function createCaptureMemory(): CaptureMemory {
+  return {
+    schemas: new Map(),
+    lastTimestamps: new Map(),
+    lastReads: new Map(),
+    fingerprint: createFingerprinter(),
+  }
+}

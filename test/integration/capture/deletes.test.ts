@@ -1,0 +1,254 @@
+// Deletes a downstream table can trust, against the real broker, registry and the simulator: a
+// record removed while the listing is between two pages tombstones that record and no other; one
+// empty answer tombstones nothing; implausibly many deletes wait for a second listing; deletes go
+// in transactions of TRANSACTION_MAX_RECORDS; a stage keeps its rows when Personio refuses every
+// parent, drops the rows of a parent whose delete it missed, and `reset` re-publishes every row.
+import { Kafka, logLevel } from 'kafkajs'
+import { topicFor } from '../../../src/contract/naming'
+import { openEngine } from '../../../src/capture/engine'
+import { stageInputs } from '../../../src/capture/stage'
+import { subscribe } from '../../../src/ops/channels'
+import { silentLogger } from '../../../src/ops/logger'
+import { resources, type ResourceName } from '../../../src/resources'
+import { defaultCredential, startSimulator, type RunningSimulator } from '../../../src/simulator'
+import { testInfra, uniqueName } from '../../infra/env'
+import { runCli } from '../../support/cli'
+import { expectTableToEqual, readAll, readTable, simulatorTable } from '../../support/compacted'
+import { configFor, cursorOf, expectAllCycled, statusFor, syncOnce } from '../../support/engine-run'
+
+const { brokers, registryUrl } = testInfra()
+
+async function expectEqualSimulator(sim: RunningSimulator, prefix: string, only: readonly ResourceName[]) {
+  for (const resource of only) {
+    const [actual, expected] = await Promise.all([
+      readTable(brokers, registryUrl, prefix, resource),
+      simulatorTable(sim, resource),
+    ])
+    expectTableToEqual(resource, actual.table, expected)
+  }
+}
+
+/** Keys (as key text) whose last event on the topic is a tombstone. */
+async function deletedKeys(prefix: string, resource: ResourceName): Promise<string[]> {
+  const t = await readTable(brokers, registryUrl, prefix, resource)
+  return [...t.lastOp].filter(([, op]) => op === 'd').map(([k]) => k)
+}
+
+const sizeOf = async (prefix: string, resource: ResourceName) =>
+  (await readAll(brokers, topicFor(prefix, resource))).length
+
+describe('capture > deletes a downstream table can trust', () => {
+  let sim: RunningSimulator
+  afterEach(() => sim.close())
+
+  const people: ResourceName[] = ['employees', 'employees_absences_balance']
+  const everyCycleFull = { CAPTURE_RESOURCES: people.join(','), RECONCILE_INTERVAL_MS: '0' }
+  const employeesFull = { CAPTURE_RESOURCES: 'employees', RECONCILE_INTERVAL_MS: '0' }
+
+  it('a record deleted between two pages is tombstoned alone: the live record the shift hid is not', async () => {
+    sim = await startSimulator({ employees: 150, rateLimits: false, reports: 0 })
+    const prefix = uniqueName('shift')
+    expectAllCycled(await syncOnce(sim, prefix, everyCycleFull))
+    const ids = sim.company.list('employees').map((e) => e.id)
+    const victim = ids[10] as number
+    const hidden = ids[100] as number // first of page 2: the delete moves it to page 1's end
+    // Personio deletes the victim right after answering page 1
+    sim.faults.inject({
+      path: '/v1/company/employees',
+      queryIncludes: 'offset=0',
+      removeAfter: { collection: 'employees', id: victim },
+      times: 1,
+    })
+    expectAllCycled(await syncOnce(sim, prefix, everyCycleFull))
+    expect(sim.faults.hits()[0]?.hits).toBe(1)
+    // the victim was read before it went; the listing moved, so nothing at all is deleted now…
+    expect(await deletedKeys(prefix, 'employees')).toEqual([])
+    expect(await deletedKeys(prefix, 'employees_absences_balance')).toEqual([])
+    expect((await readTable(brokers, registryUrl, prefix, 'employees')).table.has(`[${hidden}]`)).toBe(true)
+    expect((await cursorOf(prefix, 'employees')).recheck).toBe(true)
+    // …and the next full listing tombstones the victim alone, with its balances
+    expectAllCycled(await syncOnce(sim, prefix, everyCycleFull))
+    expect(await deletedKeys(prefix, 'employees')).toEqual([`[${victim}]`])
+    const balances = await deletedKeys(prefix, 'employees_absences_balance')
+    expect(balances.length).toBeGreaterThan(0)
+    expect(balances.every((k) => k.startsWith(`[${victim},`))).toBe(true)
+    await expectEqualSimulator(sim, prefix, people)
+  })
+
+  it('a record deleted behind the reader is confirmed by a second listing in the same cycle', async () => {
+    sim = await startSimulator({ employees: 150, rateLimits: false, reports: 0 })
+    const prefix = uniqueName('shift2')
+    expectAllCycled(await syncOnce(sim, prefix, employeesFull))
+    const ids = sim.company.list('employees').map((e) => e.id)
+    const [earlier, victim] = [ids[5] as number, ids[10] as number]
+    const hidden = ids[101] as number // page 2 would have started after it once both were gone
+    sim.company.remove('employees', earlier) // gone before the listing: a true delete
+    sim.faults.inject({
+      path: '/v1/company/employees',
+      queryIncludes: 'offset=0',
+      removeAfter: { collection: 'employees', id: victim },
+      times: 1,
+    })
+    expectAllCycled(await syncOnce(sim, prefix, employeesFull))
+    // page 2 started one row late and was kept whole, so nobody was skipped; a second listing
+    // agrees that `earlier` is gone, and it goes in this very cycle
+    expect(await deletedKeys(prefix, 'employees')).toEqual([`[${earlier}]`])
+    expect((await readTable(brokers, registryUrl, prefix, 'employees')).table.has(`[${hidden}]`)).toBe(true)
+  })
+
+  it('one empty answer tombstones nothing; many deletes wait for a second listing that agrees', async () => {
+    sim = await startSimulator({ employees: 150, rateLimits: false, reports: 0 })
+    const prefix = uniqueName('empty')
+    expectAllCycled(await syncOnce(sim, prefix, employeesFull))
+    const before = await sizeOf(prefix, 'employees')
+
+    sim.faults.inject({ path: '/v1/company/employees', queryIncludes: 'offset=0', empty: true, times: 1 })
+    expectAllCycled(await syncOnce(sim, prefix, employeesFull))
+    expect(sim.faults.hits()[0]?.hits).toBe(1)
+    expect(await sizeOf(prefix, 'employees')).toBe(before)
+    const [held] = await statusFor(prefix, ['employees'])
+    expect(held?.deletesHeld).toMatch(/^150 since /)
+
+    // the next listing finds everyone: nothing is deleted, nothing stays held
+    sim.faults.clear()
+    expectAllCycled(await syncOnce(sim, prefix, employeesFull))
+    expect(await sizeOf(prefix, 'employees')).toBe(before)
+    expect((await statusFor(prefix, ['employees']))[0]?.deletesHeld).toBeUndefined()
+    await expectEqualSimulator(sim, prefix, ['employees'])
+
+    // 60 of 150 really deleted (more than DELETE_GUARD_PERCENT): held once, published when confirmed
+    const gone = sim.company
+      .list('employees')
+      .slice(0, 60)
+      .map((e) => e.id)
+    for (const id of gone) sim.company.remove('employees', id)
+    expectAllCycled(await syncOnce(sim, prefix, employeesFull))
+    expect(await deletedKeys(prefix, 'employees')).toEqual([])
+    expect((await statusFor(prefix, ['employees']))[0]?.deletesHeld).toMatch(/^60 since /)
+    expectAllCycled(await syncOnce(sim, prefix, employeesFull))
+    expect((await deletedKeys(prefix, 'employees')).sort()).toEqual(gone.map((id) => `[${id}]`).sort())
+    expect((await statusFor(prefix, ['employees']))[0]?.deletesHeld).toBeUndefined()
+    await expectEqualSimulator(sim, prefix, ['employees'])
+  })
+
+  it('deletes are published in transactions of at most TRANSACTION_MAX_RECORDS', async () => {
+    sim = await startSimulator({ employees: 150, rateLimits: false, reports: 0 })
+    const prefix = uniqueName('batches')
+    const only = { CAPTURE_RESOURCES: 'employees', RECONCILE_INTERVAL_MS: '0', TRANSACTION_MAX_RECORDS: '10' }
+    expectAllCycled(await syncOnce(sim, prefix, only))
+    const gone = sim.company
+      .list('employees')
+      .slice(0, 25)
+      .map((e) => e.id)
+    for (const id of gone) sim.company.remove('employees', id)
+    const sizes: number[] = []
+    const off = subscribe('personio-kafka:capture:events', (e) => {
+      if (e.resource === 'employees' && e.op === 'd') sizes.push(e.count)
+    })
+    try {
+      expectAllCycled(await syncOnce(sim, prefix, only))
+    } finally {
+      off()
+    }
+    expect((await deletedKeys(prefix, 'employees')).length).toBe(25)
+    // deletes per committed transaction
+    expect(sizes).toEqual([10, 10, 5])
+  })
+
+  it('a stage whose parents Personio all refuses (a scope lost) stops with an error and removes nothing', async () => {
+    sim = await startSimulator({ employees: 20, rateLimits: false, reports: 0 })
+    const prefix = uniqueName('scope')
+    const stage = { CAPTURE_RESOURCES: 'employees,absence_types,employees_absences_balance' }
+    expectAllCycled(await syncOnce(sim, prefix, stage))
+    const rows = await sizeOf(prefix, 'employees_absences_balance')
+    expect(rows).toBeGreaterThan(20)
+    // a renamed type touches every employee's balances; every balance read answers 404
+    const type = sim.company.list('timeOffTypes')[0]
+    sim.company.update('timeOffTypes', type?.id as number, { name: 'Urlaub' })
+    sim.faults.inject({ path: '/v1/company/employees/', pathSuffix: '/absences/balance', status: 404 })
+    const events = await syncOnce(sim, prefix, stage)
+    expect(sim.faults.hits()[0]?.hits).toBeGreaterThan(1)
+    const balance = events.find((e) => e.resource === 'employees_absences_balance')
+    expect(balance?.kind).toBe('stopped')
+    expect(String((balance as { error?: Error }).error?.message)).toMatch(/404 for every one/)
+    expect(await deletedKeys(prefix, 'employees_absences_balance')).toEqual([])
+  })
+
+  it("a stage's refresh removes the rows of a parent whose delete it never saw", async () => {
+    sim = await startSimulator({ employees: 12, rateLimits: false, reports: 0 })
+    const prefix = uniqueName('orphan')
+    const both = { CAPTURE_RESOURCES: people.join(','), RECONCILE_INTERVAL_MS: '0' }
+    expectAllCycled(await syncOnce(sim, prefix, both))
+    const leaver = sim.company.list('employees')[3]?.id as number
+    sim.company.remove('employees', leaver)
+    // employees alone: the tombstone is published while the stage does not run…
+    expectAllCycled(
+      await syncOnce(sim, prefix, { CAPTURE_RESOURCES: 'employees', RECONCILE_INTERVAL_MS: '0' }),
+    )
+    expect(await deletedKeys(prefix, 'employees')).toEqual([`[${leaver}]`])
+    // …and the stage's group moves past it (its tombstone compacted away before the stage came back)
+    const config = configFor(sim, prefix)
+    const kafka = new Kafka({ brokers, clientId: 'test-orphan', logLevel: logLevel.NOTHING })
+    const admin = kafka.admin()
+    await admin.connect()
+    try {
+      const groupId = `${config.kafka.clientId}.${prefix}.employees_absences_balance`
+      for (const input of stageInputs(resources.employees_absences_balance)) {
+        const topic = topicFor(prefix, input)
+        const ends = await admin.fetchTopicOffsets(topic)
+        await admin.setOffsets({
+          groupId,
+          topic,
+          partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })),
+        })
+      }
+    } finally {
+      await admin.disconnect()
+    }
+    const leftOver = async () =>
+      [...(await readTable(brokers, registryUrl, prefix, 'employees_absences_balance')).table.keys()].filter(
+        (k) => k.startsWith(`[${leaver},`),
+      )
+    expectAllCycled(await syncOnce(sim, prefix, both))
+    expect((await leftOver()).length).toBeGreaterThan(0) // the feed never told the stage
+    // the full refresh (here forced by `snapshot`) finds the rows without a parent
+    const engine = await openEngine({ config: configFor(sim, prefix, both), logger: silentLogger })
+    try {
+      expectAllCycled(await engine.snapshot())
+    } finally {
+      await engine.close()
+    }
+    expect(await leftOver()).toEqual([])
+    await expectEqualSimulator(sim, prefix, people)
+  })
+
+  it('`reset` of a stage makes its next sync read every parent and publish every row (op r)', async () => {
+    sim = await startSimulator({ employees: 12, rateLimits: false, reports: 0 })
+    const prefix = uniqueName('reset')
+    const env = {
+      KAFKA_BROKERS: brokers.join(','),
+      SCHEMA_REGISTRY_URL: registryUrl,
+      TOPIC_PREFIX: prefix,
+      TOPIC_REPLICATION_FACTOR: '1',
+      PERSONIO_BASE_URL: sim.url,
+      PERSONIO_CLIENT_ID: defaultCredential.clientId,
+      PERSONIO_CLIENT_SECRET: defaultCredential.clientSecret,
+      CAPTURE_RESOURCES: people.join(','),
+      LOG_LEVEL: 'error',
+    }
+    expectAllCycled(await syncOnce(sim, prefix, { CAPTURE_RESOURCES: people.join(',') }))
+    const rows = (await readTable(brokers, registryUrl, prefix, 'employees_absences_balance')).table.size
+    const before = await sizeOf(prefix, 'employees_absences_balance')
+    const reset = await runCli(['reset', 'employees_absences_balance'], env)
+    expect(reset.code).toBe(0)
+    expect(reset.stdout).toMatch(/\(op r\)/)
+    const reads = sim.log.length
+    expect((await runCli(['sync', '--once'], env, 120_000)).code).toBe(0)
+    const balanceReads = sim.log.slice(reads).filter((l) => l.path.endsWith('/absences/balance')).length
+    expect(balanceReads).toBe(12)
+    const after = (await readAll(brokers, topicFor(prefix, 'employees_absences_balance'))).slice(before)
+    expect(after.length).toBe(rows)
+    expect(new Set(after.map((r) => r.headers.__op))).toEqual(new Set(['r']))
+    expect((await cursorOf(prefix, 'employees_absences_balance')).resnapshot).toBeUndefined()
+  })
+})
