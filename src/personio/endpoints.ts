@@ -44,7 +44,13 @@ export const maxLimits = {
 
 const cap = (limit: number | undefined, max: number) => Math.max(1, Math.min(limit ?? max, max))
 
-/** `updated_since` as Personio documents it: a naive company-local date-time. */
+/**
+ * A naive lower bound that is early enough whether Personio reads it as UTC or as company time
+ * (undocumented, personio-api.md §5): the UTC wall clock, which read as Berlin time is earlier.
+ */
+export const naiveEarly = (ms: number): string => new Date(ms).toISOString().slice(0, 19)
+
+/** A naive company-local date-time: an upper bound read as Berlin time (late enough either way). */
 export function naiveBerlin(ms: number): string {
   return new Date(ms + berlinOffsetAt(ms) * 60_000).toISOString().slice(0, 19)
 }
@@ -159,7 +165,7 @@ export function createPersonioClient(config: PersonioClientConfig) {
           get,
           '/v1/company/employees',
           {
-            updated_since: q.updatedSince === undefined ? undefined : naiveBerlin(q.updatedSince),
+            updated_since: q.updatedSince === undefined ? undefined : naiveEarly(q.updatedSince),
             attributes: q.attributes,
             email: q.email,
           },

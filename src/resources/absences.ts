@@ -16,7 +16,7 @@ export const absences = defineResource<V1TimeOffPeriod>({
     path: '/company/time-offs',
     paging: 'page-offset',
     maxLimit: 200,
-    changedSince: { param: 'updated_from', format: 'berlin-date' },
+    changedSince: { param: 'updated_from', format: 'plain-date' },
   },
   key: ['id'],
   detect: 'incremental',

@@ -42,7 +42,7 @@ export const employees = defineResource<V1Employee>({
     path: '/company/employees',
     paging: 'record-offset',
     maxLimit: 100,
-    changedSince: { param: 'updated_since', format: 'naive-berlin' },
+    changedSince: { param: 'updated_since', format: 'naive-date-time' },
   },
   key: ['id'],
   detect: 'incremental',

@@ -29,8 +29,11 @@ export interface MappingContext {
   extraFields?: readonly FieldSpec[]
 }
 
-/** How Personio wants the lower bound of its "changed since" filter spelled. */
-export type InstantFormat = 'naive-berlin' | 'berlin-date' | 'utc-seconds'
+/**
+ * How Personio wants the lower bound of its "changed since" filter spelled: a date-time without a
+ * zone, a plain date (both read in a zone Personio does not name), or UTC with a `Z`.
+ */
+export type InstantFormat = 'naive-date-time' | 'plain-date' | 'utc-seconds'
 
 export interface ResourceSource {
   api: 'v1' | 'v2'

@@ -41,9 +41,9 @@ export interface RawPage {
  */
 export function formatInstant(ms: number, format: InstantFormat): string {
   switch (format) {
-    case 'naive-berlin':
+    case 'naive-date-time':
       return new Date(ms).toISOString().slice(0, 19)
-    case 'berlin-date':
+    case 'plain-date':
       return formatDate(Math.floor(ms / 86_400_000))
     case 'utc-seconds':
       return formatUtcSeconds(ms)

@@ -1,7 +1,10 @@
 // Personio misbehaving while `sync --once` runs (a child process, as an operator runs it): 429 and
-// 5xx in bursts, a malformed page, a page that times out, an expired token. Each time the cycle
-// either finishes, or stops with one clear error and the next run resumes — and a read_committed
-// consumer then sees every change exactly once, the compacted view equal to the simulator.
+// 5xx in bursts, a malformed page, a page that times out, a permission taken away, an expired
+// token. Each time the cycle either finishes, or stops with one clear error and the next run
+// resumes — and a read_committed consumer then sees every change exactly once, the compacted view
+// equal to the simulator.
+import { exitClassOf, exitCodes } from '../../../src/cli/exit-codes'
+import { errorCodes, type ErrorCode } from '../../../src/errors'
 import type { ResourceName } from '../../../src/resources'
 import { startSimulator, type FaultSpec, type RunningSimulator } from '../../../src/simulator'
 import { testInfra, uniqueName } from '../../infra/env'
@@ -13,20 +16,42 @@ const only: ResourceName[] = ['employees', 'absences', 'absence_types', 'employe
 const args = ['sync', '--once', '--resources', only.join(',')]
 const said = (r: CliResult) => `exit ${String(r.code)}\n${r.stdout}\n${r.stderr.slice(-2000)}`
 
-/** A run under faults: finished, or failed with one line per failed resource and nothing else fatal. */
-function expectFinishedOrOneClearError(r: CliResult): void {
-  if (r.code === 0) return
-  expect({ code: r.code, signal: r.signal }).toEqual({ code: 1, signal: null })
-  const failed = r.stdout.split('\n').filter((l) => l.includes(' FAILED '))
-  if (failed.length === 0) throw new Error(`exit 1 without a FAILED line: ${said(r)}`)
-  for (const line of failed) expect(line).toMatch(/FAILED +PK_[A-Z_]+: \S/)
+const isErrorCode = (code: string): code is ErrorCode => (errorCodes as readonly string[]).includes(code)
+
+/**
+ * A run under faults: finished, every resource with its summary row and no FAILED one; or stopped
+ * with Personio's exit code and one FAILED line per failed resource, each a Personio error (a Kafka
+ * or registry error there would be a fault of our own, not Personio's).
+ */
+function expectFinishedOrOneClearError(r: CliResult): 'finished' | 'stopped' {
+  const lines = r.stdout.split('\n')
+  const failed = lines.filter((l) => l.includes(' FAILED '))
+  if (r.code === 0) {
+    expect({ signal: r.signal, failed }).toEqual({ signal: null, failed: [] })
+    for (const resource of only) {
+      const rows = lines.filter((l) => l.startsWith(`${resource} `)).length
+      expect({ resource, rows }).toEqual({ resource, rows: 1 })
+    }
+    return 'finished'
+  }
+  const personio = exitCodes.personio.code
+  expect({ code: r.code, signal: r.signal }).toEqual({ code: personio, signal: null })
+  if (failed.length === 0) throw new Error(`exit ${personio} without a FAILED line: ${said(r)}`)
+  for (const line of failed) {
+    const code = /FAILED +(PK_[A-Z_]+): \S/.exec(line)?.[1] ?? ''
+    const errorClass = isErrorCode(code) ? exitClassOf(code) : 'no error code'
+    expect({ line, errorClass }).toEqual({ line, errorClass: 'personio' })
+  }
+  return 'stopped'
 }
 
 describe('capture > faults > Personio misbehaving', () => {
   let sim: RunningSimulator
   afterEach(() => sim.close())
 
-  const scenarios: [string, FaultSpec[]][] = [
+  // The third element: the first run must stop (a fault no retry gets past), so the stopping branch
+  // of the check is met on every test run, not only when retries happen to run out.
+  const scenarios: [string, FaultSpec[], 'stops'?][] = [
     [
       '429 in bursts',
       [
@@ -46,9 +71,10 @@ describe('capture > faults > Personio misbehaving', () => {
     ['a malformed page', [{ path: '/v1/company/employees', malformed: true, times: 1 }]],
     ['a page that times out', [{ path: '/v1/company/time-offs', delayMs: 4_000, times: 1 }]],
     ['an error on every other request', [{ path: '/v1/company', status: 503, probability: 0.3, times: 25 }]],
+    ['a permission taken away', [{ path: '/v1/company/time-off-types', status: 403 }], 'stops'],
   ]
 
-  it.each(scenarios)('%s: the cycles finish or resume, losing nothing', async (_, faults) => {
+  it.each(scenarios)('%s: the cycles finish or resume, losing nothing', async (_, faults, outcome) => {
     sim = await startSimulator({ employees: 12, rateLimits: false, absencesPerEmployee: 2 })
     const prefix = uniqueName('personio-faults')
     const env = captureEnv(infra, sim, prefix, { RECONCILE_INTERVAL_MS: '0', PERSONIO_TIMEOUT_MS: '1500' })
@@ -56,7 +82,10 @@ describe('capture > faults > Personio misbehaving', () => {
     for (let round = 0; round < 2; round++) {
       if (round > 0) changeCompany(sim, round)
       for (const f of faults) sim.faults.inject(f)
-      expectFinishedOrOneClearError(await runCli(args, env))
+      const first = await runCli(args, env)
+      const ended = expectFinishedOrOneClearError(first)
+      if (outcome === 'stops' && ended !== 'stopped')
+        throw new Error(`the run should have stopped: ${said(first)}`)
       // every fault was met: a fault on a path the client never asks proves nothing
       expect(sim.faults.hits().filter((f) => f.hits === 0)).toEqual([])
       sim.faults.clear()

@@ -50,4 +50,10 @@ describe('capture > plan', () => {
       deletes: true,
     })
   })
+
+  it('lists everything again after a listing that moved or held deletes', () => {
+    expect(planCycle(resources.employees, done({ recheck: true }), 6_000_000, settings)).toEqual({
+      kind: 'reconcile',
+    })
+  })
 })
