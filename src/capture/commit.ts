@@ -75,6 +75,7 @@ export async function commitPart(
   }
   crashPoint('after-commit-before-state')
   ctx.memory.lastTimestamps.set(resource.name, at)
+  if (part.cursor !== undefined) ctx.memory.durableCursors.set(resource.name, part.cursor)
   ctx.state.commit({ resource: resource.name, known: delta, cursor: part.cursor })
   publish('personio-kafka:kafka:transaction', {
     resource: resource.name,

@@ -53,6 +53,8 @@ export interface Cursor {
    * `last_modified_at` for a new attribute)
    */
   customFields?: string[]
+  /** stages: parents whose last read decided nothing (a 404 while known, an empty answer): read again */
+  pendingParents?: string[]
   /** stages: the last full refresh of every parent */
   lastRefreshAt?: number
   lastSuccessAt?: number
@@ -128,6 +130,10 @@ export function decodeCursor(resource: string, bytes: Buffer): Cursor {
     customFields:
       Array.isArray(raw.customFields) && raw.customFields.every((f) => typeof f === 'string')
         ? (raw.customFields as string[])
+        : undefined,
+    pendingParents:
+      Array.isArray(raw.pendingParents) && raw.pendingParents.every((p) => typeof p === 'string')
+        ? (raw.pendingParents as string[])
         : undefined,
     lastRefreshAt: num(raw.lastRefreshAt),
     lastSuccessAt: num(raw.lastSuccessAt),

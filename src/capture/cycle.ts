@@ -11,7 +11,7 @@ import { applyFieldPolicy } from './apply-field-policy'
 import { commitPart, emptyPart, type Part } from './commit'
 import type { CaptureContext } from './context'
 import type { Cursor, StampedAhead } from './cursor'
-import { decideDeletes, type HeldDeletes } from './delete-guard'
+import { decideDeletes, heldOf, type HeldDeletes } from './delete-guard'
 import { diffRecords, goneKeys } from './diff'
 import { ListingWatch } from './listing-watch'
 import { mapPage } from './map-page'
@@ -176,7 +176,11 @@ function finalCursor(
     snapshotResumeAt: undefined,
     snapshotStartedAt: undefined,
     resnapshot: undefined,
-    stampedAhead: tally.ahead,
+    // `at` is when records were first seen ahead: an unchanged condition is no new state record
+    stampedAhead:
+      tally.ahead === undefined
+        ? undefined
+        : { ...tally.ahead, at: cursor.stampedAhead?.at ?? tally.ahead.at },
     customFields:
       readWhole && prepared.customFields !== undefined ? prepared.customFields : cursor.customFields,
     lastSuccessAt: ctx.clock.now(),
@@ -213,7 +217,7 @@ const selfChecking = (resource: Resource) =>
 
 /** The keys of a second, independent listing, and whether that one moved too. */
 async function relist(ctx: CaptureContext, resource: Resource, prepared: Prepared): Promise<ListingWatch> {
-  const watch = new ListingWatch(resource.source.items !== undefined)
+  const watch = new ListingWatch()
   for await (const page of listPages(ctx.http, resource)) {
     const mapped = mapPage(resource, page.items, 'r', false, prepared.mapping)
     watch.page(page, [
@@ -221,7 +225,6 @@ async function relist(ctx: CaptureContext, resource: Resource, prepared: Prepare
       ...mapped.deadLetters.map((l) => l.key),
     ])
   }
-  watch.end()
   return watch
 }
 
@@ -239,7 +242,6 @@ async function settleDeletes(
 ): Promise<DeleteOutcome> {
   const log = { resource: resource.name }
   const { watch } = tally
-  watch.end()
   if (watch.keyless > 0) {
     ctx.logger.warn(
       log,
@@ -253,13 +255,15 @@ async function settleDeletes(
   if (gone.length > 0 && (watch.shifted !== undefined || !selfChecking(resource))) {
     const second = await relist(ctx, resource, prepared)
     gone = gone.filter((k) => !second.seen.has(k))
+    if (second.keyless > 0) return { publish: [], hold: before.heldDeletes, recheck: false }
     if (second.shifted !== undefined) {
       ctx.logger.warn(
-        log,
+        { ...log, candidates: gone.length },
         `the ${resource.name} listing moved while it was read, twice (${watch.shifted ?? second.shifted}; then ` +
-          `${second.shifted}): its deletes wait for the next full listing`,
+          `${second.shifted}): the ${gone.length} record(s) missing from both are held until a later full listing`,
       )
-      return { publish: [], hold: before.heldDeletes, recheck: true }
+      const hold = before.heldDeletes ?? (gone.length > 0 ? heldOf(gone, ctx.clock.now()) : undefined)
+      return { publish: [], hold, recheck: true }
     }
   }
   if (watch.shifted !== undefined)
@@ -268,21 +272,27 @@ async function settleDeletes(
       `the ${resource.name} listing moved while it was read (${watch.shifted}): deletes were checked ` +
         'against a second listing, and the next cycle reads everything again',
     )
-  const decision = decideDeletes(known.size, gone, before.heldDeletes, ctx.deleteGuardShare, ctx.clock.now())
-  if (decision.hold !== undefined) {
+  const holdMs = ctx.settings[resource.name].deleteHoldMs
+  const decision = decideDeletes(
+    known.size,
+    gone,
+    before.heldDeletes,
+    ctx.deleteGuardShare,
+    ctx.clock.now(),
+    holdMs,
+  )
+  // one line when deletes start to be held, not one per cycle while they wait
+  if (decision.hold !== undefined && decision.hold.since !== before.heldDeletes?.since) {
     ctx.logger.warn(
       { ...log, held: decision.hold.count, known: known.size },
       `a full listing of ${resource.name} would delete ${decision.hold.count} of ${known.size} known records ` +
         `(more than DELETE_GUARD_PERCENT=${Math.round(ctx.deleteGuardShare * 100)}%): holding those deletes ` +
-        'until the next full listing finds the same records gone (an empty or cut answer from Personio, or a ' +
-        'credential that now sees fewer records, deletes nothing)',
+        `until a full listing at least ${Math.round(holdMs / 60_000)} min later (DELETE_GUARD_HOLD_MS) finds the ` +
+        'same records gone (an empty or cut answer from Personio, or a credential that now sees fewer records, ' +
+        'deletes nothing)',
     )
   }
-  return {
-    publish: decision.publish,
-    hold: decision.hold,
-    recheck: watch.shifted !== undefined || decision.hold !== undefined,
-  }
+  return { publish: decision.publish, hold: decision.hold, recheck: watch.shifted !== undefined }
 }
 
 function finish(
@@ -314,7 +324,10 @@ function finish(
     })
     const gone = goneKeys(resource, known, deletes?.publish ?? [], new Set())
     if (complete) crashPoint('mid-reconcile')
-    if (gone.events.length === 0 && !cursorMoved(before, cursor)) {
+    // compared with what the state topic holds, not with memory (idle cycles move only memory)
+    if (!ctx.memory.durableCursors.has(resource.name)) ctx.memory.durableCursors.set(resource.name, before)
+    const durable = ctx.memory.durableCursors.get(resource.name) ?? before
+    if (gone.events.length === 0 && !cursorMoved(durable, cursor)) {
       ctx.state.commit({ resource: resource.name, known: new Map(), cursor }) // nothing worth a transaction
       return tally.report
     }
@@ -374,7 +387,7 @@ function runCycle(
         published: { c: 0, u: 0, r: 0, d: 0 },
         deadLettered: 0,
       },
-      watch: new ListingWatch(resource.source.items !== undefined),
+      watch: new ListingWatch(),
       withTimestamp: 0,
       started: ctx.clock.now(),
       personioStart: ctx.http.markPersonioTime(),

@@ -16,8 +16,11 @@ export interface HeldDeletes {
   since: number
 }
 
-/** Past this many keys only the digest is kept: a cursor stays far below Kafka's message size. */
-export const MAX_HELD_KEYS = 20_000
+/**
+ * Past this many bytes of keys only the digest is kept: the cursor rides in a transaction with
+ * other state records and must stay far below Kafka's default message size (1 MB).
+ */
+export const MAX_HELD_KEY_BYTES = 256 * 1024
 
 export interface DeleteDecision {
   publish: KeyText[]
@@ -31,9 +34,10 @@ export const digestOf = (keys: readonly KeyText[]): string =>
     .digest('base64url')
 
 export function heldOf(keys: readonly KeyText[], since: number): HeldDeletes {
+  const bytes = keys.reduce((n, k) => n + Buffer.byteLength(k) + 3, 0)
   return {
     count: keys.length,
-    ...(keys.length <= MAX_HELD_KEYS ? { keys: [...keys] } : {}),
+    ...(bytes <= MAX_HELD_KEY_BYTES ? { keys: [...keys] } : {}),
     digest: digestOf(keys),
     since,
   }
@@ -44,6 +48,7 @@ export function heldOf(keys: readonly KeyText[], since: number): HeldDeletes {
  * @param gone known keys the listing did not return (already confirmed against shifts)
  * @param held what an earlier listing held
  * @param share 0..1: more than this share of known keys gone at once is held
+ * @param holdMs how long held deletes wait at least before a listing may confirm them
  */
 export function decideDeletes(
   knownCount: number,
@@ -51,6 +56,7 @@ export function decideDeletes(
   held: HeldDeletes | undefined,
   share: number,
   now: number,
+  holdMs = 0,
 ): DeleteDecision {
   let confirmed: KeyText[] = []
   let fresh: KeyText[] = [...gone]
@@ -67,5 +73,15 @@ export function decideDeletes(
   const massive =
     fresh.length > 0 &&
     (fresh.length === knownCount || (fresh.length > 1 && fresh.length > share * knownCount))
-  return massive ? { publish: confirmed, hold: heldOf(fresh, now) } : { publish: [...confirmed, ...fresh] }
+  const young = held !== undefined && now - held.since < holdMs
+  if (!massive && !(young && confirmed.length > 0)) return { publish: [...confirmed, ...fresh] }
+  if (!massive) return { publish: fresh, hold: heldOf(confirmed, held?.since ?? now) } // still waiting
+  if (young || confirmed.length === 0) {
+    // more gone than the share: all of it waits (the part held already, since it was first held)
+    return {
+      publish: [],
+      hold: heldOf([...confirmed, ...fresh], confirmed.length === 0 ? now : (held?.since ?? now)),
+    }
+  }
+  return { publish: confirmed, hold: heldOf(fresh, now) }
 }

@@ -80,6 +80,36 @@ function credentials(options: EngineOptions): { baseUrl: string; clientId: strin
   return { baseUrl, clientId, clientSecret }
 }
 
+/**
+ * Releases before this one named transactional ids `<KAFKA_CLIENT_ID>.<prefix>.<resource>`. With a
+ * client id other than the default, those ids differ from today's: initialising them once fences
+ * an instance of such a release still running, and aborts a transaction a killed one left open
+ * (it would hold back read_committed readers until its timeout).
+ */
+async function fenceLegacyIds(
+  kafka: Parameters<typeof createTransactionalSink>[0],
+  clientId: string,
+  prefix: string,
+  chosen: readonly Resource[],
+  logger: Logger,
+): Promise<void> {
+  const legacy = chosen.map((r) => `${clientId}.${prefix}.${r.name}`)
+  if (legacy.every((id, i) => id === transactionalIdFor(prefix, (chosen[i] as Resource).name))) return
+  await Promise.all(
+    legacy.map(async (transactionalId) => {
+      const sink = createTransactionalSink(kafka, { transactionalId })
+      try {
+        await sink.open()
+      } catch (error) {
+        // best effort: a principal that may not use the old id never ran an instance with it
+        logger.debug({ transactionalId, error: (error as Error).message }, 'old transactional id not fenced')
+      } finally {
+        await sink.close().catch(() => undefined)
+      }
+    }),
+  )
+}
+
 export async function openEngine(options: EngineOptions): Promise<Engine> {
   const { config, logger } = options
   const settings = resolveSettings(config.capture)
@@ -159,6 +189,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     // Fence older instances first: their open transactions are aborted before the state is read,
     // so the restore sees everything committed and nothing that will not be.
     await Promise.all(chosen.map((r) => sinkFor(r.name).open()))
+    await fenceLegacyIds(kafka, config.kafka.clientId, prefix, chosen, logger)
     crashPoint('after-fence')
     await restoreState(kafka, stateTopic, `${config.kafka.clientId}.${prefix}`, state)
     publish('personio-kafka:state:restored', { resources: chosen.map((r) => r.name) })

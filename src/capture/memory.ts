@@ -5,6 +5,7 @@
 import { createFingerprinter, type Fingerprint } from '../contract/fingerprint'
 import type { AvroRecordSchema } from '../contract/schema-builder'
 import type { RecordValue } from '../resources/resource'
+import type { Cursor } from './cursor'
 
 export interface CaptureMemory {
   /** the last value schema built per resource: custom attributes keep their field names */
@@ -13,6 +14,8 @@ export interface CaptureMemory {
   lastTimestamps: Map<string, number>
   /** per stage, when each parent's rows were last read and committed */
   lastReads: Map<string, Map<string, number>>
+  /** per resource, the cursor as last written to the state topic (memory may be ahead of it) */
+  durableCursors: Map<string, Cursor>
   /** fingerprints, with a cache of the field order per record shape */
   fingerprint: (record: RecordValue) => Fingerprint
 }
@@ -22,6 +25,7 @@ export function createCaptureMemory(): CaptureMemory {
     schemas: new Map(),
     lastTimestamps: new Map(),
     lastReads: new Map(),
+    durableCursors: new Map(),
     fingerprint: createFingerprinter(),
   }
 }

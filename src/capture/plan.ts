@@ -17,7 +17,8 @@ export function planCycle(
   resource: Resource,
   cursor: Cursor,
   now: number,
-  settings: Pick<ResourceSettings, 'reconcileMs' | 'overlapMs'>,
+  settings: Pick<ResourceSettings, 'reconcileMs' | 'overlapMs'> &
+    Partial<Pick<ResourceSettings, 'deleteHoldMs'>>,
   forceSnapshot = false,
 ): CyclePlan {
   if (forceSnapshot) return { kind: 'snapshot', deletes: true }
@@ -27,11 +28,18 @@ export function planCycle(
       ? { kind: 'snapshot', deletes: true }
       : { kind: 'snapshot', resumeAt, deletes: false }
   }
+  const held = cursor.heldDeletes
   if (
     resource.detect !== 'incremental' ||
     cursor.fullListing === true ||
     cursor.changedAt === undefined ||
-    cursor.recheck === true
+    // the last listing moved under the reader
+    cursor.recheck === true ||
+    // held deletes may be confirmed now
+    (held !== undefined && now - held.since >= (settings.deleteHoldMs ?? 0)) ||
+    // a cursor in the future (written by a release that followed records' own stamps) reads
+    // nothing: one full listing puts it back at Personio's clock
+    cursor.changedAt > now + 86_400_000
   )
     return { kind: 'reconcile' }
   if (now - (cursor.lastReconcileAt ?? 0) >= settings.reconcileMs) return { kind: 'reconcile' }

@@ -11,6 +11,8 @@ export interface ResourceSettings {
   reconcileMs: number
   overlapMs: number
   refreshMs: number
+  /** held mass deletes wait at least this long before a full listing may confirm them */
+  deleteHoldMs: number
 }
 
 const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }
@@ -46,6 +48,7 @@ export function resolveSettings(capture: Config['capture']): Record<ResourceName
         reconcileMs: capture.reconcileIntervalMs,
         overlapMs: capture.overlapMs,
         refreshMs: capture.stageRefreshIntervalMs,
+        deleteHoldMs: capture.deleteGuardHoldMs,
       },
     ]),
   ) as Record<ResourceName, ResourceSettings>

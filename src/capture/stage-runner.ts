@@ -104,6 +104,32 @@ async function refresh(
   return out
 }
 
+/** Parents whose last read decided nothing (a 404 while known, an empty answer), read again. */
+async function retryPending(
+  ctx: CaptureContext,
+  resource: Resource,
+  prepared: Prepared,
+  /** only these (sync --once: those left by an earlier run, not seconds ago by this one) */
+  only?: ReadonlySet<string>,
+): Promise<StageReport> {
+  const out = report(resource, 'refresh')
+  const pending = (ctx.state.cursor(resource.name).pendingParents ?? []).filter(
+    (id) => only === undefined || only.has(id),
+  )
+  if (pending.length === 0) return out
+  const done = await applyStageWork(ctx, resource, prepared, {
+    refresh: new Set(pending),
+    removeScopes: new Set(),
+    removeWhere: [],
+  })
+  out.parents = done.parents
+  out.events = done.events
+  return out
+}
+
+const hasPending = (ctx: CaptureContext, resource: Resource) =>
+  (ctx.state.cursor(resource.name).pendingParents ?? []).length > 0
+
 function feedHandler(
   ctx: CaptureContext,
   resource: Resource,
@@ -140,6 +166,7 @@ export async function stageSyncOnce(
 ): Promise<StageReport> {
   const prepared = await prepareResource(ctx, resource)
   const first = !ctx.state.hasCursor(resource.name)
+  const pendingBefore = new Set(ctx.state.cursor(resource.name).pendingParents ?? [])
   await ensureCursor(ctx, resource, prepared)
   const due = refreshDue(ctx, resource)
   const out = report(resource, 'feed')
@@ -147,7 +174,8 @@ export async function stageSyncOnce(
     feedHandler(ctx, resource, prepared, out, () => first),
   )
   ctx.logger.info({ resource: resource.name, parents: out.parents, events: out.events }, 'stage caught up')
-  return due ? refresh(ctx, resource, prepared) : out
+  if (due) return refresh(ctx, resource, prepared)
+  return pendingBefore.size > 0 ? retryPending(ctx, resource, prepared, pendingBefore) : out
 }
 
 /** snapshot: every known parent re-read now. */
@@ -183,7 +211,13 @@ export function stagePipeline(
           return () => void feed.stop()
         }),
         timer(0, Math.min(ctx.settings[resource.name].refreshMs, 60_000), scheduler).pipe(
-          exhaustMap(() => (refreshDue(ctx, resource) ? from(refresh(ctx, resource, prepared)) : from([]))),
+          exhaustMap(() =>
+            refreshDue(ctx, resource)
+              ? from(refresh(ctx, resource, prepared))
+              : hasPending(ctx, resource)
+                ? from(retryPending(ctx, resource, prepared))
+                : from([]),
+          ),
         ),
       ),
     ),

@@ -119,8 +119,10 @@ function parentKnown(ctx: CaptureContext, resource: Resource, parentId: ParentId
 }
 
 /**
- * One parent's rows, read and diffed against what the state holds for that parent; `refused` when
- * Personio answered 404 for a parent still known (nothing of it is decided then).
+ * One parent's rows, read and diffed against what the state holds for that parent. Nothing of it
+ * is decided (`undecided`) when Personio answered 404 for a parent still known, or answered no
+ * rows at all for a parent that had some and was not undecided already: an empty answer proves a
+ * delete only once a second read agrees.
  */
 async function parentPart(
   ctx: CaptureContext,
@@ -130,7 +132,9 @@ async function parentPart(
   mode: StageMode,
   /** what this transaction already decided (a removal, another parent): never decided twice */
   pending: ReadonlyMap<string, Known | null>,
-): Promise<Part & { refused?: true }> {
+  /** parents whose last read decided nothing (the stage cursor's `pendingParents`) */
+  undecidedBefore: ReadonlySet<string>,
+): Promise<Part & { undecided?: 'refused' | 'emptied' }> {
   const items: unknown[] = []
   try {
     for await (const page of listPages(ctx.http, resource, { parentId })) items.push(...page.items)
@@ -139,8 +143,11 @@ async function parentPart(
     // A 404 proves the rows gone only for a parent whose own delete was published; a parent that
     // is still known keeps its rows (Personio may refuse one read, or the credential a scope),
     // and its tombstone, if it is gone, removes them when it comes.
-    if (parentKnown(ctx, resource, parentId)) return { ...emptyPart(), refused: true }
+    if (parentKnown(ctx, resource, parentId)) return { ...emptyPart(), undecided: 'refused' }
   }
+  const scope = ctx.state.keysInScope(resource.name, parentId).filter((k) => !pending.has(k))
+  if (items.length === 0 && scope.length > 0 && !undecidedBefore.has(String(parentId)))
+    return { ...emptyPart(), undecided: 'emptied' }
   const known = ctx.state.knownOf(resource.name)
   const mapped = applyFieldPolicy(prepared.policy, mapPage(resource, items, 'r', false, prepared.mapping))
   const diff = diffRecords(
@@ -157,7 +164,6 @@ async function parentPart(
     pending,
   )
   // A row the same transaction already removed (its employee was deleted) is not removed twice.
-  const scope = ctx.state.keysInScope(resource.name, parentId).filter((k) => !pending.has(k))
   const gone = goneKeys(resource, known, scope, new Set(diff.seen))
   return joinParts([
     { events: diff.events, deadLetters: mapped.deadLetters, delta: diff.delta },
@@ -220,7 +226,7 @@ export async function applyStageWork(
   work: StageWork,
   consumed?: ConsumedOffsets,
   mode: StageMode = 'changes',
-): Promise<{ parents: number; events: number }> {
+): Promise<{ parents: number; events: number; undecided: number }> {
   // The whole unit holds the resource's turn: the feed and the periodic refresh never interleave.
   return ctx.serial(resource.name, async () => {
     let part = removalPart(ctx, resource, work)
@@ -233,6 +239,9 @@ export async function applyStageWork(
     })
     let unflushed: [string, number][] = []
     const refused: string[] = []
+    const emptied: string[] = []
+    const cursorBefore = ctx.state.cursor(resource.name)
+    const undecidedBefore = new Set(cursorBefore.pendingParents ?? [])
     const remember = () => {
       for (const [id, at] of unflushed) reads.set(id, at)
       unflushed = []
@@ -248,12 +257,13 @@ export async function applyStageWork(
       const startedAt = ctx.clock.now()
       const decided = part.delta
       const parts = await Promise.all(
-        window.map((id) => parentPart(ctx, resource, prepared, id, mode, decided)),
+        window.map((id) => parentPart(ctx, resource, prepared, id, mode, decided, undecidedBefore)),
       )
       for (const [j, p] of parts.entries()) {
-        if (p.refused === true) {
-          refused.push(window[j] as string)
-          continue // not read: it is asked again by its next event or the next refresh
+        if (p.undecided !== undefined) {
+          // not decided: read again on the stage's next tick (the cursor keeps it)
+          ;(p.undecided === 'refused' ? refused : emptied).push(window[j] as string)
+          continue
         }
         part = joinParts([part, p])
         unflushed.push([window[j] as string, startedAt])
@@ -270,15 +280,31 @@ export async function applyStageWork(
         { status: 404, method: 'GET', endpoint: resource.source.path },
       )
     }
+    const parent = slotOf(resource).parent
     if (refused.length > 0)
       ctx.logger.warn(
         { resource: resource.name, parents: refused.slice(0, 10), count: refused.length },
-        `Personio answered 404 for ${refused.length} known ${slotOf(resource).parent}: their ${resource.name} stay until they are read or their parent's delete comes`,
+        `Personio answered 404 for ${refused.length} known ${parent}: their ${resource.name} stay, and are read again on the stage's next tick`,
       )
-    if (part.events.length > 0 || part.deadLetters.length > 0 || consumed !== undefined) {
+    if (emptied.length > 0)
+      ctx.logger.warn(
+        { resource: resource.name, parents: emptied.slice(0, 10), count: emptied.length },
+        `Personio answered no ${resource.name} for ${emptied.length} ${parent} that had some: they are removed only if the next read agrees`,
+      )
+    // The parents left undecided ride in the cursor of the last transaction, so none is forgotten.
+    const read = new Set(parents)
+    const stillPending = [...[...undecidedBefore].filter((id) => !read.has(id)), ...refused, ...emptied]
+    const pendingChanged =
+      JSON.stringify([...undecidedBefore].sort()) !== JSON.stringify([...stillPending].sort())
+    if (pendingChanged)
+      part.cursor = {
+        ...cursorBefore,
+        pendingParents: stillPending.length === 0 ? undefined : stillPending,
+      }
+    if (part.events.length > 0 || part.deadLetters.length > 0 || consumed !== undefined || pendingChanged) {
       if (consumed !== undefined) crashPoint('stage-before-offset-commit')
       await flush(consumed)
     } else remember() // read, nothing changed: nothing to commit
-    return { parents: parents.length, events }
+    return { parents: parents.length, events, undecided: refused.length + emptied.length }
   })
 }

@@ -52,6 +52,7 @@ export interface Config {
     overrides: string
     maxTransactionRecords: number
     deleteGuardPercent: number
+    deleteGuardHoldMs: number
   }
   log: {
     level: LogLevel
@@ -342,6 +343,7 @@ export const configSchema: JSONSchemaType<Config> = {
         'overrides',
         'maxTransactionRecords',
         'deleteGuardPercent',
+        'deleteGuardHoldMs',
       ],
       properties: {
         resources: {
@@ -418,7 +420,15 @@ export const configSchema: JSONSchemaType<Config> = {
           default: 20,
           env: 'DELETE_GUARD_PERCENT',
           description:
-            "A full listing that would delete more than this share of a resource's known records (and more than one), or all of them, holds those deletes until the next full listing finds the same records gone (an empty or cut answer from Personio deletes nothing).",
+            "A full listing that would delete more than this share of a resource's known records (and more than one), or all of them, holds those deletes until a full listing DELETE_GUARD_HOLD_MS later finds the same records gone (an empty or cut answer from Personio deletes nothing).",
+        },
+        deleteGuardHoldMs: {
+          type: 'integer',
+          minimum: 0,
+          default: 3600000,
+          env: 'DELETE_GUARD_HOLD_MS',
+          description:
+            'How long deletes held by DELETE_GUARD_PERCENT wait at least before a full listing may confirm them: an outage of Personio data shorter than this deletes nothing.',
         },
       },
     },

@@ -87,12 +87,18 @@ export function createHttp(config: PersonioClientConfig) {
   }
   /**
    * Marks now; the returned function tells what Personio's clock said at that mark, as far as
-   * responses since have told (undefined while no response carried a `Date`). The `Date` header
+   * responses have told (undefined while no response carried a `Date`). The `Date` header
    * truncates to the second, so the answer can be up to a second early: early is safe for a cursor.
    */
   function markPersonioTime(): () => number | undefined {
     const local = now()
-    return () => (skewMs === undefined ? undefined : local + skewMs)
+    // the skew known at the mark, or else the first one learned after it: never a later answer,
+    // which a clock stepping (or a simulated one advancing) would move past the mark
+    let at = skewMs === undefined ? undefined : local + skewMs
+    return () => {
+      if (at === undefined && skewMs !== undefined) at = local + skewMs
+      return at
+    }
   }
 
   /** An authenticated GET; a 401 drops the token and retries once with a fresh one. */

@@ -11,6 +11,7 @@ import { silentLogger } from '../../src/ops/logger'
 import type { ResourceName } from '../../src/resources'
 import { defaultCredential, type RunningSimulator } from '../../src/simulator'
 import { testInfra } from '../infra/env'
+import { waitUntilSettled } from './settled'
 
 export function configFor(sim: RunningSimulator, prefix: string, extra: Record<string, string> = {}): Config {
   const { brokers, registryUrl } = testInfra()
@@ -29,6 +30,24 @@ export function configFor(sim: RunningSimulator, prefix: string, extra: Record<s
   })
 }
 
+/**
+ * Waits until every topic of the prefix has no undecided transaction: a test then reads what a
+ * consumer reads after the commit markers landed (they land a moment after a commit returns).
+ */
+export async function settlePrefix(prefix: string): Promise<void> {
+  const { brokers } = testInfra()
+  const kafka = new Kafka({ brokers, clientId: 'test-settle', logLevel: logLevel.NOTHING })
+  const admin = kafka.admin()
+  await admin.connect()
+  let topics: string[]
+  try {
+    topics = (await admin.listTopics()).filter((t) => t.startsWith(`${prefix}.`))
+  } finally {
+    await admin.disconnect()
+  }
+  await waitUntilSettled(brokers, topics)
+}
+
 /** One `sync --once`; its events, failed resources included (`kind: 'stopped'`). */
 export async function syncOnce(
   sim: RunningSimulator,
@@ -40,6 +59,7 @@ export async function syncOnce(
     return await engine.syncOnce()
   } finally {
     await engine.close()
+    await settlePrefix(prefix)
   }
 }
 

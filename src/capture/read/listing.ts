@@ -59,6 +59,16 @@ function target(resource: Resource, parentId: string | number | undefined): stri
   return api === 'v1' ? `/v1${filled}` : filled
 }
 
+/** A raw row's key, so paging compares records, not their contents; the whole row if it has none. */
+function identityOf(resource: Resource, row: unknown): string {
+  try {
+    const record = resource.toRecord(row)
+    return JSON.stringify(resource.key.map((k) => record[k] ?? null))
+  } catch {
+    return JSON.stringify(row)
+  }
+}
+
 async function* pagesOf(
   http: PersonioHttp,
   resource: Resource,
@@ -73,7 +83,9 @@ async function* pagesOf(
   const resume = options.resumeAt
   switch (source.paging) {
     case 'record-offset':
-      return yield* recordOffsetPages(http.getJson, path, filter, limit, Number(resume ?? 0))
+      return yield* recordOffsetPages(http.getJson, path, filter, limit, Number(resume ?? 0), (row) =>
+        identityOf(resource, row),
+      )
     case 'page-offset':
       return yield* pageOffsetPages(http.getJson, path, filter, limit, Number(resume ?? 1))
     case 'page-param':

@@ -1,5 +1,6 @@
 // v1 record offsets (employees, attendances): offset 0, then on by the rows received, each page
 // asked to start at the previous page's last row so the two must agree at the boundary.
+import { PersonioHttpError } from '../../errors'
 import { query, v1Data, type FetchJson, type Page } from './page'
 
 /**
@@ -12,6 +13,9 @@ import { query, v1Data, type FetchJson, type Page } from './page'
  * next page then starts one row late (a live row is never listed) or early. Each page after the
  * first therefore re-reads the previous page's last row; when that row is not the first row of the
  * new page, the page says so (`shifted`) and every row of it is kept.
+ *
+ * @param identity what makes two rows the same record (its key), so an update of the boundary row
+ *   between two requests is not taken for a shift; default: the whole row
  */
 export async function* recordOffsetPages<T>(
   fetch: FetchJson,
@@ -20,6 +24,7 @@ export async function* recordOffsetPages<T>(
   limit: number,
   /** resume at this record offset (a snapshot killed halfway) */
   start = 0,
+  identity: (row: T) => string = (row) => JSON.stringify(row),
 ): AsyncGenerator<Page<T>> {
   let boundary: string | undefined
   for (let offset = start; ;) {
@@ -28,14 +33,23 @@ export async function* recordOffsetPages<T>(
     let items = data
     let shifted: string | undefined
     if (boundary !== undefined) {
-      if (data.length > 0 && JSON.stringify(data[0]) === boundary) items = data.slice(1)
+      if (data.length > 0 && identity(data[0] as T) === boundary) items = data.slice(1)
       else shifted = `the row at offset ${offset} was not the last row of the page before`
+      if (shifted !== undefined && data.length > 0 && identity(data[data.length - 1] as T) === boundary)
+        // the same rows again: the server ignores the offset, and paging would never end
+        throw new PersonioHttpError(`Personio ${path} answered offset ${offset} with rows it sent before`, {
+          status: 200,
+          method: 'GET',
+          endpoint: path,
+        })
     }
     const end = items.length === 0 || (total !== undefined && offset + data.length >= total)
-    const next = end ? offset + data.length : offset + data.length - 1
+    // a page of one row overlaps nothing: the next one starts after it
+    const overlap = !end && data.length > 1
+    const next = overlap ? offset + data.length - 1 : offset + data.length
     yield { items, position: next, total, ...(shifted === undefined ? {} : { shifted }) }
     if (end) return
-    boundary = JSON.stringify(data[data.length - 1])
+    boundary = overlap ? identity(data[data.length - 1] as T) : undefined
     offset = next
   }
 }

@@ -4,6 +4,7 @@
 // whether Personio reads naive date-times as UTC or as Berlin time; a new custom attribute is
 // filled even when the cycle that found it failed; a refused resume position starts the listing
 // over; and a second instance fences the first whatever its KAFKA_CLIENT_ID.
+import { Kafka, logLevel } from 'kafkajs'
 import { openEngine } from '../../../src/capture/engine'
 import { FencedError } from '../../../src/errors'
 import { silentLogger } from '../../../src/ops/logger'
@@ -11,7 +12,14 @@ import type { ResourceName } from '../../../src/resources'
 import { startSimulator, type RunningSimulator } from '../../../src/simulator'
 import { testInfra, uniqueName } from '../../infra/env'
 import { expectTableToEqual, readTable, simulatorTable } from '../../support/compacted'
-import { configFor, cursorOf, expectAllCycled, statusFor, syncOnce } from '../../support/engine-run'
+import {
+  configFor,
+  cursorOf,
+  expectAllCycled,
+  settlePrefix,
+  statusFor,
+  syncOnce,
+} from '../../support/engine-run'
 
 const { brokers, registryUrl } = testInfra()
 const employeesOnly = { CAPTURE_RESOURCES: 'employees' }
@@ -168,6 +176,32 @@ describe('capture > cursors', () => {
       }
     } finally {
       await first.close()
+    }
+    await settlePrefix(prefix)
+    await expectEqualSimulator(sim, prefix, 'employees')
+  })
+
+  it('fences an instance of a release that named its transactional ids after KAFKA_CLIENT_ID', async () => {
+    sim = await startSimulator({ employees: 5, rateLimits: false, reports: 0 })
+    const prefix = uniqueName('legacy')
+    const hrSync = { ...employeesOnly, KAFKA_CLIENT_ID: 'hr-sync' }
+    expectAllCycled(await syncOnce(sim, prefix, hrSync))
+    // the old release's producer, killed with a transaction open on the employees topic
+    const kafka = new Kafka({ brokers, clientId: 'test-legacy', logLevel: logLevel.NOTHING })
+    const old = kafka.producer({
+      transactionalId: `hr-sync.${prefix}.employees`,
+      idempotent: true,
+      maxInFlightRequests: 1,
+    })
+    await old.connect()
+    const tx = await old.transaction()
+    await tx.send({ topic: `${prefix}.employees`, messages: [{ key: 'stray', value: 'never committed' }] })
+    try {
+      expectAllCycled(await syncOnce(sim, prefix, hrSync))
+      // the old producer was fenced: its transaction can no longer commit
+      await expect(tx.commit()).rejects.toThrow()
+    } finally {
+      await old.disconnect()
     }
     await expectEqualSimulator(sim, prefix, 'employees')
   })

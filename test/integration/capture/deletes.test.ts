@@ -14,7 +14,14 @@ import { defaultCredential, startSimulator, type RunningSimulator } from '../../
 import { testInfra, uniqueName } from '../../infra/env'
 import { runCli } from '../../support/cli'
 import { expectTableToEqual, readAll, readTable, simulatorTable } from '../../support/compacted'
-import { configFor, cursorOf, expectAllCycled, statusFor, syncOnce } from '../../support/engine-run'
+import {
+  configFor,
+  cursorOf,
+  expectAllCycled,
+  settlePrefix,
+  statusFor,
+  syncOnce,
+} from '../../support/engine-run'
 
 const { brokers, registryUrl } = testInfra()
 
@@ -102,12 +109,16 @@ describe('capture > deletes a downstream table can trust', () => {
     expectAllCycled(await syncOnce(sim, prefix, employeesFull))
     const before = await sizeOf(prefix, 'employees')
 
-    sim.faults.inject({ path: '/v1/company/employees', queryIncludes: 'offset=0', empty: true, times: 1 })
+    sim.faults.inject({ path: '/v1/company/employees', queryIncludes: 'offset=0', empty: true, times: 2 })
     expectAllCycled(await syncOnce(sim, prefix, employeesFull))
     expect(sim.faults.hits()[0]?.hits).toBe(1)
     expect(await sizeOf(prefix, 'employees')).toBe(before)
     const [held] = await statusFor(prefix, ['employees'])
     expect(held?.deletesHeld).toMatch(/^150 since /)
+    // the outage lasts: a second empty answer, within DELETE_GUARD_HOLD_MS, confirms nothing
+    expectAllCycled(await syncOnce(sim, prefix, employeesFull))
+    expect(sim.faults.hits()[0]?.hits).toBe(2)
+    expect(await sizeOf(prefix, 'employees')).toBe(before)
 
     // the next listing finds everyone: nothing is deleted, nothing stays held
     sim.faults.clear()
@@ -116,16 +127,18 @@ describe('capture > deletes a downstream table can trust', () => {
     expect((await statusFor(prefix, ['employees']))[0]?.deletesHeld).toBeUndefined()
     await expectEqualSimulator(sim, prefix, ['employees'])
 
-    // 60 of 150 really deleted (more than DELETE_GUARD_PERCENT): held once, published when confirmed
+    // 60 of 150 really deleted (more than DELETE_GUARD_PERCENT): held once, published by the next
+    // full listing once the hold time passed (none here)
+    const noWait = { ...employeesFull, DELETE_GUARD_HOLD_MS: '0' }
     const gone = sim.company
       .list('employees')
       .slice(0, 60)
       .map((e) => e.id)
     for (const id of gone) sim.company.remove('employees', id)
-    expectAllCycled(await syncOnce(sim, prefix, employeesFull))
+    expectAllCycled(await syncOnce(sim, prefix, noWait))
     expect(await deletedKeys(prefix, 'employees')).toEqual([])
     expect((await statusFor(prefix, ['employees']))[0]?.deletesHeld).toMatch(/^60 since /)
-    expectAllCycled(await syncOnce(sim, prefix, employeesFull))
+    expectAllCycled(await syncOnce(sim, prefix, noWait))
     expect((await deletedKeys(prefix, 'employees')).sort()).toEqual(gone.map((id) => `[${id}]`).sort())
     expect((await statusFor(prefix, ['employees']))[0]?.deletesHeld).toBeUndefined()
     await expectEqualSimulator(sim, prefix, ['employees'])
@@ -174,6 +187,40 @@ describe('capture > deletes a downstream table can trust', () => {
     expect(await deletedKeys(prefix, 'employees_absences_balance')).toEqual([])
   })
 
+  it('a stage keeps the rows of parents Personio answers empty or 404 for once, and reads them again', async () => {
+    sim = await startSimulator({ employees: 20, rateLimits: false, reports: 0 })
+    const prefix = uniqueName('emptied')
+    const stage = { CAPTURE_RESOURCES: 'employees,absence_types,employees_absences_balance' }
+    expectAllCycled(await syncOnce(sim, prefix, stage))
+    const [a, b] = sim.company.list('employees')
+    const [typeA] = sim.company.list('timeOffTypes')
+    // both employees change; Personio answers one's balances with nothing, the other's with 404
+    sim.company.update('employees', a?.id as number, { position: 'Moved' })
+    sim.company.update('employees', b?.id as number, { position: 'Moved too' })
+    sim.company.balanceAdjustments.set(`${a?.id as number}:${typeA?.id as number}`, 1.5)
+    sim.faults.inject({
+      path: `/v1/company/employees/${a?.id as number}/absences/balance`,
+      empty: true,
+      times: 1,
+    })
+    sim.faults.inject({
+      path: `/v1/company/employees/${b?.id as number}/absences/balance`,
+      status: 404,
+      times: 1,
+    })
+    expectAllCycled(await syncOnce(sim, prefix, stage))
+    expect(sim.faults.hits().map((h) => h.hits)).toEqual([1, 1])
+    expect(await deletedKeys(prefix, 'employees_absences_balance')).toEqual([])
+    expect(new Set((await cursorOf(prefix, 'employees_absences_balance')).pendingParents)).toEqual(
+      new Set([String(a?.id), String(b?.id)]),
+    )
+    // the next sync reads both again: the balance that moved arrives, nothing was lost
+    expectAllCycled(await syncOnce(sim, prefix, stage))
+    expect((await cursorOf(prefix, 'employees_absences_balance')).pendingParents).toBeUndefined()
+    expect(await deletedKeys(prefix, 'employees_absences_balance')).toEqual([])
+    await expectEqualSimulator(sim, prefix, ['employees', 'employees_absences_balance'])
+  })
+
   it("a stage's refresh removes the rows of a parent whose delete it never saw", async () => {
     sim = await startSimulator({ employees: 12, rateLimits: false, reports: 0 })
     const prefix = uniqueName('orphan')
@@ -218,6 +265,7 @@ describe('capture > deletes a downstream table can trust', () => {
     } finally {
       await engine.close()
     }
+    await settlePrefix(prefix)
     expect(await leftOver()).toEqual([])
     await expectEqualSimulator(sim, prefix, people)
   })

@@ -2,12 +2,17 @@
 // stays up for the other test files): killed during a first sync, and during a `run` with changes
 // coming in. Capture finishes, or stops with one clear error and resumes on the next run; a
 // read_committed consumer then sees every change exactly once, the compacted view equal to the simulator.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { exitCodes } from '../../../src/cli/exit-codes'
 import type { ResourceName } from '../../../src/resources'
 import { startSimulator, type RunningSimulator } from '../../../src/simulator'
 import { testInfra, uniqueName } from '../../infra/env'
 import { runCli, startCli, type CliResult } from '../../support/cli-child'
+import { harnessPreloads } from '../../support/cli-preload'
 import { captureEnv, changeCompany, expectConverged, expectExactlyOnce } from '../../support/exactly-once'
+import { pausedLine, pauseAtPreload } from '../../support/pause-at'
 import { startThrowawayBroker, type ThrowawayBroker } from '../../support/throwaway-broker'
 
 const shared = testInfra()
@@ -35,13 +40,36 @@ describe('capture > faults > the broker stopped and restarted', () => {
       TRANSACTION_MAX_RECORDS: '40',
     })
     const args = ['sync', '--once', '--resources', only.join(',')]
-    const run = startCli(args, env, 240_000)
-    // the first transactions are in: the broker dies under the sync
-    await waitFor(() => (sim.counters().requests ?? 0) >= 8)
-    await broker.stop('SIGKILL')
-    await sleep(4_000)
-    await broker.start()
-    const r = await run.done
+    // The broker dies while a transaction is open: the child is held right after it sent the
+    // records of its third transaction, before that commit, until the broker is gone — so the kill
+    // cannot land between two transactions, nor after the last one.
+    const held = 'after-send-before-commit:3'
+    const dir = mkdtempSync(join(tmpdir(), 'pk-pause-'))
+    const release = join(dir, 'release')
+    const preloads = [...harnessPreloads, pauseAtPreload]
+    const heldEnv = { ...env, PK_TEST_PAUSE_AT: held, PK_TEST_PAUSE_RELEASE: release }
+    let r: CliResult
+    try {
+      const run = startCli(args, heldEnv, 240_000, preloads)
+      try {
+        const paused = () => run.output().stderr.includes(pausedLine('after-send-before-commit', 3))
+        await waitFor(() => paused() || run.child.exitCode !== null, 90_000, `the sync to hold at ${held}`)
+        if (!paused())
+          throw new Error(`the sync ended without holding at ${held}: ${run.output().stderr.slice(-1500)}`)
+        await broker.stop('SIGKILL')
+      } catch (error) {
+        run.child.kill('SIGKILL')
+        throw error
+      } finally {
+        writeFileSync(release, '')
+      }
+      await sleep(4_000)
+      await broker.start()
+      r = await run.done
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+    expect(r.stderr).toContain('PK_TEST_PAUSE: released')
     if (r.code !== 0) {
       expect(r.signal).toBeNull()
       expect(r.code).toBe(exitCodes.kafka.code)
@@ -76,10 +104,10 @@ describe('capture > faults > the broker stopped and restarted', () => {
   }, 300_000)
 })
 
-async function waitFor(ok: () => boolean, timeoutMs = 90_000): Promise<void> {
+async function waitFor(ok: () => boolean, timeoutMs = 90_000, what = 'a condition'): Promise<void> {
   const until = Date.now() + timeoutMs
   while (!ok()) {
-    if (Date.now() > until) throw new Error('timed out waiting')
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)
     await sleep(100)
   }
 }

@@ -1,6 +1,6 @@
 // Deletes a downstream table can trust: a listing that would delete implausibly many known records
 // holds them until the next full listing finds the same ones gone; a few deletes go at once.
-import { decideDeletes, heldOf, MAX_HELD_KEYS } from '../../../src/capture/delete-guard'
+import { decideDeletes, heldOf, MAX_HELD_KEY_BYTES } from '../../../src/capture/delete-guard'
 
 const keys = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `[${from + i}]`)
 
@@ -34,15 +34,31 @@ describe('capture > delete guard', () => {
     expect(next.hold).toMatchObject({ count: 51, since: 9 })
   })
 
-  it('keeps only a digest past the size a cursor holds comfortably, and confirms the same set', () => {
-    const many = keys(1, MAX_HELD_KEYS + 1)
+  it('keeps only a digest past the bytes a cursor holds comfortably, and confirms the same set', () => {
+    // uuid keys, as absence periods and attendances have
+    const many = Array.from(
+      { length: 8000 },
+      (_, i) => `["${String(i).padStart(8, '0')}-aaaa-bbbb-cccc-dddddddddddd"]`,
+    )
+    expect(many.join('').length).toBeGreaterThan(MAX_HELD_KEY_BYTES)
     const held = heldOf(many, 1)
     expect(held.keys).toBeUndefined()
-    expect(decideDeletes(MAX_HELD_KEYS + 1, [...many].reverse(), held, 0.2, 2).publish).toHaveLength(
-      many.length,
-    )
-    const other = decideDeletes(MAX_HELD_KEYS + 2, keys(2, MAX_HELD_KEYS + 2), held, 0.2, 2)
+    expect(decideDeletes(many.length, [...many].reverse(), held, 0.2, 2).publish).toHaveLength(many.length)
+    const other = decideDeletes(many.length + 1, many.slice(1), held, 0.2, 2)
     expect(other.publish).toEqual([])
-    expect(other.hold?.count).toBe(MAX_HELD_KEYS + 1)
+    expect(other.hold?.count).toBe(many.length - 1)
+  })
+
+  it('confirms held deletes only once they waited the hold time: a short outage deletes nothing', () => {
+    const held = heldOf(keys(1, 100), 1_000)
+    const early = decideDeletes(250, keys(1, 100), held, 0.2, 1_000 + 59_000, 3_600_000)
+    expect(early.publish).toEqual([])
+    expect(early.hold).toMatchObject({ count: 100, since: 1_000 })
+    // meanwhile an ordinary delete still goes at once
+    const mixed = decideDeletes(250, [...keys(1, 100), '[200]'], held, 0.2, 60_000, 3_600_000)
+    expect(mixed.publish).toEqual(['[200]'])
+    expect(mixed.hold?.count).toBe(100)
+    const late = decideDeletes(250, keys(1, 100), held, 0.2, 1_000 + 3_600_000, 3_600_000)
+    expect(late).toEqual({ publish: keys(1, 100) })
   })
 })

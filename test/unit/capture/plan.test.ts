@@ -7,7 +7,7 @@ const settings = { reconcileMs: 3_600_000, overlapMs: 600_000 }
 const done = (over = {}) => ({
   ...initialCursor('employees'),
   snapshotDone: true,
-  changedAt: 1_000_000_000,
+  changedAt: 5_500_000,
   lastReconcileAt: 5_000_000,
   ...over,
 })
@@ -29,7 +29,7 @@ describe('capture > plan', () => {
   it('reads incremental resources from the cursor minus the overlap and one second', () => {
     expect(planCycle(resources.employees, done(), 6_000_000, settings)).toEqual({
       kind: 'incremental',
-      since: 1_000_000_000 - 600_000 - 1000,
+      since: 5_500_000 - 600_000 - 1000,
     })
   })
 
@@ -55,5 +55,16 @@ describe('capture > plan', () => {
     expect(planCycle(resources.employees, done({ recheck: true }), 6_000_000, settings)).toEqual({
       kind: 'reconcile',
     })
+  })
+
+  it('confirms held deletes by a full listing once they waited, and repairs a cursor in the future', () => {
+    const held = { count: 3, keys: ['[1]', '[2]', '[3]'], digest: 'd', since: 5_000_000 }
+    const s = { ...settings, deleteHoldMs: 3_600_000 }
+    expect(planCycle(resources.employees, done({ heldDeletes: held }), 6_000_000, s).kind).toBe('incremental')
+    expect(
+      planCycle(resources.employees, done({ heldDeletes: held }), 8_700_000, { ...s, reconcileMs: 1e9 }).kind,
+    ).toBe('reconcile')
+    const parked = done({ changedAt: Date.parse('2099-01-01T00:00:00Z') })
+    expect(planCycle(resources.employees, parked, 6_000_000, settings).kind).toBe('reconcile')
   })
 })

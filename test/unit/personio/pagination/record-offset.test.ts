@@ -20,9 +20,20 @@ function server(rows: number[], limit: number, between?: (request: number) => vo
   return { fetch, asked }
 }
 
-async function read(fetch: (t: string) => Promise<unknown>, limit: number) {
+async function read(
+  fetch: (t: string) => Promise<unknown>,
+  limit: number,
+  identity?: (row: { id: number; v?: number }) => string,
+) {
   const pages = []
-  for await (const p of recordOffsetPages<{ id: number }>(fetch, '/v1/company/employees', {}, limit))
+  for await (const p of recordOffsetPages<{ id: number; v?: number }>(
+    fetch,
+    '/v1/company/employees',
+    {},
+    limit,
+    0,
+    identity,
+  ))
     pages.push(p)
   return pages
 }
@@ -55,5 +66,30 @@ describe('personio > pagination > record offsets', () => {
     })
     const pages = await read(s.fetch, 3)
     expect(pages.some((p) => p.shifted !== undefined)).toBe(true)
+  })
+
+  it('takes an update of the boundary row for no shift when told what makes a row the same record', async () => {
+    const rows = Array.from({ length: 6 }, (_, i) => i + 1)
+    let version = 0
+    const fetch = async (target: string) => {
+      const offset = Number(new URL(target, 'http://x').searchParams.get('offset'))
+      version += 1 // every row looks edited between two requests
+      return {
+        success: true,
+        metadata: { total_elements: rows.length },
+        data: rows.slice(offset, offset + 3).map((id) => ({ id, v: version })),
+      }
+    }
+    const pages = await read(fetch, 3, (row) => String(row.id))
+    expect(pages.every((p) => p.shifted === undefined)).toBe(true)
+    expect(pages.flatMap((p) => p.items.map((i) => i.id))).toEqual(rows)
+  })
+
+  it('loses nothing to a server that answers one row per page, and stops one that ignores the offset', async () => {
+    const rows = [1, 2, 3]
+    const one = server(rows, 1)
+    expect((await read(one.fetch, 3)).flatMap((p) => p.items.map((i) => i.id))).toEqual(rows)
+    const stuck = async () => ({ success: true, data: [{ id: 1 }, { id: 2 }] })
+    await expect(read(stuck, 2)).rejects.toThrow(/rows it sent before/)
   })
 })
