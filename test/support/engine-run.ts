@@ -11,23 +11,47 @@ import { silentLogger } from '../../src/ops/logger'
 import type { ResourceName } from '../../src/resources'
 import { defaultCredential, type RunningSimulator } from '../../src/simulator'
 import { testInfra } from '../infra/env'
+import { expectTableToEqual, readTable, simulatorTable } from './compacted'
 import { waitUntilSettled } from './settled'
 
-export function configFor(sim: RunningSimulator, prefix: string, extra: Record<string, string> = {}): Config {
+/** The environment of a run against the simulator on the test infrastructure. */
+export function envFor(
+  sim: RunningSimulator,
+  prefix: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   const { brokers, registryUrl } = testInfra()
-  return loadConfig({
-    env: {
-      KAFKA_BROKERS: brokers.join(','),
-      SCHEMA_REGISTRY_URL: registryUrl,
-      TOPIC_PREFIX: prefix,
-      TOPIC_REPLICATION_FACTOR: '1',
-      PERSONIO_BASE_URL: sim.url,
-      PERSONIO_CLIENT_ID: defaultCredential.clientId,
-      PERSONIO_CLIENT_SECRET: defaultCredential.clientSecret,
-      LOG_LEVEL: 'silent',
-      ...extra,
-    },
-  })
+  return {
+    KAFKA_BROKERS: brokers.join(','),
+    SCHEMA_REGISTRY_URL: registryUrl,
+    TOPIC_PREFIX: prefix,
+    TOPIC_REPLICATION_FACTOR: '1',
+    PERSONIO_BASE_URL: sim.url,
+    PERSONIO_CLIENT_ID: defaultCredential.clientId,
+    PERSONIO_CLIENT_SECRET: defaultCredential.clientSecret,
+    LOG_LEVEL: 'silent',
+    ...extra,
+  }
+}
+
+export function configFor(sim: RunningSimulator, prefix: string, extra: Record<string, string> = {}): Config {
+  return loadConfig({ env: envFor(sim, prefix, extra) })
+}
+
+/** Each topic, read as a consumer's table, equals what the simulator serves. */
+export async function expectTopicsEqualSimulator(
+  sim: RunningSimulator,
+  prefix: string,
+  only: readonly ResourceName[],
+): Promise<void> {
+  const { brokers, registryUrl } = testInfra()
+  for (const resource of only) {
+    const [actual, expected] = await Promise.all([
+      readTable(brokers, registryUrl, prefix, resource),
+      simulatorTable(sim, resource),
+    ])
+    expectTableToEqual(resource, actual.table, expected)
+  }
 }
 
 /**

@@ -10,12 +10,14 @@ import { stageInputs } from '../../../src/capture/stage'
 import { subscribe } from '../../../src/ops/channels'
 import { silentLogger } from '../../../src/ops/logger'
 import { resources, type ResourceName } from '../../../src/resources'
-import { defaultCredential, startSimulator, type RunningSimulator } from '../../../src/simulator'
+import { startSimulator, type RunningSimulator } from '../../../src/simulator'
 import { testInfra, uniqueName } from '../../infra/env'
 import { runCli } from '../../support/cli'
-import { expectTableToEqual, readAll, readTable, simulatorTable } from '../../support/compacted'
+import { readAll, readTable } from '../../support/compacted'
 import {
   configFor,
+  envFor,
+  expectTopicsEqualSimulator,
   cursorOf,
   expectAllCycled,
   settlePrefix,
@@ -24,16 +26,6 @@ import {
 } from '../../support/engine-run'
 
 const { brokers, registryUrl } = testInfra()
-
-async function expectEqualSimulator(sim: RunningSimulator, prefix: string, only: readonly ResourceName[]) {
-  for (const resource of only) {
-    const [actual, expected] = await Promise.all([
-      readTable(brokers, registryUrl, prefix, resource),
-      simulatorTable(sim, resource),
-    ])
-    expectTableToEqual(resource, actual.table, expected)
-  }
-}
 
 /** Keys (as key text) whose last event on the topic is a tombstone. */
 async function deletedKeys(prefix: string, resource: ResourceName): Promise<string[]> {
@@ -79,7 +71,7 @@ describe('capture > deletes a downstream table can trust', () => {
     const balances = await deletedKeys(prefix, 'employees_absences_balance')
     expect(balances.length).toBeGreaterThan(0)
     expect(balances.every((k) => k.startsWith(`[${victim},`))).toBe(true)
-    await expectEqualSimulator(sim, prefix, people)
+    await expectTopicsEqualSimulator(sim, prefix, people)
   })
 
   it('a record deleted behind the reader is confirmed by a second listing in the same cycle', async () => {
@@ -125,7 +117,7 @@ describe('capture > deletes a downstream table can trust', () => {
     expectAllCycled(await syncOnce(sim, prefix, employeesFull))
     expect(await sizeOf(prefix, 'employees')).toBe(before)
     expect((await statusFor(prefix, ['employees']))[0]?.deletesHeld).toBeUndefined()
-    await expectEqualSimulator(sim, prefix, ['employees'])
+    await expectTopicsEqualSimulator(sim, prefix, ['employees'])
 
     // 60 of 150 really deleted (more than DELETE_GUARD_PERCENT): held once, published by the next
     // full listing once the hold time passed (none here)
@@ -141,7 +133,7 @@ describe('capture > deletes a downstream table can trust', () => {
     expectAllCycled(await syncOnce(sim, prefix, noWait))
     expect((await deletedKeys(prefix, 'employees')).sort()).toEqual(gone.map((id) => `[${id}]`).sort())
     expect((await statusFor(prefix, ['employees']))[0]?.deletesHeld).toBeUndefined()
-    await expectEqualSimulator(sim, prefix, ['employees'])
+    await expectTopicsEqualSimulator(sim, prefix, ['employees'])
   })
 
   it('deletes are published in transactions of at most TRANSACTION_MAX_RECORDS', async () => {
@@ -218,7 +210,7 @@ describe('capture > deletes a downstream table can trust', () => {
     expectAllCycled(await syncOnce(sim, prefix, stage))
     expect((await cursorOf(prefix, 'employees_absences_balance')).pendingParents).toBeUndefined()
     expect(await deletedKeys(prefix, 'employees_absences_balance')).toEqual([])
-    await expectEqualSimulator(sim, prefix, ['employees', 'employees_absences_balance'])
+    await expectTopicsEqualSimulator(sim, prefix, ['employees', 'employees_absences_balance'])
   })
 
   it("a stage's refresh removes the rows of a parent whose delete it never saw", async () => {
@@ -267,23 +259,13 @@ describe('capture > deletes a downstream table can trust', () => {
     }
     await settlePrefix(prefix)
     expect(await leftOver()).toEqual([])
-    await expectEqualSimulator(sim, prefix, people)
+    await expectTopicsEqualSimulator(sim, prefix, people)
   })
 
   it('`reset` of a stage makes its next sync read every parent and publish every row (op r)', async () => {
     sim = await startSimulator({ employees: 12, rateLimits: false, reports: 0 })
     const prefix = uniqueName('reset')
-    const env = {
-      KAFKA_BROKERS: brokers.join(','),
-      SCHEMA_REGISTRY_URL: registryUrl,
-      TOPIC_PREFIX: prefix,
-      TOPIC_REPLICATION_FACTOR: '1',
-      PERSONIO_BASE_URL: sim.url,
-      PERSONIO_CLIENT_ID: defaultCredential.clientId,
-      PERSONIO_CLIENT_SECRET: defaultCredential.clientSecret,
-      CAPTURE_RESOURCES: people.join(','),
-      LOG_LEVEL: 'error',
-    }
+    const env = envFor(sim, prefix, { CAPTURE_RESOURCES: people.join(','), LOG_LEVEL: 'error' })
     expectAllCycled(await syncOnce(sim, prefix, { CAPTURE_RESOURCES: people.join(',') }))
     const rows = (await readTable(brokers, registryUrl, prefix, 'employees_absences_balance')).table.size
     const before = await sizeOf(prefix, 'employees_absences_balance')

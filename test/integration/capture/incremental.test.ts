@@ -3,59 +3,24 @@
 // by the next cycle because of the overlap; a custom attribute added between cycles becomes a
 // registered field and reaches every employee; a snapshot stopped halfway resumes at its last
 // committed page.
-import { openEngine } from '../../../src/capture/engine'
-import { loadConfig } from '../../../src/config'
 import { createSchemaRegistry } from '../../../src/contract/registry'
 import { subscribe } from '../../../src/ops/channels'
-import { silentLogger } from '../../../src/ops/logger'
-import { defaultCredential, startSimulator, type RunningSimulator } from '../../../src/simulator'
+import { startSimulator, type RunningSimulator } from '../../../src/simulator'
 import { testInfra, uniqueName } from '../../infra/env'
-import { expectTableToEqual, readAll, readTable, simulatorTable } from '../../support/compacted'
-import { waitUntilSettled } from '../../support/settled'
+import { readAll, readTable } from '../../support/compacted'
+import { expectTopicsEqualSimulator, syncOnce } from '../../support/engine-run'
 
 const { brokers, registryUrl } = testInfra()
 
-async function sync(sim: RunningSimulator, prefix: string, extra: Record<string, string> = {}) {
-  const config = loadConfig({
-    env: {
-      KAFKA_BROKERS: brokers.join(','),
-      SCHEMA_REGISTRY_URL: registryUrl,
-      TOPIC_PREFIX: prefix,
-      TOPIC_REPLICATION_FACTOR: '1',
-      PERSONIO_BASE_URL: sim.url,
-      PERSONIO_CLIENT_ID: defaultCredential.clientId,
-      PERSONIO_CLIENT_SECRET: defaultCredential.clientSecret,
-      CAPTURE_RESOURCES: 'employees',
-      LOG_LEVEL: 'silent',
-      ...extra,
-    },
-  })
-  const engine = await openEngine({ config, logger: silentLogger })
-  let events: Awaited<ReturnType<typeof engine.syncOnce>>
-  try {
-    events = await engine.syncOnce()
-  } finally {
-    await engine.close()
-  }
-  // The test reads the topic next, as a consumer of its own: its end offsets must not be taken
-  // before the last commit's markers landed, or it stops short of that commit on some partitions.
-  await waitUntilSettled(brokers, [`${prefix}.employees`])
-  return events
-}
+/** One sync --once of employees alone. */
+const sync = (sim: RunningSimulator, prefix: string, extra: Record<string, string> = {}) =>
+  syncOnce(sim, prefix, { CAPTURE_RESOURCES: 'employees', ...extra })
 
 const reportOf = (events: Awaited<ReturnType<typeof sync>>) => {
   const e = events.find((x) => x.resource === 'employees')
   if (e?.kind !== 'cycle' || !('published' in e.report))
     throw new Error(`employees did not cycle: ${JSON.stringify(e)}`)
   return e.report
-}
-
-async function expectEmployeesEqualSimulator(sim: RunningSimulator, prefix: string) {
-  const [actual, expected] = await Promise.all([
-    readTable(brokers, registryUrl, prefix, 'employees'),
-    simulatorTable(sim, 'employees'),
-  ])
-  expectTableToEqual('employees', actual.table, expected)
 }
 
 describe('capture > incremental reads', () => {
@@ -81,7 +46,7 @@ describe('capture > incremental reads', () => {
     sim.company.update('employees', b?.id as number, { position: 'One second later' })
     const next = reportOf(await sync(sim, prefix, { OVERLAP_MS: '0' }))
     expect(next.published).toEqual({ c: 0, u: 1, r: 0, d: 0 })
-    await expectEmployeesEqualSimulator(sim, prefix)
+    await expectTopicsEqualSimulator(sim, prefix, ['employees'])
     const events = (await readAll(brokers, `${prefix}.employees`)).length
     expect(events).toBe(150 + 2) // the snapshot, and each change exactly once
   })
@@ -114,7 +79,7 @@ describe('capture > incremental reads', () => {
     for (const request of listed)
       expect(Object.fromEntries(new URLSearchParams(request.query))).toHaveProperty('updated_since')
     expect(next.published.u).toBe(1)
-    await expectEmployeesEqualSimulator(sim, prefix)
+    await expectTopicsEqualSimulator(sim, prefix, ['employees'])
   })
 
   it('registers a custom attribute that appeared between cycles and fills it on every employee', async () => {
@@ -175,6 +140,6 @@ describe('capture > incremental reads', () => {
     expect(resumedAt).toBeGreaterThanOrEqual(before - 1)
     expect(resumedAt).toBeLessThanOrEqual(before)
     expect((await readAll(brokers, `${prefix}.employees`)).length).toBe(150) // nothing twice
-    await expectEmployeesEqualSimulator(sim, prefix)
+    await expectTopicsEqualSimulator(sim, prefix, ['employees'])
   })
 })

@@ -2,67 +2,19 @@
 // read_committed and compacted like a consumer's table, holds exactly what the simulator holds —
 // creates, updates and deletes of every resource, cascades included — and a cycle with nothing
 // changed publishes nothing.
-import { openEngine } from '../../../src/capture/engine'
-import { loadConfig } from '../../../src/config'
-import { silentLogger } from '../../../src/ops/logger'
-import { resourceNames, type ResourceName } from '../../../src/resources'
-import { defaultCredential, startSimulator, type RunningSimulator } from '../../../src/simulator'
+import { resourceNames } from '../../../src/resources'
+import { startSimulator, type RunningSimulator } from '../../../src/simulator'
 import { testInfra, uniqueName } from '../../infra/env'
-import { expectTableToEqual, readAll, readTable, simulatorTable } from '../../support/compacted'
-import { waitUntilSettled } from '../../support/settled'
+import { readAll, readTable } from '../../support/compacted'
+import { expectAllCycled, expectTopicsEqualSimulator, syncOnce as runSync } from '../../support/engine-run'
 
 const { brokers, registryUrl } = testInfra()
 
-function configFor(prefix: string, extra: Record<string, string> = {}) {
-  return loadConfig({
-    env: {
-      KAFKA_BROKERS: brokers.join(','),
-      SCHEMA_REGISTRY_URL: registryUrl,
-      TOPIC_PREFIX: prefix,
-      TOPIC_REPLICATION_FACTOR: '1',
-      PERSONIO_CLIENT_ID: defaultCredential.clientId,
-      PERSONIO_CLIENT_SECRET: defaultCredential.clientSecret,
-      LOG_LEVEL: 'silent',
-      ...extra,
-    },
-  })
-}
-
+/** One sync --once, every resource; fails the test when a resource did not complete its cycle. */
 export async function syncOnce(sim: RunningSimulator, prefix: string, extra: Record<string, string> = {}) {
-  const config = configFor(prefix, { PERSONIO_BASE_URL: sim.url, ...extra })
-  const engine = await openEngine({ config, logger: silentLogger })
-  let events: Awaited<ReturnType<typeof engine.syncOnce>>
-  try {
-    events = await engine.syncOnce()
-  } finally {
-    await engine.close()
-  }
-  // The test reads the topics next, as a consumer of its own: its end offsets must not be taken
-  // before the last commits' markers landed, or it stops short of a commit on some partitions.
-  await waitUntilSettled(
-    brokers,
-    resourceNames.map((r) => `${prefix}.${r}`),
-  )
-  const failed = events.filter((e) => e.kind !== 'cycle')
-  if (failed.length > 0)
-    throw new Error(
-      `cycle failed: ${failed.map((f) => `${f.resource}: ${String((f as { error: Error }).error.message)}`).join('; ')}`,
-    )
+  const events = await runSync(sim, prefix, extra)
+  expectAllCycled(events)
   return events
-}
-
-async function expectTopicsEqualSimulator(
-  sim: RunningSimulator,
-  prefix: string,
-  only: readonly ResourceName[] = resourceNames,
-) {
-  for (const resource of only) {
-    const [actual, expected] = await Promise.all([
-      readTable(brokers, registryUrl, prefix, resource),
-      simulatorTable(sim, resource),
-    ])
-    expectTableToEqual(resource, actual.table, expected)
-  }
 }
 
 async function highWatermarks(prefix: string): Promise<Record<string, number>> {
@@ -82,7 +34,7 @@ describe('capture > sync --once against the simulator', () => {
 
   it('a first sync publishes every resource as the simulator holds it', async () => {
     await syncOnce(sim, prefix)
-    await expectTopicsEqualSimulator(sim, prefix)
+    await expectTopicsEqualSimulator(sim, prefix, resourceNames)
     const employees = await readTable(brokers, registryUrl, prefix, 'employees')
     expect(new Set(employees.lastOp.values())).toEqual(new Set(['r']))
     expect([...employees.table.keys()].sort()).toEqual(
@@ -144,7 +96,7 @@ describe('capture > sync --once against the simulator', () => {
     // Personio recomputes a report's rows when its data changes: data_refreshed_at moves with them.
     c.update('reports', r0?.id as string, { dataRefreshedAt: c.clock.now() })
     await syncOnce(sim, prefix, { RECONCILE_INTERVAL_MS: '0' })
-    await expectTopicsEqualSimulator(sim, prefix)
+    await expectTopicsEqualSimulator(sim, prefix, resourceNames)
     const employees = await readTable(brokers, registryUrl, prefix, 'employees')
     expect(employees.lastOp.get(`[${gone}]`)).toBe('d')
     expect(employees.lastOp.get(`[${hired.id}]`)).toBe('c')
