@@ -274,11 +274,20 @@ describe('capture > deletes a downstream table can trust', () => {
     expect(reset.stdout).toMatch(/\(op r\)/)
     const reads = sim.log.length
     expect((await runCli(['sync', '--once'], env, 120_000)).code).toBe(0)
+    await settlePrefix(prefix)
     const balanceReads = sim.log.slice(reads).filter((l) => l.path.endsWith('/absences/balance')).length
     expect(balanceReads).toBe(12)
     const after = (await readAll(brokers, topicFor(prefix, 'employees_absences_balance'))).slice(before)
     expect(after.length).toBe(rows)
     expect(new Set(after.map((r) => r.headers.__op))).toEqual(new Set(['r']))
     expect((await cursorOf(prefix, 'employees_absences_balance')).resnapshot).toBeUndefined()
+    // `resnapshot` of the stage: the same, once more
+    const again = await sizeOf(prefix, 'employees_absences_balance')
+    expect((await runCli(['resnapshot', 'employees_absences_balance'], env)).code).toBe(0)
+    expect((await runCli(['sync', '--once'], env, 120_000)).code).toBe(0)
+    await settlePrefix(prefix)
+    const second = (await readAll(brokers, topicFor(prefix, 'employees_absences_balance'))).slice(again)
+    expect(second.length).toBe(rows)
+    expect(new Set(second.map((r) => r.headers.__op))).toEqual(new Set(['r']))
   })
 })
