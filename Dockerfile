@@ -2,7 +2,7 @@
 #   docker build -t personio-kafka .
 #   docker run --rm personio-kafka --help
 # Build stage: compile TypeScript, then drop dev dependencies.
-FROM node:20-slim AS build
+FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
@@ -11,7 +11,7 @@ COPY src ./src
 RUN npm run build && npm prune --omit=dev --ignore-scripts
 
 # Runtime stage: compiled JavaScript, production dependencies, the Avro contract; runs as `node`.
-FROM node:20-slim
+FROM node:24-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules

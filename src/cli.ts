@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // The command line: each command lives in src/cli/<command>.ts; src/cli/program.ts wires them.
 // Every failure ends here as what a person reads and the exit code of its class (src/cli/exit-codes.ts).
-// First, before anything loads kafkajs: its read_committed filter is replaced (see that file).
+// First, a Node.js too old for our dependencies is refused in one line (src/runtime.ts); then,
+// before anything loads kafkajs, its read_committed filter is replaced (see that file).
+import './runtime'
 import './kafka/kafkajs/aborted-filter'
 import { CommanderError } from 'commander'
 import { buildProgram } from './cli/program'

@@ -20,6 +20,7 @@ import { publish } from '../ops/channels'
 import { crashPoint } from '../ops/crash-points'
 import type { Logger } from '../ops/logger'
 import { createHttp } from '../personio/client'
+import { parseRateLimits } from '../personio/rate-limit'
 import { resources, resourceNames, type Resource, type ResourceName } from '../resources'
 import { coordinate, once, type PipelineEvent, type PipelineSlot } from './coordinator'
 import { createSerial, stateTopicFor, transactionalIdFor, type CaptureContext, type Clock } from './context'
@@ -124,6 +125,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     appId: config.personio.appId,
     partnerId: config.personio.partnerId,
     timeoutMs: config.personio.timeoutMs,
+    rateLimits: parseRateLimits(config.personio.rateLimits).limits,
     logger: logger.child({ component: 'personio' }),
   })
   const kafka = createKafka({ ...config.kafka, logger })

@@ -16,6 +16,7 @@ import { createKafka } from '../kafka/kafkajs/client'
 import { entityTopicSpec, topicConflict } from '../kafka/topic-policy'
 import type { Logger } from '../ops/logger'
 import { createPersonioClient } from '../personio'
+import { parseRateLimits } from '../personio/rate-limit'
 import { resourceNames, resources } from '../resources'
 import { aclFix, aclNeeds, isAllowed } from './doctor-acls'
 import { describeError } from './report-error'
@@ -51,6 +52,7 @@ export async function checkPersonio(config: Config, logger: Logger): Promise<Fin
     appId: config.personio.appId,
     partnerId: config.personio.partnerId,
     timeoutMs: config.personio.timeoutMs,
+    rateLimits: parseRateLimits(config.personio.rateLimits).limits,
     retry: { maxAttempts: 1 },
     logger,
   })

@@ -17,6 +17,7 @@ export interface Config {
     appId: string
     partnerId?: string
     timeoutMs: number
+    rateLimits: string
   }
   kafka: {
     brokers: string[]
@@ -100,7 +101,7 @@ export const configSchema: JSONSchemaType<Config> = {
     personio: {
       type: 'object',
       additionalProperties: false,
-      required: ['baseUrl', 'appId', 'timeoutMs'],
+      required: ['baseUrl', 'appId', 'timeoutMs', 'rateLimits'],
       properties: {
         baseUrl: {
           type: 'string',
@@ -155,6 +156,13 @@ export const configSchema: JSONSchemaType<Config> = {
           default: 30000,
           env: 'PERSONIO_TIMEOUT_MS',
           description: 'Timeout of one Personio request (headers and body), in milliseconds.',
+        },
+        rateLimits: {
+          type: 'string',
+          default: '',
+          env: 'PERSONIO_RATE_LIMITS',
+          description:
+            "Requests per second per endpoint family instead of Personio's documented figures: <family>=<rate>[/<burst>], comma-separated; families employees, v1, v2, v2-persons, v2-periods, v1-auth, v2-auth; e.g. employees=3 when other integrations share the budget.",
         },
       },
     },

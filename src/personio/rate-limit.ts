@@ -22,6 +22,37 @@ export const documentedLimits: Record<EndpointFamily, BucketSpec> = {
   v1: { rate: 20, burst: 40 }, // undocumented; the gateway headers correct it when present
 }
 
+const families = Object.keys(documentedLimits) as EndpointFamily[]
+
+/** PERSONIO_RATE_LIMITS (`employees=3,v2=8/16`): figures that replace the documented ones, or the
+ * entries that are not understood, each said with what was expected. The burst, when left out,
+ * keeps the documented burst's share of the rate (employees: 3 seconds' worth). */
+export function parseRateLimits(text: string): {
+  limits: Partial<Record<EndpointFamily, BucketSpec>>
+  problems: string[]
+} {
+  const limits: Partial<Record<EndpointFamily, BucketSpec>> = {}
+  const problems: string[] = []
+  for (const entry of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')) {
+    const m = /^([a-z0-9-]+)=(\d+(?:\.\d+)?)(?:\/(\d+))?$/.exec(entry)
+    const family = m?.[1] as EndpointFamily | undefined
+    const rate = Number(m?.[2])
+    if (m === null || family === undefined || !families.includes(family) || !(rate > 0 && rate <= 1000)) {
+      problems.push(
+        `PERSONIO_RATE_LIMITS (personio.rateLimits): "${entry}" is not <family>=<requests per second, 0-1000>[/<burst>] with a family of ${families.join(', ')} (e.g. employees=3,v2=8/16)`,
+      )
+      continue
+    }
+    const documented = documentedLimits[family]
+    const burst = m[3] === undefined ? Math.ceil((rate * documented.burst) / documented.rate) : Number(m[3])
+    limits[family] = { rate, burst: Math.max(1, burst) }
+  }
+  return { limits, problems }
+}
+
 export function familyOf(path: string): EndpointFamily {
   if (path.startsWith('/v1/auth')) return 'v1-auth'
   if (path.startsWith('/v2/auth')) return 'v2-auth'

@@ -70,6 +70,8 @@ export interface RunningSimulator {
   log: RequestLogEntry[]
   /** present when `webhooks` was given */
   webhooks: WebhookEmitter | undefined
+  /** false when started with `rateLimits: false`: it answers as fast as it is asked */
+  rateLimited: boolean
   credentials: SimulatorCredential[]
   counters(): Record<string, number>
   close(): Promise<void>
@@ -130,6 +132,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     faults,
     log,
     webhooks,
+    rateLimited: limiter !== undefined,
     credentials,
     counters: () => Object.fromEntries(counts),
     close: async () => {

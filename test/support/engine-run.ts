@@ -13,6 +13,7 @@ import { defaultCredential, type RunningSimulator } from '../../src/simulator'
 import { testInfra } from '../infra/env'
 import { expectTableToEqual, readTable, simulatorTable } from './compacted'
 import { waitUntilSettled } from './settled'
+import { paceFor } from './pace'
 
 /** The environment of a run against the simulator on the test infrastructure. */
 export function envFor(
@@ -22,6 +23,7 @@ export function envFor(
 ): Record<string, string> {
   const { brokers, registryUrl } = testInfra()
   return {
+    ...paceFor(sim),
     KAFKA_BROKERS: brokers.join(','),
     SCHEMA_REGISTRY_URL: registryUrl,
     TOPIC_PREFIX: prefix,

@@ -60,7 +60,7 @@ describe('capture > faults > registry outage and a second instance', () => {
       { ...env, POLL_INTERVAL_MS: '1000', LOG_LEVEL: 'warn' },
       200_000,
     )
-    let shoeSize = ''
+    let shoeSize: string
     try {
       await new Promise((r) => setTimeout(r, 3_000))
       proxy.down()

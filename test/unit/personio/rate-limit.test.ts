@@ -1,4 +1,5 @@
-import { RateLimiter, documentedLimits } from '../../../src/personio/rate-limit'
+import { loadConfig } from '../../../src/config'
+import { RateLimiter, documentedLimits, parseRateLimits } from '../../../src/personio/rate-limit'
 
 describe('personio > rate-limit', () => {
   function virtualTime() {
@@ -45,5 +46,37 @@ describe('personio > rate-limit', () => {
     await Promise.all([0, 1, 2].map((i) => limiter.acquire('v1').then(() => order.push(i))))
     expect(order).toEqual([0, 1, 2])
     expect(t.at()).toBe(2000)
+  })
+})
+
+describe('personio > rate-limit > PERSONIO_RATE_LIMITS', () => {
+  it('replaces the documented figure of each family named, the burst kept in proportion unless given', () => {
+    expect(parseRateLimits('employees=3, v2=8/16,v2-persons=0.5')).toEqual({
+      limits: {
+        employees: { rate: 3, burst: 9 },
+        v2: { rate: 8, burst: 16 },
+        'v2-persons': { rate: 0.5, burst: 1 },
+      },
+      problems: [],
+    })
+    expect(parseRateLimits('')).toEqual({ limits: {}, problems: [] })
+  })
+
+  it.each(['employee=3', 'employees', 'employees=0', 'employees=fast', 'employees=5000', 'v2=3/x'])(
+    'refuses %s with the form and the families expected',
+    (entry) => {
+      const { limits, problems } = parseRateLimits(`v1=2,${entry}`)
+      expect(limits).toEqual({ v1: { rate: 2, burst: 4 } })
+      expect(problems).toEqual([
+        expect.stringContaining(`PERSONIO_RATE_LIMITS (personio.rateLimits): "${entry}" is not`),
+      ])
+      expect(problems[0]).toContain('employees, v1-auth, v2-auth, v2-periods, v2-persons, v2, v1')
+    },
+  )
+
+  it('is checked with the rest of the configuration', () => {
+    expect(() => loadConfig({ env: { PERSONIO_RATE_LIMITS: 'employees=lots' } })).toThrow(
+      /PERSONIO_RATE_LIMITS \(personio\.rateLimits\): "employees=lots" is not/,
+    )
   })
 })
