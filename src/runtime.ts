@@ -1,6 +1,7 @@
 // Refuses a Node.js older than package.json's `engines` with one line, before anything else loads:
-// undici 8 and commander 15 need Node 22.19 / 22.12, and on Node 20 they fail with a stack trace
-// deep inside a require. Imported first by src/cli.ts (and so by bin/personio-kafka.js).
+// undici 8 needs Node 22.19 (and the test tooling, testcontainers 12, 22.22); on Node 20 the CLI
+// would fail with a stack trace deep inside a require. Imported first by src/cli.ts (and so by
+// bin/personio-kafka.js). A newer major than listed is let through: npm's `engines` warns of it.
 
 /** The oldest release of each supported line; a later major than the newest here is accepted. */
 export const supportedNode = [

@@ -31,6 +31,18 @@ describe('e2e > cli > messages a person reads', () => {
     PERSONIO_CLIENT_SECRET: 'sim-secret',
   })
 
+  it('a Node.js older than engines allows: one line naming the versions and what to do, exit 2', async () => {
+    const node20 = join(__dirname, '..', 'support', 'preload', 'node-20.js')
+    const run = await runCli(['--version'], { NODE_OPTIONS: `--require ${node20}` })
+    expect(run.code).toBe(usage)
+    const line = theErrorLine(run.stderr)
+    expect(line).toMatch(
+      /^personio-kafka needs Node\.js 22\.22\+ or 24\.11\+ \(24 LTS recommended\); this is v20\.20\.2\./,
+    )
+    expect(line).toContain('scripts/node-runtime.sh 24.21.0')
+    expect(run.stdout).toBe('')
+  })
+
   it('PERSONIO_BASE_URL without a scheme: one line naming it, with an example, exit 2', async () => {
     const run = await runCli(['snapshot'], { PERSONIO_BASE_URL: 'localhost:18999' })
     expect(run.code).toBe(usage)
@@ -90,13 +102,19 @@ describe('e2e > cli > messages a person reads', () => {
       ...personio(),
       KAFKA_BROKERS: '127.0.0.1:1',
       SCHEMA_REGISTRY_URL: registryUrl,
+      LOG_LEVEL: 'debug',
     })
     expect(run.code).toBe(exitCodes.kafka.code)
     const line = theErrorLine(run.stderr)
     expect(line).toMatch(/^error: Kafka: .*ECONNREFUSED 127\.0\.0\.1:1.*KAFKA_BROKERS/)
-    const loud = logLines(run.stderr).filter((l) => l.component === 'kafkajs' && Number(l.level) >= 40)
-    expect(loud).toEqual([])
-    expect(run.ms).toBeLessThan(8_000)
+    const kafkajs = logLines(run.stderr).filter((l) => l.component === 'kafkajs')
+    expect(kafkajs.filter((l) => Number(l.level) >= 40)).toEqual([])
+    // "Within seconds" by our retry policy (src/kafka/kafkajs/client.ts), not kafkajs' default of
+    // ~13 s: five attempts, and back-offs (which kafkajs logs at debug) adding up to seconds. Read
+    // from the policy the CLI followed, not from a wall clock, which a loaded machine stretches.
+    const retries = kafkajs.filter((l) => typeof l.retryCount === 'number')
+    expect(Math.max(...retries.map((l) => Number(l.retryCount)))).toBe(4)
+    expect(retries.reduce((ms, l) => ms + Number(l.retryTime), 0)).toBeLessThan(8_000)
   })
 
   it('a successful run logs no kafkajs line at warn or error', async () => {
@@ -176,7 +194,8 @@ describe('e2e > cli > messages a person reads', () => {
           TOPIC_REPLICATION_FACTOR: '1',
           LOG_LEVEL: 'warn',
         },
-        3_000,
+        // in the middle of the snapshot: a few pages of employees read, the rest to come
+        () => slow.log.filter((r) => r.path.startsWith('/v1/company/employees')).length >= 3,
       )
       expect(run.code).toBe(exitCodes.interrupted.code)
       expect(messageLines(run.stderr)).toEqual([

@@ -54,8 +54,15 @@ export function logLines(stderr: string): Record<string, unknown>[] {
 /** True when the text holds a JS stack frame. */
 export const hasStack = (text: string): boolean => /^\s+at .+(\(|:\d+)/m.test(text)
 
-/** Starts the CLI, sends SIGINT after `afterMs` (as Ctrl-C would), and resolves when it exits. */
-export function interruptCli(args: string[], env: Record<string, string>, afterMs: number): Promise<CliRun> {
+/**
+ * Starts the CLI, sends SIGINT (as Ctrl-C would) once `busy()` says it is at work, and resolves
+ * when it exits. Not after a fixed time: a loaded machine can take longer than that to start it.
+ */
+export function interruptCli(
+  args: string[],
+  env: Record<string, string>,
+  busy: () => boolean,
+): Promise<CliRun> {
   const started = Date.now()
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...preloadArgs(harnessPreloads), cliPath, ...args], {
@@ -65,9 +72,13 @@ export function interruptCli(args: string[], env: Record<string, string>, afterM
     let stderr = ''
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    const timer = setTimeout(() => child.kill('SIGINT'), afterMs)
+    const timer = setInterval(() => {
+      if (!busy()) return
+      clearInterval(timer)
+      child.kill('SIGINT')
+    }, 50)
     child.on('exit', (code, signal) => {
-      clearTimeout(timer)
+      clearInterval(timer)
       resolve({ code: code ?? (signal === null ? -1 : 128), stdout, stderr, ms: Date.now() - started })
     })
   })

@@ -3,6 +3,7 @@
 // retry, or about to throw to us, at error level; those failures reach the person once, as our own
 // error, so here they are debug. What kafkajs reports and nobody else will stays at its level.
 import './aborted-filter' // before kafkajs: see that file
+import './negative-timeouts' // Node 22+ warns of kafkajs' negative timers: see that file
 import { readFileSync } from 'node:fs'
 import type { ConnectionOptions } from 'node:tls'
 import { Kafka, logLevel, type LogEntry, type SASLOptions } from 'kafkajs'

@@ -5,6 +5,24 @@ import { KafkaError } from '../../errors'
 import type { TopicAdmin, TopicSpec } from '../port'
 import { topicConflict } from '../topic-policy'
 
+/** About 7 s in all: what a busy broker takes to spread a new topic's metadata. */
+const propagationAttempts = 6
+
+/**
+ * A topic just created that a broker does not know yet: kafkajs waits for leaders only while the
+ * answer is LEADER_NOT_AVAILABLE and gives up on UNKNOWN_TOPIC_OR_PARTITION ("This server does not
+ * host this topic-partition"), which a loaded broker answers for a moment after the creation
+ * (seen in CI with four test files at once). The topics exist by then; asking again finds them.
+ */
+function stillPropagating(error: unknown): boolean {
+  const e = error as { type?: unknown; message?: unknown }
+  return (
+    e.type === 'UNKNOWN_TOPIC_OR_PARTITION' ||
+    e.type === 'LEADER_NOT_AVAILABLE' ||
+    e.message === 'Timed out while waiting for topic leaders'
+  )
+}
+
 export function createTopicAdmin(kafka: Kafka): TopicAdmin {
   const admin = kafka.admin()
   let connected: Promise<void> | undefined
@@ -24,39 +42,49 @@ export function createTopicAdmin(kafka: Kafka): TopicAdmin {
     )
   }
 
+  async function prepare(specs: readonly TopicSpec[]): Promise<void> {
+    const existing = new Set(await admin.listTopics())
+    const missing = specs.filter((s) => !existing.has(s.topic))
+    if (missing.length > 0) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((s: TopicSpec) => ({
+          topic: s.topic,
+          numPartitions: s.partitions,
+          replicationFactor: s.replicationFactor,
+          configEntries: Object.entries(s.config).map(([name, value]) => ({ name, value })),
+        })),
+      })
+    }
+    const present = specs.filter((s) => existing.has(s.topic))
+    if (present.length === 0) return
+    const configs = await describe(present.map((s) => s.topic))
+    const conflicts = present.flatMap((s) => topicConflict(s, configs.get(s.topic) ?? {}) ?? [])
+    if (conflicts.length > 0) throw new KafkaError(`Refusing to run: ${conflicts.join('; ')}`)
+  }
+
   return {
     async ensureTopics(specs) {
       connected ??= admin.connect()
-      try {
-        await connected
-        const existing = new Set(await admin.listTopics())
-        const missing = specs.filter((s) => !existing.has(s.topic))
-        if (missing.length > 0) {
-          await admin.createTopics({
-            waitForLeaders: true,
-            topics: missing.map((s: TopicSpec) => ({
-              topic: s.topic,
-              numPartitions: s.partitions,
-              replicationFactor: s.replicationFactor,
-              configEntries: Object.entries(s.config).map(([name, value]) => ({ name, value })),
-            })),
-          })
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await connected
+          return await prepare(specs)
+        } catch (error) {
+          if (error instanceof KafkaError) throw error
+          if (attempt < propagationAttempts && stillPropagating(error)) {
+            await new Promise((r) => setTimeout(r, Math.min(2_000, 250 * 2 ** (attempt - 1))))
+            continue
+          }
+          throw new KafkaError(
+            `Cannot prepare topics ${specs.map((s) => s.topic).join(', ')}: ${(error as Error).message}. ` +
+              'Check KAFKA_BROKERS and that the brokers are reachable (npm run infra:up starts a local one).',
+            {
+              cause: error,
+              retriable: true,
+            },
+          )
         }
-        const present = specs.filter((s) => existing.has(s.topic))
-        if (present.length === 0) return
-        const configs = await describe(present.map((s) => s.topic))
-        const conflicts = present.flatMap((s) => topicConflict(s, configs.get(s.topic) ?? {}) ?? [])
-        if (conflicts.length > 0) throw new KafkaError(`Refusing to run: ${conflicts.join('; ')}`)
-      } catch (error) {
-        if (error instanceof KafkaError) throw error
-        throw new KafkaError(
-          `Cannot prepare topics ${specs.map((s) => s.topic).join(', ')}: ${(error as Error).message}. ` +
-            'Check KAFKA_BROKERS and that the brokers are reachable (npm run infra:up starts a local one).',
-          {
-            cause: error,
-            retriable: true,
-          },
-        )
       }
     },
     async ping() {

@@ -83,7 +83,11 @@ describe('capture > faults > the broker stopped and restarted', () => {
   it('stopped and restarted under `run` with changes coming in: nothing lost, nothing twice', async () => {
     sim = await startSimulator({ employees: 40, rateLimits: false, absencesPerEmployee: 2 })
     const prefix = uniqueName('broker-run')
-    const env = captureEnv(infra(), sim, prefix, { RECONCILE_INTERVAL_MS: '0', POLL_INTERVAL_MS: '1000' })
+    const env = captureEnv(infra(), sim, prefix, {
+      RECONCILE_INTERVAL_MS: '0',
+      POLL_INTERVAL_MS: '1000',
+      LOG_LEVEL: 'warn',
+    })
     const run = startCli(['run', '--resources', only.join(',')], env, 280_000)
     try {
       await waitFor(() => (sim.counters().requests ?? 0) >= 60)
@@ -93,8 +97,12 @@ describe('capture > faults > the broker stopped and restarted', () => {
       await broker.start()
       changeCompany(sim, 2)
       // Recovery takes a restarted consumer group's session timeout (10 s) and a re-read of every
-      // balance whose employee changed, at Personio's pace: wait for the outcome, not a guess.
-      await expectConverged(infra(), sim, prefix, only)
+      // balance whose employee changed: wait for the outcome, not a guess.
+      await expectConverged(infra(), sim, prefix, only).catch((error: unknown) => {
+        // what the service said while it recovered is the first thing to read
+        ;(error as Error).message += `\n\nthe run's log:\n${run.output().stderr.slice(-6000)}`
+        throw error
+      })
     } finally {
       run.child.kill('SIGTERM')
     }

@@ -127,10 +127,12 @@ describe('personio > client under faults', () => {
   it('times out a slow response and retries it', async () => {
     const sim = await startSimulator({ employees: 5, rateLimits: false })
     try {
+      // undici's timers tick about once a second: a 200 ms timeout fires after about 1 s, so the
+      // slow answer comes well after that (with 1 s it raced the timer and won under load).
       const client = createPersonioClient({ baseUrl: sim.url, credentials, retry: fastRetry, timeoutMs: 200 })
-      sim.faults.inject({ path: '/v1/company/document-categories', delayMs: 1_000, times: 2 })
+      sim.faults.inject({ path: '/v1/company/document-categories', delayMs: 3_000, times: 2 })
       expect(await client.documentCategories.list()).toHaveLength(sim.company.count('documentCategories'))
-      sim.faults.inject({ path: '/v1/company/document-categories', delayMs: 1_000 })
+      sim.faults.inject({ path: '/v1/company/document-categories', delayMs: 3_000 })
       await expect(client.documentCategories.list()).rejects.toThrow(
         /did not answer: .*gave up after 6 attempts/,
       )

@@ -1,0 +1,75 @@
+// The topic admin against a stand-in for kafkajs' admin client: what a loaded broker answers for a
+// moment after creating a topic (UNKNOWN_TOPIC_OR_PARTITION, which kafkajs does not wait out).
+import type { Kafka } from 'kafkajs'
+import { KafkaError } from '../../../../src/errors'
+import { createTopicAdmin } from '../../../../src/kafka/kafkajs/topic-admin'
+import { entityTopicSpec } from '../../../../src/kafka/topic-policy'
+
+const spec = entityTopicSpec('p.employees', {
+  partitions: 1,
+  replicationFactor: 1,
+  deleteRetentionMs: 86_400_000,
+})
+const notHosted = Object.assign(new Error('This server does not host this topic-partition'), {
+  type: 'UNKNOWN_TOPIC_OR_PARTITION',
+})
+
+function brokerThat(createTopics: () => Promise<boolean>) {
+  const topics = new Set<string>()
+  const calls = { createTopics: 0 }
+  const admin = {
+    connect: () => Promise.resolve(),
+    disconnect: () => Promise.resolve(),
+    listTopics: () => Promise.resolve([...topics]),
+    createTopics: async () => {
+      calls.createTopics++
+      topics.add(spec.topic) // created on the controller, whatever the metadata says next
+      return createTopics()
+    },
+    describeConfigs: () =>
+      Promise.resolve({
+        resources: [
+          {
+            resourceName: spec.topic,
+            configEntries: Object.entries(spec.config).map(([configName, configValue]) => ({
+              configName,
+              configValue,
+            })),
+          },
+        ],
+      }),
+  }
+  return { kafka: { admin: () => admin } as unknown as Kafka, calls }
+}
+
+describe('kafka > kafkajs > topic admin', () => {
+  afterEach(() => jest.useRealTimers())
+
+  it('a topic its broker does not host yet, just after creating it, is asked for again', async () => {
+    const { kafka, calls } = brokerThat(() => Promise.reject(notHosted))
+    await expect(createTopicAdmin(kafka).ensureTopics([spec])).resolves.toBeUndefined()
+    expect(calls.createTopics).toBe(1)
+  })
+
+  it('gives up after about 7 s with one error naming the topics', async () => {
+    jest.useFakeTimers()
+    const { kafka } = brokerThat(() => Promise.reject(notHosted))
+    const admin = createTopicAdmin(kafka)
+    const listTopics = jest.spyOn(kafka.admin(), 'listTopics').mockRejectedValue(notHosted)
+    const outcome = admin.ensureTopics([spec]).catch((e: unknown) => e)
+    await jest.advanceTimersByTimeAsync(7_000)
+    const error = await outcome
+    expect(error).toBeInstanceOf(KafkaError)
+    expect((error as Error).message).toMatch(/^Cannot prepare topics p\.employees: This server does not host/)
+    expect(listTopics).toHaveBeenCalledTimes(6)
+  })
+
+  it('any other failure is said at once', async () => {
+    const refused = Object.assign(new Error('Topic authorization failed'), {
+      type: 'TOPIC_AUTHORIZATION_FAILED',
+    })
+    const { kafka, calls } = brokerThat(() => Promise.reject(refused))
+    await expect(createTopicAdmin(kafka).ensureTopics([spec])).rejects.toThrow(/Topic authorization failed/)
+    expect(calls.createTopics).toBe(1)
+  })
+})
