@@ -1,22 +1,22 @@
 // Longest test files first, so that the workers running side by side finish together instead of
 // one long file starting last. Jest's own order needs timings from an earlier run on this machine
 // (a clean clone has none) and falls back to file size, which says little here: the fault suites
-// are short files that run for minutes. Seconds measured on a clean CI run (serial, Node 24); a
-// file missing from the table weighs its size, so a new file still gets a place.
+// are short files that run for minutes. Seconds measured on a clean CI run (three workers, Node
+// 24); a file missing from the table weighs its size, so a new file still gets a place.
 const { relative } = require('node:path')
 const { statSync } = require('node:fs')
 const Sequencer = require('@jest/test-sequencer').default
 
 const measured = {
-  'test/integration/capture/faults-kill-first-sync.test.ts': 120,
-  'test/integration/capture/faults-kill-later-cycle.test.ts': 115,
-  'test/integration/capture/faults-broker.test.ts': 165,
-  'test/integration/capture/faults-personio.test.ts': 107,
-  'test/integration/capture/deletes.test.ts': 99,
-  'test/downstream/downstream.test.ts': 87,
-  'test/integration/capture/faults-instances.test.ts': 65,
-  'test/system/infra/two-checkouts.test.ts': 50,
-  'test/e2e/cli-messages.test.ts': 42,
+  'test/integration/capture/faults-kill-first-sync.test.ts': 189,
+  'test/integration/capture/faults-kill-later-cycle.test.ts': 173,
+  'test/integration/capture/faults-personio.test.ts': 118,
+  'test/downstream/downstream.test.ts': 115,
+  'test/integration/capture/faults-broker.test.ts': 96,
+  'test/system/infra/two-checkouts.test.ts': 85,
+  'test/integration/capture/faults-instances.test.ts': 75,
+  'test/integration/capture/deletes.test.ts': 52,
+  'test/e2e/cli-messages.test.ts': 45,
 }
 
 class LongestFirst extends Sequencer {
