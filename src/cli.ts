@@ -2,8 +2,10 @@
 // The command line: each command lives in src/cli/<command>.ts; src/cli/program.ts wires them.
 // Every failure ends here as what a person reads and the exit code of its class (src/cli/exit-codes.ts).
 // First, a Node.js too old for our dependencies is refused in one line (src/runtime.ts); then,
-// before anything loads kafkajs, its read_committed filter is replaced (see that file).
+// before anything loads kafkajs, Node's warnings of its negative timers are dropped and its
+// read_committed filter is replaced (see those files).
 import './runtime'
+import './kafka/kafkajs/negative-timeouts'
 import './kafka/kafkajs/aborted-filter'
 import { CommanderError } from 'commander'
 import { buildProgram } from './cli/program'

@@ -153,6 +153,17 @@ export class KafkaError extends PkError {
   }
 }
 
+/**
+ * The broker did not answer the commit (it went away mid-EndTxn): the transaction may or may not
+ * be committed. The producer is replaced; the next one's registration makes the coordinator finish
+ * the transaction one way or the other, and the state topic then says which.
+ */
+export class UncertainCommitError extends KafkaError {
+  constructor(message: string, options: PkErrorOptions = {}) {
+    super(message, { ...options, retriable: true })
+  }
+}
+
 /** Another producer with our transactional id took over: this instance must stop, not retry. */
 export class FencedError extends KafkaError {
   constructor(message: string, options: PkErrorOptions = {}) {

@@ -10,6 +10,7 @@ import type { ChangeEvent, DeadLetter } from './change-event'
 import type { CaptureContext } from './context'
 import type { Cursor } from './cursor'
 import { deadLetterRecord } from './dead-letter'
+import { noteUncertain } from './settle-commit'
 import type { Prepared } from './prepare'
 import { stateRecords, type KeyText, type Known } from './state'
 import { toOutgoing } from './to-outgoing'
@@ -65,6 +66,7 @@ export async function commitPart(
   try {
     await ctx.sinkFor(resource.name).publish(records, consumed)
   } catch (error) {
+    noteUncertain(ctx, resource.name, error)
     publish('personio-kafka:kafka:transaction', {
       resource: resource.name,
       outcome: 'aborted',

@@ -21,6 +21,7 @@ import { prepareResource, type Prepared } from './prepare'
 import { listPages, type RawPage } from './read/listing'
 import { refFieldsOf } from './refs'
 import { keyText, type KeyText, type Known } from './state'
+import { settleUncertain } from './settle-commit'
 
 /**
  * How far a cursor stays behind the moment its listing began by Personio's clock: a change
@@ -357,9 +358,9 @@ export function captureCycle(
   resource: Resource,
   forceSnapshot = false,
 ): Observable<CycleReport> {
-  return defer(() => from(prepareResource(ctx, resource))).pipe(
-    switchMap((prepared) => runCycle(ctx, resource, prepared, forceSnapshot)),
-  )
+  return defer(() =>
+    from(settleUncertain(ctx, resource.name).then(() => prepareResource(ctx, resource))),
+  ).pipe(switchMap((prepared) => runCycle(ctx, resource, prepared, forceSnapshot)))
 }
 
 function runCycle(

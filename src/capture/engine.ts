@@ -163,6 +163,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     clock: options.clock ?? { now: Date.now },
     logger,
     deleteGuardShare: config.capture.deleteGuardPercent / 100,
+    readState: () => restoreState(kafka, stateTopic, `${config.kafka.clientId}.${prefix}`),
     memory: createCaptureMemory(),
     serial: (resource, work) => serial.serial(resource, work),
   }

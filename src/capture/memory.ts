@@ -18,6 +18,8 @@ export interface CaptureMemory {
   durableCursors: Map<string, Cursor>
   /** fingerprints, with a cache of the field order per record shape */
   fingerprint: (record: RecordValue) => Fingerprint
+  /** resources whose last commit Kafka did not confirm: their state is read back before more work */
+  unsettled: Set<string>
 }
 
 export function createCaptureMemory(): CaptureMemory {
@@ -27,5 +29,6 @@ export function createCaptureMemory(): CaptureMemory {
     lastReads: new Map(),
     durableCursors: new Map(),
     fingerprint: createFingerprinter(),
+    unsettled: new Set(),
   }
 }

@@ -16,6 +16,7 @@ import { mapPage } from './map-page'
 import type { Prepared } from './prepare'
 import { listPages } from './read/listing'
 import { keyValues, type Known } from './state'
+import { settleUncertain } from './settle-commit'
 
 export type ParentId = string | number
 
@@ -229,6 +230,7 @@ export async function applyStageWork(
 ): Promise<{ parents: number; events: number; undecided: number }> {
   // The whole unit holds the resource's turn: the feed and the periodic refresh never interleave.
   return ctx.serial(resource.name, async () => {
+    await settleUncertain(ctx, resource.name)
     let part = removalPart(ctx, resource, work)
     let events = 0
     const reads = readsOf(ctx, resource)

@@ -91,6 +91,17 @@ export class CaptureState {
     if (delta.cursor !== undefined) this.cursors.set(delta.resource, delta.cursor)
   }
 
+  /** Holds for one resource exactly what `other` holds (its state read back from the topic). */
+  adopt(resource: string, other: CaptureState): void {
+    this.commit(this.forget(resource))
+    this.cursors.delete(resource)
+    this.commit({
+      resource,
+      known: new Map(other.knownOf(resource)),
+      ...(other.hasCursor(resource) ? { cursor: other.cursor(resource) } : {}),
+    })
+  }
+
   /** Forgets a resource entirely (`reset`): its cursor and every known key. */
   forget(resource: string): StateDelta {
     const known = new Map<KeyText, Known | null>([...this.knownOf(resource).keys()].map((k) => [k, null]))

@@ -3,6 +3,7 @@
 // listing whose response carries the token only our registry was started with (Apicurio). An
 // answer from anyone else's service on the same port is not readiness. The process is checked to
 // be alive before each call; on failure the error quotes the lines this start wrote to the log.
+import '../kafka/kafkajs/negative-timeouts' // Node 23+ warns of kafkajs' negative timers: see that file
 import { Kafka, logLevel } from 'kafkajs'
 import { request } from 'undici'
 import { InfraError } from '../errors'

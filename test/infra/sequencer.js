@@ -12,7 +12,7 @@ const measured = {
   'test/integration/capture/faults-kill-later-cycle.test.ts': 173,
   'test/integration/capture/faults-personio.test.ts': 118,
   'test/downstream/downstream.test.ts': 115,
-  'test/integration/capture/faults-broker.test.ts': 96,
+  'test/integration/capture/faults-broker.test.ts': 140,
   'test/system/infra/two-checkouts.test.ts': 85,
   'test/integration/capture/faults-instances.test.ts': 75,
   'test/integration/capture/deletes.test.ts': 52,

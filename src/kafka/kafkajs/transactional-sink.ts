@@ -4,7 +4,7 @@
 // its progress commit together or not at all.
 import './aborted-filter' // before kafkajs: see that file
 import { Partitioners, type Kafka, type Producer } from 'kafkajs'
-import { FencedError, KafkaError } from '../../errors'
+import { FencedError, KafkaError, UncertainCommitError } from '../../errors'
 import { crashPoint } from '../../ops/crash-points'
 import { recordCommitted } from './commit-ledger'
 import type { ConsumedOffsets, OutgoingRecord, TransactionalSink } from '../port'
@@ -43,17 +43,31 @@ function offsetsOf(consumed: ConsumedOffsets) {
 }
 
 export function createTransactionalSink(kafka: Kafka, options: SinkOptions): TransactionalSink {
-  const producer: Producer = kafka.producer({
-    idempotent: true,
-    transactionalId: options.transactionalId,
-    maxInFlightRequests: 1,
-    createPartitioner: Partitioners.DefaultPartitioner,
-    // Right after a commit the broker answers the next transaction's AddPartitionsToTxn with
-    // CONCURRENT_TRANSACTIONS until the commit markers are written; the Java client retries that
-    // within ~20 ms. kafkajs' default first retry (300 ms) would add that to every transaction.
-    retry: { initialRetryTime: 25, retries: 10, maxRetryTime: 5_000 },
-  })
+  const newProducer = (): Producer =>
+    kafka.producer({
+      idempotent: true,
+      transactionalId: options.transactionalId,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      // Right after a commit the broker answers the next transaction's AddPartitionsToTxn with
+      // CONCURRENT_TRANSACTIONS until the commit markers are written; the Java client retries that
+      // within ~20 ms. kafkajs' default first retry (300 ms) would add that to every transaction.
+      retry: { initialRetryTime: 25, retries: 10, maxRetryTime: 5_000 },
+    })
+  let producer = newProducer()
   let connected: Promise<void> | undefined
+  // A commit or abort that fails leaves kafkajs' transaction state machine in COMMITTING or
+  // ABORTING for good: every later transaction() throws "Cannot call beginTransaction in state
+  // COMMITTING" (seen in CI: a resource that never published again after a broker restart). The
+  // Java client may retry the commit; kafkajs may not. So the producer is replaced, and the next
+  // open() registers the transactional id again, which makes the coordinator finish (commit or
+  // abort) what the old one left open, and fences it.
+  const replace = () => {
+    const old = producer
+    producer = newProducer()
+    connected = undefined
+    void old.disconnect().catch(() => undefined)
+  }
   // kafkajs' connect() registers an idempotent producer id only; the transactional id (which fences
   // an older instance and aborts its open transaction) is registered by the first transaction().
   // An empty transaction begun and aborted does that now, before anyone reads the state topic: an
@@ -83,14 +97,14 @@ export function createTransactionalSink(kafka: Kafka, options: SinkOptions): Tra
     open,
     async publish(records, consumed) {
       if (records.length === 0 && consumed === undefined) return
-      await open()
       // The broker may still be writing the previous commit's markers; kafkajs retries that for
       // records but not for AddOffsetsToTxn, so a whole (aborted, invisible) attempt is repeated.
       for (let attempt = 1; ; attempt++) {
         try {
+          await open()
           return await once(records, consumed)
         } catch (error) {
-          if (attempt >= 8 || !concurrent(error)) throw error
+          if (attempt >= 8 || !concurrent(error) || error instanceof UncertainCommitError) throw error
           await new Promise((r) => setTimeout(r, 20 * attempt))
         }
       }
@@ -105,6 +119,7 @@ export function createTransactionalSink(kafka: Kafka, options: SinkOptions): Tra
     consumed: ConsumedOffsets | undefined,
   ): Promise<void> {
     let tx: Awaited<ReturnType<Producer['transaction']>> | undefined
+    let committing = false
     try {
       tx = await producer.transaction()
       const written =
@@ -114,10 +129,19 @@ export function createTransactionalSink(kafka: Kafka, options: SinkOptions): Tra
         await tx.sendOffsets(offsetsOf(consumed))
         crashPoint('after-offsets-before-commit')
       }
+      committing = true
       await tx.commit()
       recordCommitted(kafka, written)
     } catch (error) {
-      await tx?.abort().catch(() => undefined)
+      // Not begun (the state machine was not READY), or the abort failed too: start afresh.
+      const aborted =
+        !committing &&
+        tx !== undefined &&
+        (await tx.abort().then(
+          () => true,
+          () => false,
+        ))
+      if (!aborted) replace()
       if (isFenced(error)) {
         throw new FencedError(
           `Another instance took over the transactional id ${options.transactionalId} (this one was fenced); ` +
@@ -125,6 +149,11 @@ export function createTransactionalSink(kafka: Kafka, options: SinkOptions): Tra
           { cause: error, retriable: false },
         )
       }
+      if (committing)
+        throw new UncertainCommitError(
+          `Kafka did not confirm the commit (${(error as Error).message}); whether it was published is settled when the producer registers again`,
+          { cause: error },
+        )
       throw new KafkaError(`Kafka transaction aborted, nothing was published: ${(error as Error).message}`, {
         cause: error,
         retriable: true,

@@ -110,6 +110,49 @@ describe('capture > faults > the broker stopped and restarted', () => {
     expect({ code: r.code, out: said(r).slice(-1500) }).toMatchObject({ code: 0 })
     await expectExactlyOnce(infra(), sim, prefix, only)
   }, 300_000)
+
+  it('under `run`, a commit the broker never confirmed: a new producer settles it, capture goes on, nothing twice', async () => {
+    // One resource, so the first transaction held is its first snapshot commit.
+    const one: ResourceName[] = ['absence_types']
+    sim = await startSimulator({ employees: 5, rateLimits: false })
+    const prefix = uniqueName('broker-commit')
+    const env = captureEnv(infra(), sim, prefix, {
+      RECONCILE_INTERVAL_MS: '0',
+      POLL_INTERVAL_MS: '1000',
+      LOG_LEVEL: 'warn',
+    })
+    const dir = mkdtempSync(join(tmpdir(), 'pk-pause-'))
+    const release = join(dir, 'release')
+    const run = startCli(
+      ['run', '--resources', one.join(',')],
+      { ...env, PK_TEST_PAUSE_AT: 'after-send-before-commit:1', PK_TEST_PAUSE_RELEASE: release },
+      240_000,
+      [...harnessPreloads, pauseAtPreload],
+    )
+    try {
+      const said = () => run.output().stderr
+      await waitFor(() => said().includes(pausedLine('after-send-before-commit', 1)), 60_000, 'the hold')
+      // The records are sent, the commit not yet: the broker goes away, the commit is let go.
+      await broker.stop('SIGKILL')
+      writeFileSync(release, '')
+      await waitFor(() => /cycle failed, retrying: /.test(said()), 120_000, 'the commit to fail')
+      sim.company.update('timeOffTypes', sim.company.list('timeOffTypes')[0]?.id as number, {
+        name: 'Urlaub',
+      })
+      await broker.start()
+      await expectConverged(infra(), sim, prefix, one).catch((error: unknown) => {
+        ;(error as Error).message += `\n\nthe run's log:\n${said().slice(-6000)}`
+        throw error
+      })
+    } finally {
+      run.child.kill('SIGTERM')
+      writeFileSync(release, '')
+    }
+    const r = await run.done
+    rmSync(dir, { recursive: true, force: true })
+    expect({ code: r.code, out: r.stderr.slice(-1500) }).toMatchObject({ code: 0 })
+    await expectExactlyOnce(infra(), sim, prefix, one)
+  }, 300_000)
 })
 
 async function waitFor(ok: () => boolean, timeoutMs = 90_000, what = 'a condition'): Promise<void> {

@@ -35,4 +35,44 @@ describe('capture > state', () => {
     const s = new CaptureState()
     expect(() => s.load('known/employees/[1]', Buffer.from('{"v":9}'))).toThrow(/cannot be read/)
   })
+
+  it('adopts one resource as another state holds it (a settled commit read back), and no other', () => {
+    const stage = 'employees_absences_balance'
+    const mine = new CaptureState({ [stage]: 0 })
+    mine.commit({
+      resource: stage,
+      known: new Map([
+        ['[7,113]', { f: 'old' }],
+        ['[9,113]', { f: 'gone' }],
+      ]),
+    })
+    mine.commit({
+      resource: 'employees',
+      known: new Map([['[1]', { f: 'kept' }]]),
+      cursor: initialCursor('employees'),
+    })
+    const durable = new CaptureState({ [stage]: 0 })
+    const cursor = { ...initialCursor(stage), snapshotDone: true }
+    durable.commit({
+      resource: stage,
+      known: new Map([
+        ['[7,113]', { f: 'new' }],
+        ['[8,113]', { f: 'added' }],
+      ]),
+      cursor,
+    })
+    mine.adopt(stage, durable)
+    expect([...mine.knownOf(stage)].sort()).toEqual([
+      ['[7,113]', { f: 'new' }],
+      ['[8,113]', { f: 'added' }],
+    ])
+    expect(mine.keysInScope(stage, 9)).toEqual([])
+    expect(mine.cursor(stage)).toEqual(cursor)
+    expect([...mine.knownOf('employees')]).toEqual([['[1]', { f: 'kept' }]])
+    mine.adopt('employees', new CaptureState())
+    expect({ known: mine.knownOf('employees').size, cursor: mine.hasCursor('employees') }).toEqual({
+      known: 0,
+      cursor: false,
+    })
+  })
 })
