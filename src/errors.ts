@@ -159,8 +159,15 @@ export class KafkaError extends PkError {
  * the transaction one way or the other, and the state topic then says which.
  */
 export class UncertainCommitError extends KafkaError {
-  constructor(message: string, options: PkErrorOptions = {}) {
+  /** where the transaction's records were written: settled once the committed end passes them */
+  readonly written: readonly { topicName: string; partition: number; baseOffset?: string }[]
+  constructor(
+    message: string,
+    written: readonly { topicName: string; partition: number; baseOffset?: string }[],
+    options: PkErrorOptions = {},
+  ) {
     super(message, { ...options, retriable: true })
+    this.written = written
   }
 }
 

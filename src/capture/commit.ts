@@ -2,6 +2,7 @@
 // lead to (fingerprints, cursor), plus a stage's consumed offsets. The in-memory state follows
 // only after the broker committed, so an aborted transaction leaves nothing behind anywhere.
 import { topicFor } from '../contract/naming'
+import { KafkaError } from '../errors'
 import type { ConsumedOffsets } from '../kafka/port'
 import { publish } from '../ops/channels'
 import { crashPoint } from '../ops/crash-points'
@@ -48,6 +49,13 @@ export async function commitPart(
   part: Part,
   consumed?: ConsumedOffsets,
 ): Promise<Committed> {
+  // This part was diffed against a state an unconfirmed commit may have outdated: diff again once
+  // it is read back (src/capture/settle-commit.ts), never publish from it.
+  if (ctx.memory.unsettled.has(resource.name))
+    throw new KafkaError(
+      `${resource.name}: an earlier commit is unconfirmed; this change is diffed again once its state is read back`,
+      { retriable: true },
+    )
   // Record timestamps never go backwards per resource: a tombstone is never older than its upsert.
   const at = Math.max(ctx.clock.now(), ctx.memory.lastTimestamps.get(resource.name) ?? 0)
   const topic = topicFor(ctx.prefix, resource.name)

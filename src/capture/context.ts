@@ -38,8 +38,11 @@ export interface CaptureContext {
   deleteGuardShare: number
   /** what capture remembers between transactions, this engine's alone */
   memory: CaptureMemory
-  /** the state topic read back now, read_committed (settles a commit Kafka did not confirm) */
-  readState(): Promise<CaptureState>
+  /**
+   * The state topic read back, read_committed, once its committed end has passed `after` (offsets
+   * of its one partition whose transaction is decided): settles a commit Kafka did not confirm.
+   */
+  readState(after: readonly bigint[]): Promise<CaptureState>
   /** Runs `work` when the resource's previous transaction is done: one transaction in flight per resource. */
   serial<T>(resource: ResourceName, work: () => Promise<T>): Promise<T>
 }

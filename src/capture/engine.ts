@@ -28,7 +28,7 @@ import { createCaptureMemory } from './memory'
 import { captureCycle, type CycleReport } from './cycle'
 import { defaultCycleRetry, type CycleRetryPolicy } from './operators/retry-backoff'
 import { resolveSettings } from './settings'
-import { newCaptureState, restoreState } from './restore'
+import { newCaptureState, restoreState, restoreStateAfter } from './restore'
 import { stageInputs } from './stage'
 import {
   stagePipeline,
@@ -163,7 +163,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     clock: options.clock ?? { now: Date.now },
     logger,
     deleteGuardShare: config.capture.deleteGuardPercent / 100,
-    readState: () => restoreState(kafka, stateTopic, `${config.kafka.clientId}.${prefix}`),
+    readState: (after) => restoreStateAfter(kafka, stateTopic, `${config.kafka.clientId}.${prefix}`, after),
     memory: createCaptureMemory(),
     serial: (resource, work) => serial.serial(resource, work),
   }

@@ -18,8 +18,11 @@ export interface CaptureMemory {
   durableCursors: Map<string, Cursor>
   /** fingerprints, with a cache of the field order per record shape */
   fingerprint: (record: RecordValue) => Fingerprint
-  /** resources whose last commit Kafka did not confirm: their state is read back before more work */
-  unsettled: Set<string>
+  /**
+   * resources whose last commit Kafka did not confirm, with where that transaction wrote to the
+   * state topic: their state is read back, past those offsets, before any more work
+   */
+  unsettled: Map<string, bigint[]>
 }
 
 export function createCaptureMemory(): CaptureMemory {
@@ -29,6 +32,6 @@ export function createCaptureMemory(): CaptureMemory {
     lastReads: new Map(),
     durableCursors: new Map(),
     fingerprint: createFingerprinter(),
-    unsettled: new Set(),
+    unsettled: new Map(),
   }
 }

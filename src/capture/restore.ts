@@ -3,6 +3,7 @@
 // it before its first poll; `status` does it to report, without writing anything.
 import { randomUUID } from 'node:crypto'
 import type { Kafka } from 'kafkajs'
+import { KafkaError } from '../errors'
 import { createFeed } from '../kafka/kafkajs/feed'
 import { resources } from '../resources'
 import { CaptureState } from './state'
@@ -32,4 +33,37 @@ export async function restoreState(
       if (record.key !== null) state.load(record.key.toString(), record.value)
   })
   return state
+}
+
+/**
+ * The state read back once the state topic's committed end (read_committed `high` of its one
+ * partition) is past every offset in `after`: records of transactions known to be decided, so
+ * the read sees them, committed or aborted. Another resource's open transaction holds that end
+ * back for as long as it stays open; past `waitMs` the caller is told to try again later.
+ */
+export async function restoreStateAfter(
+  kafka: Kafka,
+  stateTopic: string,
+  groupPrefix: string,
+  after: readonly bigint[],
+  waitMs = 30_000,
+): Promise<CaptureState> {
+  const last = after.reduce((max, o) => (o > max ? o : max), -1n)
+  const admin = kafka.admin()
+  await admin.connect()
+  try {
+    for (const until = Date.now() + waitMs; ;) {
+      const [end] = await admin.fetchTopicOffsets(stateTopic)
+      if (end !== undefined && BigInt(end.high) > last) break
+      if (Date.now() >= until)
+        throw new KafkaError(
+          `The state topic ${stateTopic} has not committed past offset ${String(last)} within ${waitMs / 1000} s (another transaction is still open); its state is read again later`,
+          { retriable: true },
+        )
+      await new Promise((r) => setTimeout(r, 100))
+    }
+  } finally {
+    await admin.disconnect()
+  }
+  return restoreState(kafka, stateTopic, groupPrefix)
 }

@@ -8,6 +8,7 @@ import type { Resource, ResourceName } from '../resources'
 import { commitPart } from './commit'
 import type { CaptureContext } from './context'
 import { prepareResource, type Prepared } from './prepare'
+import { settleUncertain } from './settle-commit'
 import { applyStageWork, knownParents, stageInputs, workOf, type StageMode } from './stage'
 
 export interface StageReport {
@@ -39,17 +40,18 @@ async function ensureCursor(ctx: CaptureContext, resource: Resource, prepared: P
   // Rows known without a cursor: the cursor was removed (a reset by an older release, a state
   // topic cut short), while the group offsets stayed where they were. Its feed does not start at
   // the beginning then, so only a full refresh reads every parent again.
-  const startedOver = ctx.state.knownOf(resource.name).size > 0
-  const cursor = {
-    ...ctx.state.cursor(resource.name),
-    snapshotDone: true,
-    lastRefreshAt: startedOver ? 0 : now,
-    resnapshot: startedOver ? true : undefined,
-    lastSuccessAt: now,
-  }
-  await ctx.serial(resource.name, () =>
-    commitPart(ctx, resource, prepared, { events: [], deadLetters: [], delta: new Map(), cursor }),
-  )
+  await ctx.serial(resource.name, async () => {
+    await settleUncertain(ctx, resource.name)
+    const startedOver = ctx.state.knownOf(resource.name).size > 0
+    const cursor = {
+      ...ctx.state.cursor(resource.name),
+      snapshotDone: true,
+      lastRefreshAt: startedOver ? 0 : now,
+      resnapshot: startedOver ? true : undefined,
+      lastSuccessAt: now,
+    }
+    return commitPart(ctx, resource, prepared, { events: [], deadLetters: [], delta: new Map(), cursor })
+  })
 }
 
 const refreshDue = (ctx: CaptureContext, resource: Resource): boolean =>
@@ -90,16 +92,18 @@ async function refresh(
   )
   out.parents = done.parents
   out.events = done.events
-  const cursor = {
-    ...ctx.state.cursor(resource.name),
-    resnapshot: undefined,
-    snapshotDone: true,
-    lastRefreshAt: started,
-    lastSuccessAt: ctx.clock.now(),
-  }
-  await ctx.serial(resource.name, () =>
-    commitPart(ctx, resource, prepared, { events: [], deadLetters: [], delta: new Map(), cursor }),
-  )
+  // built in the serial unit: from the state as that unit finds it, not as it was before the work
+  await ctx.serial(resource.name, async () => {
+    await settleUncertain(ctx, resource.name)
+    const cursor = {
+      ...ctx.state.cursor(resource.name),
+      resnapshot: undefined,
+      snapshotDone: true,
+      lastRefreshAt: started,
+      lastSuccessAt: ctx.clock.now(),
+    }
+    return commitPart(ctx, resource, prepared, { events: [], deadLetters: [], delta: new Map(), cursor })
+  })
   ctx.logger.info({ resource: resource.name, parents: out.parents, events: out.events }, 'stage refreshed')
   return out
 }

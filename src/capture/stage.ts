@@ -15,8 +15,8 @@ import { deleteEvent, diffRecords, goneKeys } from './diff'
 import { mapPage } from './map-page'
 import type { Prepared } from './prepare'
 import { listPages } from './read/listing'
-import { keyValues, type Known } from './state'
 import { settleUncertain } from './settle-commit'
+import { keyValues, type Known } from './state'
 
 export type ParentId = string | number
 

@@ -14,6 +14,7 @@ export const crashPoints = {
   'after-page': 'pages read and diffed, their transaction not begun',
   'after-send-before-commit': 'inside the sink: records sent in the open transaction, not committed',
   'after-offsets-before-commit': "inside the sink: a stage's offsets added, not committed",
+  'after-commit-in-sink': 'inside the sink: the broker committed, the sink has not returned',
   'after-commit-before-state': 'the broker committed; the in-memory state not updated yet',
   'mid-reconcile': 'a complete listing is done, its deletes computed, not yet published',
   'after-cycle': 'a top-level cycle finished (another resource may still be running)',

@@ -42,7 +42,11 @@ export function createHttp(config: PersonioClientConfig) {
   }
   const now = config.clock === undefined ? Date.now : () => (config.clock as { now(): number }).now()
   const sleep = config.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
-  const limiter = new RateLimiter({ ...documentedLimits, ...config.rateLimits }, { now, sleep })
+  const limiter = new RateLimiter(
+    { ...documentedLimits, ...config.rateLimits },
+    { now, sleep },
+    config.rateLimits,
+  )
   const transport = createTransport({
     baseUrl: config.baseUrl,
     appId: config.appId,

@@ -40,15 +40,28 @@ export function parseRateLimits(text: string): {
     const m = /^([a-z0-9-]+)=(\d+(?:\.\d+)?)(?:\/(\d+))?$/.exec(entry)
     const family = m?.[1] as EndpointFamily | undefined
     const rate = Number(m?.[2])
-    if (m === null || family === undefined || !families.includes(family) || !(rate > 0 && rate <= 1000)) {
+    const burstGiven = m?.[3] === undefined ? undefined : Number(m[3])
+    if (
+      m === null ||
+      family === undefined ||
+      !families.includes(family) ||
+      !(rate > 0 && rate <= 1000) ||
+      burstGiven === 0
+    ) {
       problems.push(
-        `PERSONIO_RATE_LIMITS (personio.rateLimits): "${entry}" is not <family>=<requests per second, 0-1000>[/<burst>] with a family of ${families.join(', ')} (e.g. employees=3,v2=8/16)`,
+        `PERSONIO_RATE_LIMITS (personio.rateLimits): "${entry}" is not <family>=<requests per second, above 0 and at most 1000>[/<burst, at least 1>] with a family of ${families.join(', ')} (e.g. employees=3,v2=8/16)`,
+      )
+      continue
+    }
+    if (limits[family] !== undefined) {
+      problems.push(
+        `PERSONIO_RATE_LIMITS (personio.rateLimits): ${family} is named twice; give each family once`,
       )
       continue
     }
     const documented = documentedLimits[family]
-    const burst = m[3] === undefined ? Math.ceil((rate * documented.burst) / documented.rate) : Number(m[3])
-    limits[family] = { rate, burst: Math.max(1, burst) }
+    const burst = burstGiven ?? Math.max(1, Math.ceil((rate * documented.burst) / documented.rate))
+    limits[family] = { rate, burst }
   }
   return { limits, problems }
 }
@@ -76,9 +89,14 @@ export interface Timing {
 
 export class RateLimiter {
   private readonly buckets = new Map<EndpointFamily, Bucket>()
+  /**
+   * @param ceilings configured figures (PERSONIO_RATE_LIMITS): the server's `x-ratelimit-*` headers
+   * may lower a family's pace below them, never raise it above (the budget may be shared)
+   */
   constructor(
     private readonly specs: Record<EndpointFamily, BucketSpec>,
     private readonly timing: Timing,
+    private readonly ceilings: Partial<Record<EndpointFamily, BucketSpec>> = {},
   ) {}
 
   private bucket(family: EndpointFamily): Bucket {
@@ -128,7 +146,13 @@ export class RateLimiter {
     const rate = num('x-ratelimit-replenish-rate')
     const burst = num('x-ratelimit-burst-capacity')
     const remaining = num('x-ratelimit-remaining')
-    if (rate !== undefined && rate > 0 && burst !== undefined && burst > 0) b.spec = { rate, burst }
+    if (rate !== undefined && rate > 0 && burst !== undefined && burst > 0) {
+      const ceiling = this.ceilings[family]
+      b.spec =
+        ceiling === undefined
+          ? { rate, burst }
+          : { rate: Math.min(rate, ceiling.rate), burst: Math.min(burst, ceiling.burst) }
+    }
     this.refill(b)
     if (remaining !== undefined) b.tokens = Math.min(b.tokens, remaining)
   }

@@ -16,7 +16,8 @@ const measured = {
   'test/system/infra/two-checkouts.test.ts': 85,
   'test/integration/capture/faults-instances.test.ts': 75,
   'test/integration/capture/deletes.test.ts': 52,
-  'test/e2e/cli-messages.test.ts': 45,
+  'test/e2e/cli-messages.test.ts': 48,
+  'test/integration/capture/faults-commit.test.ts': 15,
 }
 
 class LongestFirst extends Sequencer {

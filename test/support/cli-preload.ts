@@ -9,6 +9,8 @@ const root = join(__dirname, '..', '..')
 
 /** Honours PK_TEST_CRASH_AT (src/ops/crash-points.ts lists the points). */
 export const crashAtPreload = join(__dirname, 'preload', 'crash-at.ts')
+/** Honours PK_TEST_FAIL_AT: the step throws instead of the process dying (a lost answer). */
+export const failAtPreload = join(__dirname, 'preload', 'fail-at.ts')
 /** Says on stderr, as the CLI exits, whether its kafkajs filters aborted records with ours. */
 export const abortedFilterProbePreload = join(__dirname, 'preload', 'aborted-filter-probe.ts')
 

@@ -120,10 +120,10 @@ export function createTransactionalSink(kafka: Kafka, options: SinkOptions): Tra
   ): Promise<void> {
     let tx: Awaited<ReturnType<Producer['transaction']>> | undefined
     let committing = false
+    let written: Awaited<ReturnType<NonNullable<typeof tx>['sendBatch']>> = []
     try {
       tx = await producer.transaction()
-      const written =
-        records.length > 0 ? await tx.sendBatch({ topicMessages: group(records), acks: -1 }) : []
+      written = records.length > 0 ? await tx.sendBatch({ topicMessages: group(records), acks: -1 }) : []
       if (records.length > 0) crashPoint('after-send-before-commit')
       if (consumed !== undefined) {
         await tx.sendOffsets(offsetsOf(consumed))
@@ -131,6 +131,7 @@ export function createTransactionalSink(kafka: Kafka, options: SinkOptions): Tra
       }
       committing = true
       await tx.commit()
+      crashPoint('after-commit-in-sink')
       recordCommitted(kafka, written)
     } catch (error) {
       // Not begun (the state machine was not READY), or the abort failed too: start afresh.
@@ -152,6 +153,7 @@ export function createTransactionalSink(kafka: Kafka, options: SinkOptions): Tra
       if (committing)
         throw new UncertainCommitError(
           `Kafka did not confirm the commit (${(error as Error).message}); whether it was published is settled when the producer registers again`,
+          written,
           { cause: error },
         )
       throw new KafkaError(`Kafka transaction aborted, nothing was published: ${(error as Error).message}`, {

@@ -11,6 +11,7 @@ killCases('first sync', [
   'after-send-before-commit:1',
   'after-send-before-commit:4',
   'after-send-before-commit:8',
+  'after-commit-in-sink:2',
   'after-commit-before-state:2',
   'after-commit-before-state:6',
   'mid-reconcile:1',

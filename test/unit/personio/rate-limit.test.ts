@@ -39,6 +39,19 @@ describe('personio > rate-limit', () => {
     expect(t.at()).toBe(500)
   })
 
+  it('keeps a configured figure as a ceiling: the headers may lower the pace, never raise it', async () => {
+    const t = virtualTime()
+    const configured = { v2: { rate: 1, burst: 1 } }
+    const limiter = new RateLimiter({ ...documentedLimits, ...configured }, t.timing, configured)
+    const headers = { 'x-ratelimit-replenish-rate': '10', 'x-ratelimit-burst-capacity': '10' }
+    limiter.observe('v2', headers)
+    for (let i = 0; i < 3; i++) await limiter.acquire('v2')
+    expect(t.at()).toBe(2000) // 1 per second, as configured, not the 10 the server allows
+    limiter.observe('v2', { ...headers, 'x-ratelimit-replenish-rate': '0.5' })
+    await limiter.acquire('v2')
+    expect(t.at()).toBe(4000) // the server's lower figure wins
+  })
+
   it('serves concurrent callers in order, one token each', async () => {
     const t = virtualTime()
     const limiter = new RateLimiter({ ...documentedLimits, v1: { rate: 1, burst: 1 } }, t.timing)
@@ -62,7 +75,7 @@ describe('personio > rate-limit > PERSONIO_RATE_LIMITS', () => {
     expect(parseRateLimits('')).toEqual({ limits: {}, problems: [] })
   })
 
-  it.each(['employee=3', 'employees', 'employees=0', 'employees=fast', 'employees=5000', 'v2=3/x'])(
+  it.each(['employee=3', 'employees', 'employees=0', 'employees=fast', 'employees=5000', 'v2=3/x', 'v2=3/0'])(
     'refuses %s with the form and the families expected',
     (entry) => {
       const { limits, problems } = parseRateLimits(`v1=2,${entry}`)
@@ -73,6 +86,12 @@ describe('personio > rate-limit > PERSONIO_RATE_LIMITS', () => {
       expect(problems[0]).toContain('employees, v1-auth, v2-auth, v2-periods, v2-persons, v2, v1')
     },
   )
+
+  it('refuses a family named twice', () => {
+    expect(parseRateLimits('v2=3,v2=4').problems).toEqual([
+      'PERSONIO_RATE_LIMITS (personio.rateLimits): v2 is named twice; give each family once',
+    ])
+  })
 
   it('is checked with the rest of the configuration', () => {
     expect(() => loadConfig({ env: { PERSONIO_RATE_LIMITS: 'employees=lots' } })).toThrow(
