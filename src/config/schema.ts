@@ -162,7 +162,7 @@ export const configSchema: JSONSchemaType<Config> = {
           default: '',
           env: 'PERSONIO_RATE_LIMITS',
           description:
-            "Requests per second per endpoint family instead of Personio's documented figures: <family>=<rate>[/<burst>], comma-separated; families employees, v1, v2, v2-persons, v2-periods, v1-auth, v2-auth; e.g. employees=3 when other integrations share the budget.",
+            "Requests per second per endpoint family in place of Personio's documented figures, and a ceiling its x-ratelimit headers cannot raise: <family>=<rate>[/<burst>], comma-separated; families employees, v1, v2, v2-persons, v2-periods, v1-auth, v2-auth; e.g. employees=3 when other integrations share the budget.",
         },
       },
     },
