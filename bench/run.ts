@@ -1,6 +1,7 @@
 // `npm run bench`: runs every benchmark in this folder one after the other (never in parallel: they
 // would measure each other), prints a table and writes .bench/results.json. Benchmarks are never
 // part of `npm test`; timings are reported here, not asserted.
+import '../src/runtime' // a Node.js too old is refused in one line
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { benchmarks } from './suite'

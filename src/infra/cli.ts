@@ -1,4 +1,6 @@
 // npm run infra:up | infra:down | infra:status
+// First: a Node.js too old for our dependencies is refused in one line (src/runtime.ts).
+import '../runtime'
 import { describeInfra, ensureInfra, stopInfra } from './index'
 
 async function main(command: string | undefined): Promise<void> {
