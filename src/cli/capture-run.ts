@@ -86,7 +86,8 @@ export async function openCapture(flags: CaptureFlags, service = false): Promise
       'reading the bundled Personio simulator (--simulator): demo data, not your company',
     )
   }
-  logger.info({ config: redactConfig(config) }, 'configuration')
+  // 1 KB of settings before every line of a run: worth reading when debugging, noise otherwise
+  logger.debug({ config: redactConfig(config) }, 'configuration')
   try {
     engine = await openEngine({
       config,

@@ -4,7 +4,7 @@
 import type { Command } from 'commander'
 import { encodeCursor, initialCursor, type Cursor } from '../capture/cursor'
 import { stateTopicFor, transactionalIdFor } from '../capture/context'
-import { restoreState } from '../capture/restore'
+import { newCaptureState, restoreState } from '../capture/restore'
 import { statusOf, statusTable } from '../capture/status'
 import { cursorTombstone } from '../capture/state'
 import { loadConfig, type Config } from '../config'
@@ -30,6 +30,16 @@ function open(configFile: string | undefined) {
     prefix,
     stateTopic: stateTopicFor(prefix),
     group: `${config.kafka.clientId}.${prefix}`,
+  }
+}
+
+async function stateTopicExists(o: ReturnType<typeof open>): Promise<boolean> {
+  const admin = o.kafka.admin()
+  await admin.connect()
+  try {
+    return (await admin.listTopics()).includes(o.stateTopic)
+  } finally {
+    await admin.disconnect()
   }
 }
 
@@ -64,7 +74,11 @@ export function registerStateCommands(program: Command): void {
     )
     .action(async (o: { config?: string; resources?: ResourceName[]; json?: boolean }) => {
       const c = open(o.config)
-      const state = await restoreState(c.kafka, c.stateTopic, c.group)
+      // Before the first run there is no state topic: every resource is "not started", said at once
+      // (reading a topic that does not exist would wait out kafkajs' retries and then fail).
+      const state = (await stateTopicExists(c))
+        ? await restoreState(c.kafka, c.stateTopic, c.group)
+        : newCaptureState()
       const rows = statusOf(state, Date.now(), o.resources)
       if (o.json === true) console.log(JSON.stringify(rows, null, 2))
       else for (const line of statusTable(rows)) console.log(line)

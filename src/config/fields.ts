@@ -62,7 +62,13 @@ export function fieldByPath(path: string): ConfigField | undefined {
   return configFields.find((f) => f.path === path)
 }
 
-const shown = (value: unknown): string => (Array.isArray(value) ? value.join(',') : String(value))
+/** A default as a person would type it: a list comma-separated, an empty value or map as "none". */
+export function shown(value: unknown): string {
+  if (Array.isArray(value)) return value.join(',')
+  if (value === '' || (typeof value === 'object' && value !== null && Object.keys(value).length === 0))
+    return 'none'
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)
+}
 
 /** Words of `text` in lines of at most `width` characters. */
 function wrap(text: string, width: number): string[] {

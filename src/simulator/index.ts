@@ -1,6 +1,7 @@
 // startSimulator: a local HTTP server that behaves like Personio (v1 and v2, quirks included),
 // serving a deterministic generated company that tests mutate in-process or over /_sim/.
 import type { AddressInfo } from 'node:net'
+import { PkError } from '../errors'
 import { simClock } from './clock'
 import { TokenStore, type Credential } from './http/auth'
 import { FaultInjector } from './http/faults'
@@ -120,9 +121,19 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     log,
     counts,
   })
+  const [host, port] = [options.host ?? '127.0.0.1', options.port ?? 0]
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve)
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE' || error.code === 'EACCES'
+          ? new PkError(
+              'PK_SIMULATOR',
+              `the simulator cannot listen on ${host}:${port} (${error.code === 'EADDRINUSE' ? 'the port is in use' : 'not allowed'}); pick another with --port, or --port 0 for a free one`,
+            )
+          : error,
+      ),
+    )
+    server.listen(port, host, resolve)
   })
   const webhooks = options.webhooks === undefined ? undefined : new WebhookEmitter(company, options.webhooks)
   const address = server.address() as AddressInfo

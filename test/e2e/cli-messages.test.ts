@@ -2,6 +2,7 @@
 // line that names the setting or argument, says what is wrong and shows a good value, with the
 // documented exit code of its class. No stack traces. Each case runs the real CLI.
 import { readFileSync } from 'node:fs'
+import { createServer, type AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { exitCodes } from '../../src/cli/exit-codes'
 import { startSimulator, type RunningSimulator } from '../../src/simulator'
@@ -41,6 +42,61 @@ describe('e2e > cli > messages a person reads', () => {
     )
     expect(line).toContain('scripts/node-runtime.sh 24.21.0')
     expect(run.stdout).toBe('')
+  })
+
+  it('status before any run: every resource "not started", exit 0, nothing created', async () => {
+    const prefix = uniqueName('never-run')
+    const run = await runCli(['status'], { KAFKA_BROKERS: brokers.join(','), TOPIC_PREFIX: prefix })
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' })
+    const rows = run.stdout.split('\n').filter((l) => /^[a-z_]+ /.test(l) && !l.startsWith('resource '))
+    expect(rows.length).toBeGreaterThanOrEqual(10)
+    for (const row of rows) expect(row).toMatch(/not started/)
+    const again = await runCli(['status', '--json'], {
+      KAFKA_BROKERS: brokers.join(','),
+      TOPIC_PREFIX: prefix,
+    })
+    expect((JSON.parse(again.stdout) as { phase: string }[]).map((r) => r.phase)).toEqual(
+      rows.map(() => 'not started'),
+    )
+  })
+
+  it('the configuration is logged at debug only: a refused credential at the default level is one line', async () => {
+    const run = await runCli(['snapshot', '--resources', 'absence_types'], {
+      ...personio(),
+      PERSONIO_CLIENT_SECRET: 'wrong',
+      KAFKA_BROKERS: brokers.join(','),
+      SCHEMA_REGISTRY_URL: registryUrl,
+      TOPIC_PREFIX: uniqueName('cli'),
+    })
+    expect(run.code).toBe(exitCodes.personio.code)
+    expect(theErrorLine(run.stderr)).toMatch(/refused the credentials/)
+    expect(logLines(run.stderr).filter((l) => l.msg === 'configuration')).toEqual([])
+    const debug = await runCli(['snapshot', '--resources', 'absence_types'], {
+      ...personio(),
+      PERSONIO_CLIENT_SECRET: 'wrong',
+      KAFKA_BROKERS: brokers.join(','),
+      SCHEMA_REGISTRY_URL: registryUrl,
+      TOPIC_PREFIX: uniqueName('cli'),
+      LOG_LEVEL: 'debug',
+    })
+    expect(logLines(debug.stderr).filter((l) => l.msg === 'configuration')).toHaveLength(1)
+  })
+
+  it('simulate on a port in use: one line naming the port and --port, exit 2', async () => {
+    const busy = createServer()
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve))
+    try {
+      const port = (busy.address() as AddressInfo).port
+      const run = await runCli(['simulate', '--port', String(port)])
+      expect(run.code).toBe(usage)
+      expect(theErrorLine(run.stderr)).toMatch(
+        new RegExp(
+          `cannot listen on 127\\.0\\.0\\.1:${port} \\(the port is in use\\); pick another with --port`,
+        ),
+      )
+    } finally {
+      busy.close()
+    }
   })
 
   it('PERSONIO_BASE_URL without a scheme: one line naming it, with an example, exit 2', async () => {
