@@ -22,7 +22,10 @@ async function localInfra(env: NodeJS.ProcessEnv): Promise<void> {
   process.stderr.write('starting (or reusing) the local Kafka and schema registry …\n')
   let infra: typeof import('../infra')
   try {
-    infra = await import('../infra')
+    // require, not import(): under Node 22+ a dynamic import() from CommonJS goes through the ESM
+    // loader, which neither resolves a folder nor (without tsx's ESM hooks) a .ts file
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    infra = require('../infra') as typeof import('../infra')
   } catch {
     throw new InfraError(
       'the local Kafka and registry scripts are not part of this installation; set KAFKA_BROKERS and SCHEMA_REGISTRY_URL, or run the demo from a checkout',
@@ -46,22 +49,36 @@ export function registerDemo(program: Command): void {
       'stop after this long (default: Ctrl-C on a terminal, 60 s elsewhere)',
       integer(10, 86_400, 60),
     )
+    .option(
+      '--kafka-from-env',
+      'use the Kafka and registry of KAFKA_BROKERS and SCHEMA_REGISTRY_URL (and their security settings) instead of the local ones; the demo still writes under a topic prefix of its own',
+    )
     .addHelpText(
       'after',
       '\nExamples:\n  $ personio-kafka demo\n  $ npm run demo\n  $ personio-kafka demo --employees 200 --duration 120',
     )
-    .action(async (o: { employees: number; duration?: number }) => {
+    .action(async (o: { employees: number; duration?: number; kafkaFromEnv?: boolean }) => {
+      // The demo never touches a deployment: settings exported for `run` are not its own. It uses
+      // the local Kafka and registry unless told otherwise, and always a fresh topic prefix and its
+      // own client id, so its topics, state and transactional ids (personio-kafka.<prefix>.*) are
+      // never a running producer's. A fresh prefix also because the simulated company is new each
+      // time: a state topic left by an earlier demo would (rightly) turn its differences into deletes.
       const env: NodeJS.ProcessEnv = { ...process.env }
+      if (o.kafkaFromEnv !== true)
+        for (const name of Object.keys(env)) if (/^(KAFKA_|SCHEMA_REGISTRY_)/.test(name)) delete env[name]
+      const fromEnv = env.KAFKA_BROKERS !== undefined && env.SCHEMA_REGISTRY_URL !== undefined
       await localInfra(env)
-      // A fresh prefix per demo: the simulated company is new each time, and a state topic left by an
-      // earlier demo would (rightly) turn its differences into deletes.
-      env.TOPIC_PREFIX ??= `demo-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}`
+      env.TOPIC_PREFIX = `demo-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}`
+      env.KAFKA_CLIENT_ID = 'personio-kafka-demo'
       env.POLL_INTERVAL_MS ??= '3000'
       env.RECONCILE_INTERVAL_MS ??= '0' // deletes show within one cycle
       env.LOG_LEVEL ??= 'warn'
       env.PROGRESS = 'off'
       env.METRICS_PORT ??= '0'
       const config = loadConfig({ env })
+      process.stderr.write(
+        `demo: Kafka ${config.kafka.brokers.join(',')} and registry ${config.registry.url} (${fromEnv ? 'from KAFKA_BROKERS and SCHEMA_REGISTRY_URL, --kafka-from-env' : 'local'}), topic prefix ${config.topics.prefix}, client id ${config.kafka.clientId}\n`,
+      )
       const logger = createLogger(config.log.level)
       const tty = process.stdout.isTTY === true
       const duration = (o.duration ?? (tty ? 0 : 60)) * 1000

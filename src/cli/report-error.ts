@@ -25,6 +25,17 @@ function chain(error: unknown): unknown[] {
 const named = (error: unknown, name: string) =>
   chain(error).find((e): e is Error => e instanceof Error && e.name === name)
 
+/** OpenSSL's messages end in a newline and carry its source path: one line, trimmed. */
+const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim()
+
+/** A TLS handshake failure among the causes (a certificate not trusted, a server not speaking TLS). */
+const tlsFailure = (error: unknown) =>
+  chain(error).find(
+    (e): e is Error & { code?: string } =>
+      e instanceof Error &&
+      /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL/.test(String((e as { code?: unknown }).code)),
+  )
+
 /** kafkajs failures a person fixes in the configuration: said in words that name the settings. */
 function kafkaExplanation(error: unknown): string | undefined {
   const sasl = named(error, 'KafkaJSSASLAuthenticationError')
@@ -33,14 +44,10 @@ function kafkaExplanation(error: unknown): string | undefined {
       `the broker refused the SASL credentials (${sasl.message}); check KAFKA_SASL_MECHANISM, ` +
       'KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD (or KAFKA_SASL_PASSWORD_FILE), e.g. KAFKA_SASL_MECHANISM=scram-sha-512'
     )
-  const tls = chain(error).find(
-    (e): e is Error & { code?: string } =>
-      e instanceof Error &&
-      /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL/.test(String((e as { code?: unknown }).code)),
-  )
+  const tls = tlsFailure(error)
   if (tls !== undefined)
     return (
-      `TLS handshake with the broker failed (${tls.message}); set KAFKA_SSL_CA_FILE to the PEM file of the CA ` +
+      `TLS handshake with the broker failed (${oneLine(tls.message)}); set KAFKA_SSL_CA_FILE to the PEM file of the CA ` +
       'that signed the broker certificate, e.g. KAFKA_SSL_CA_FILE=/etc/kafka/ca.pem'
     )
   return undefined
@@ -49,6 +56,12 @@ function kafkaExplanation(error: unknown): string | undefined {
 /** Personio failures that point at PERSONIO_BASE_URL rather than at Personio. */
 function personioExplanation(error: unknown): string | undefined {
   if (!(error instanceof PersonioHttpError)) return undefined
+  const tls = error.status === 0 ? tlsFailure(error) : undefined
+  if (tls !== undefined)
+    return (
+      `TLS handshake with Personio failed at ${error.method} ${error.endpoint} (${tls.code ?? oneLine(tls.message)}); check PERSONIO_BASE_URL: ` +
+      'an https URL needs a TLS server there (http:// for a local simulator), and a proxy in between must pass TLS through'
+    )
   if (error.status === 0)
     return `${error.message}; check PERSONIO_BASE_URL and that it is reachable from here, e.g. PERSONIO_BASE_URL=https://api.personio.de`
   if (error.status === 404 && error.endpoint.endsWith('/auth'))
@@ -75,7 +88,9 @@ export function describeError(error: unknown, stacks = wantsStacks()): Report {
   }
   if (error instanceof PkError) {
     const cls = exitClassOf(error.code)
-    const message = kafkaExplanation(error) ?? personioExplanation(error) ?? error.message
+    // Each explanation names the settings of its own side: a Personio TLS failure is not the broker's.
+    const message =
+      (cls === 'kafka' ? kafkaExplanation(error) : undefined) ?? personioExplanation(error) ?? error.message
     const lines = [`error: ${label[cls] ?? cls}: ${message}`]
     if (stacks) for (const e of chain(error)) if (e instanceof Error && e.stack) lines.push(e.stack)
     return { lines, exitCode: exitCodes[cls].code }

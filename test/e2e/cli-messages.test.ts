@@ -82,6 +82,28 @@ describe('e2e > cli > messages a person reads', () => {
     expect(logLines(debug.stderr).filter((l) => l.msg === 'configuration')).toHaveLength(1)
   })
 
+  it('an https Personio URL answered by a plain-HTTP server: one line naming Personio, not the broker', async () => {
+    const plain = createServer((socket) => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n'))
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve))
+    try {
+      const port = (plain.address() as AddressInfo).port
+      const run = await runCli(['snapshot', '--resources', 'absence_types'], {
+        ...personio(),
+        PERSONIO_BASE_URL: `https://127.0.0.1:${port}`,
+        KAFKA_BROKERS: brokers.join(','),
+        SCHEMA_REGISTRY_URL: registryUrl,
+        TOPIC_PREFIX: uniqueName('cli'),
+        TOPIC_REPLICATION_FACTOR: '1',
+      })
+      expect(run.code).toBe(exitCodes.personio.code)
+      const line = theErrorLine(run.stderr)
+      expect(line).toMatch(/^error: Personio: TLS handshake with Personio failed .*check PERSONIO_BASE_URL/)
+      expect(line).not.toMatch(/broker|KAFKA_SSL/)
+    } finally {
+      plain.close()
+    }
+  })
+
   it('simulate on a port in use: one line naming the port and --port, exit 2', async () => {
     const busy = createServer()
     await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve))

@@ -18,6 +18,7 @@ const measured = {
   'test/integration/capture/deletes.test.ts': 52,
   'test/e2e/cli-messages.test.ts': 48,
   'test/integration/capture/faults-commit.test.ts': 15,
+  'test/e2e/demo-cli.test.ts': 30,
 }
 
 class LongestFirst extends Sequencer {

@@ -26,6 +26,34 @@ describe('cli > report-error', () => {
     expect(describeError(error, false)).toEqual({ lines, exitCode: code })
   })
 
+  it('a TLS failure talking to Personio names Personio and PERSONIO_BASE_URL, not the broker', () => {
+    const plainHttp = Object.assign(new Error('write EPROTO ... wrong version number'), {
+      code: 'ERR_SSL_WRONG_VERSION_NUMBER',
+    })
+    const report = describeError(
+      new PersonioHttpError(
+        'Personio POST /v1/auth did not answer: write EPROTO',
+        { status: 0, method: 'POST', endpoint: '/v1/auth' },
+        { cause: plainHttp },
+      ),
+      false,
+    )
+    expect(report.exitCode).toBe(exitCodes.personio.code)
+    expect(report.lines).toHaveLength(1)
+    expect(report.lines[0]).toMatch(
+      /^error: Personio: TLS handshake with Personio failed at POST \/v1\/auth .*check PERSONIO_BASE_URL/,
+    )
+    expect(report.lines[0]).not.toMatch(/broker|KAFKA_SSL/)
+  })
+
+  it('a TLS failure talking to the broker still names KAFKA_SSL_CA_FILE', () => {
+    const untrusted = Object.assign(new Error('self-signed certificate'), {
+      code: 'SELF_SIGNED_CERT_IN_CHAIN',
+    })
+    const report = describeError(new KafkaError('Cannot connect', { cause: untrusted }), false)
+    expect(report.lines[0]).toMatch(/^error: Kafka: TLS handshake with the broker failed .*KAFKA_SSL_CA_FILE/)
+  })
+
   it('adds stacks at debug', () => {
     const report = describeError(new KafkaError('x', { cause: new Error('inner') }), true)
     expect(report.lines[0]).toBe('error: Kafka: x')
