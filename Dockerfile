@@ -20,5 +20,10 @@ COPY package.json ./
 COPY bin ./bin
 COPY schemas ./schemas
 USER node
+# The ops endpoint (/metrics, /healthz, /readyz; METRICS_PORT). Healthy means ready: the state is
+# restored, the brokers and the registry answer. node:24-slim has no curl; Node's own fetch asks.
+EXPOSE 9464
+HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.METRICS_PORT || 9464) + '/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["node", "bin/personio-kafka.js"]
 CMD ["run"]

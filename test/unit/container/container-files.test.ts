@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
 import { configFields } from '../../../src/config'
+import { defaultCredential } from '../../../src/simulator'
 
 const root = join(__dirname, '..', '..', '..')
 const read = (file: string) => readFileSync(join(root, file), 'utf8')
@@ -32,6 +33,8 @@ interface Service {
   environment?: Record<string, string>
   depends_on?: Record<string, { condition: string }>
   healthcheck?: { test: string[] }
+  ports?: string[]
+  secrets?: string[]
 }
 
 describe('container > Dockerfile', () => {
@@ -52,6 +55,14 @@ describe('container > Dockerfile', () => {
     const entry = final.find((s) => s.op === 'ENTRYPOINT')
     expect(final.indexOf(users[0] as Instruction)).toBeLessThan(final.indexOf(entry as Instruction))
     expect(JSON.parse(entry?.args ?? '[]')).toEqual(['node', 'bin/personio-kafka.js'])
+  })
+
+  it('exposes the ops port and is healthy only when ready (/readyz at METRICS_PORT)', () => {
+    const opsPort = String(configFields.find((f) => f.env === 'METRICS_PORT')?.default)
+    expect(final.filter((s) => s.op === 'EXPOSE').map((s) => s.args)).toEqual([opsPort])
+    const health = final.find((s) => s.op === 'HEALTHCHECK')?.args ?? ''
+    expect(health).toContain(`(process.env.METRICS_PORT || ${opsPort}) + '/readyz'`)
+    expect(health).toMatch(/ CMD \["node", "-e", /)
   })
 
   it('bakes no secret into the image and keeps local state out of the build context', () => {
@@ -87,6 +98,33 @@ describe('container > docker-compose.yml', () => {
       expect(services[name]?.healthcheck?.test.length).toBeGreaterThan(0)
   })
 
+  it('checks the producer by its /readyz, on the ops port it publishes', () => {
+    expect(producer.healthcheck?.test.join(' ')).toContain("'http://127.0.0.1:9464/readyz'")
+    expect(producer.ports).toEqual([expect.stringMatching(/^\d+:9464$/)])
+  })
+
+  it("publishes host ports that clash with no local Kafka, registry or this repository's infra:up", () => {
+    const taken = new Set(['9092', '9093', '8080', '8081', '8787', '9464', '19092', '18081'])
+    const hostPorts = Object.values(services).flatMap((svc) => (svc.ports ?? []).map((p) => p.split(':')[0]))
+    expect(hostPorts.length).toBeGreaterThanOrEqual(4)
+    expect(hostPorts.filter((p) => taken.has(p as string))).toEqual([])
+    // the broker tells clients on the host the port the host really has
+    const external = services.kafka?.ports?.find((p) => p.endsWith(':9092'))?.split(':')[0]
+    expect(services.kafka?.environment?.KAFKA_ADVERTISED_LISTENERS).toContain(
+      `EXTERNAL://localhost:${external}`,
+    )
+  })
+
+  it('hands the producer its secret as a file (*_FILE), never in the environment', () => {
+    const top = (parse(read('docker-compose.yml')) as { secrets: Record<string, { file: string }> }).secrets
+    const file = env.PERSONIO_CLIENT_SECRET_FILE ?? ''
+    const name = file.replace('/run/secrets/', '')
+    expect(file).toBe(`/run/secrets/${name}`)
+    expect(producer.secrets).toContain(name)
+    expect(read(top[name]?.file ?? '').trim()).toBe(defaultCredential.clientSecret)
+    expect(env.PERSONIO_CLIENT_SECRET).toBeUndefined()
+  })
+
   it("points the producer at the broker's internal listener", () => {
     const advertised = services.kafka?.environment?.KAFKA_ADVERTISED_LISTENERS ?? ''
     const inter = services.kafka?.environment?.KAFKA_INTER_BROKER_LISTENER_NAME
@@ -107,7 +145,7 @@ describe('container > docker-compose.yml', () => {
     const port = command[command.indexOf('--port') + 1]
     expect(command[command.indexOf('--host') + 1]).toBe('0.0.0.0')
     expect(env.PERSONIO_BASE_URL).toBe(`http://simulator:${port}`)
-    expect(env).toMatchObject({ PERSONIO_CLIENT_ID: 'sim-client', PERSONIO_CLIENT_SECRET: 'sim-secret' })
+    expect(env.PERSONIO_CLIENT_ID).toBe(defaultCredential.clientId)
   })
 
   it('sets only variables the service knows (a typo would be silently ignored)', () => {
