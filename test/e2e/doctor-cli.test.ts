@@ -5,6 +5,7 @@ import { exitCodes } from '../../src/cli/exit-codes'
 import { startSimulator, type RunningSimulator } from '../../src/simulator'
 import { testInfra, uniqueName } from '../infra/env'
 import { runCli } from '../support/cli'
+import { createTopicsSettled } from '../support/topics'
 
 describe('e2e > personio-kafka doctor', () => {
   const { brokers, registryUrl } = testInfra()
@@ -87,17 +88,14 @@ describe('e2e > personio-kafka doctor', () => {
     const admin = kafka.admin()
     await admin.connect()
     const topic = `${env.TOPIC_PREFIX}.employees`
-    await admin.createTopics({
-      topics: [
-        {
-          topic,
-          numPartitions: 1,
-          replicationFactor: 1,
-          configEntries: [{ name: 'cleanup.policy', value: 'delete' }],
-        },
-      ],
-      waitForLeaders: true,
-    })
+    await createTopicsSettled(admin, [
+      {
+        topic,
+        numPartitions: 1,
+        replicationFactor: 1,
+        configEntries: [{ name: 'cleanup.policy', value: 'delete' }],
+      },
+    ])
     await admin.disconnect()
     const run = await runCli(['doctor'], env)
     expect(run.code).toBe(exitCodes.check.code)

@@ -1,7 +1,7 @@
 // Reads a topic back as a downstream consumer would: read_committed, from the beginning, values
 // decoded through the registry with the writer schema of each message.
 import '../../src/kafka/kafkajs/aborted-filter' // before kafkajs: read_committed must hide aborted records
-import { Kafka, logLevel, type IHeaders } from 'kafkajs'
+import { Kafka, logLevel, type Admin, type IHeaders, type ITopicConfig } from 'kafkajs'
 import { createSchemaRegistry } from '../../src/contract/registry'
 import { decodeFramed } from '../../src/contract/serde'
 import { uniqueName } from '../infra/env'
@@ -78,4 +78,29 @@ export async function decodeAll(
       value: r.value === null ? null : ((await decodeFramed(registry, r.value)) as Record<string, unknown>),
     })),
   )
+}
+
+/**
+ * kafkajs' createTopics waits for leaders only while the broker answers LEADER_NOT_AVAILABLE and
+ * gives up on UNKNOWN_TOPIC_OR_PARTITION, which a loaded broker answers for a moment after the
+ * creation (seen in CI; the product's topic admin asks again for the same reason,
+ * src/kafka/kafkajs/topic-admin.ts). The topics exist by then: their metadata is asked for again.
+ */
+export async function createTopicsSettled(admin: Admin, topics: ITopicConfig[]): Promise<void> {
+  const propagating = (e: unknown) =>
+    ['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE'].includes(String((e as { type?: unknown }).type))
+  try {
+    await admin.createTopics({ topics, waitForLeaders: true })
+  } catch (error) {
+    if (!propagating(error)) throw error
+    for (let attempt = 1; ; attempt++) {
+      await new Promise((r) => setTimeout(r, 250 * attempt))
+      try {
+        await admin.fetchTopicMetadata({ topics: topics.map((t) => t.topic) })
+        return
+      } catch (again) {
+        if (!propagating(again) || attempt >= 8) throw again
+      }
+    }
+  }
 }

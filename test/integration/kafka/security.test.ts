@@ -14,6 +14,7 @@ import { silentLogger } from '../../../src/ops/logger'
 import { startSimulator, type RunningSimulator } from '../../../src/simulator'
 import { testInfra, uniqueName } from '../../infra/env'
 import { hasStack, messageLines, runCli } from '../../support/cli'
+import { createTopicsSettled } from '../../support/topics'
 
 // Only the local provisioning has these listeners, and only when it is what this run uses.
 function localListeners() {
@@ -30,10 +31,7 @@ async function roundTrip(brokers: string[], security: KafkaSecurity): Promise<st
   const topic = uniqueName('secure')
   const admin = kafka.admin()
   await admin.connect()
-  await admin.createTopics({
-    topics: [{ topic, numPartitions: 1, replicationFactor: 1 }],
-    waitForLeaders: true,
-  })
+  await createTopicsSettled(admin, [{ topic, numPartitions: 1, replicationFactor: 1 }])
   await admin.disconnect()
   const producer = kafka.producer()
   await producer.connect()

@@ -9,6 +9,7 @@ import { createTransactionalSink } from '../../../src/kafka/kafkajs/transactiona
 import { entityTopicSpec } from '../../../src/kafka/topic-policy'
 import { silentLogger } from '../../../src/ops/logger'
 import { testInfra, uniqueName } from '../../infra/env'
+import { createTopicsSettled } from '../../support/topics'
 
 const defaults = { partitions: 2, replicationFactor: 1, deleteRetentionMs: 86_400_000 }
 
@@ -54,10 +55,7 @@ describe('kafka > kafkajs adapter', () => {
       await admin.ensureTopics([entityTopicSpec(good, defaults)]) // idempotent
       const raw = kafka.admin()
       await raw.connect()
-      await raw.createTopics({
-        topics: [{ topic: bad, numPartitions: 1, replicationFactor: 1 }],
-        waitForLeaders: true,
-      })
+      await createTopicsSettled(raw, [{ topic: bad, numPartitions: 1, replicationFactor: 1 }])
       await raw.disconnect()
       const refused = admin.ensureTopics([entityTopicSpec(bad, defaults)])
       await expect(refused).rejects.toBeInstanceOf(KafkaError)

@@ -3,6 +3,7 @@
 // read_committed, and the idempotent producer.
 import { ConfigResourceTypes, Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs'
 import { testInfra, uniqueName } from '../../infra/env'
+import { createTopicsSettled } from '../../support/topics'
 
 const { brokers } = testInfra()
 const kafka = new Kafka({ brokers, clientId: 'smoke', logLevel: logLevel.NOTHING })
@@ -10,17 +11,14 @@ const kafka = new Kafka({ brokers, clientId: 'smoke', logLevel: logLevel.NOTHING
 async function createTopic(topic: string, config: Record<string, string> = {}, partitions = 1) {
   const admin = kafka.admin()
   await admin.connect()
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: [
-      {
-        topic,
-        numPartitions: partitions,
-        replicationFactor: 1,
-        configEntries: Object.entries(config).map(([name, value]) => ({ name, value })),
-      },
-    ],
-  })
+  await createTopicsSettled(admin, [
+    {
+      topic,
+      numPartitions: partitions,
+      replicationFactor: 1,
+      configEntries: Object.entries(config).map(([name, value]) => ({ name, value })),
+    },
+  ])
   await admin.disconnect()
 }
 
