@@ -8,6 +8,7 @@ import { firstSyncLimits } from './first-sync-limits'
 import { personioList } from './personio-list'
 import type { BenchResult } from './run'
 import { runRss } from './run-rss'
+import { scale10k } from './scale-10k'
 import { simulatorScale } from './simulator-scale'
 import { snapshotEndToEnd } from './snapshot-e2e'
 
@@ -21,4 +22,5 @@ export const benchmarks: Record<string, () => Promise<BenchResult>> = {
   'run-rss': runRss,
   'change-latency': changeLatency,
   'first-sync-limits': firstSyncLimits,
+  'scale-10k': scale10k,
 }

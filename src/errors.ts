@@ -13,6 +13,7 @@ export const errorCodes = [
   'PK_STATE', // cursor / state topic problem
   'PK_INFRA', // local Kafka / registry provisioning
   'PK_SIMULATOR', // the local Personio simulator was driven wrongly
+  'PK_STOPPING', // work cut short because the service is stopping (SIGTERM/SIGINT)
 ] as const
 
 export type ErrorCode = (typeof errorCodes)[number]
@@ -171,6 +172,27 @@ export class UncertainCommitError extends KafkaError {
   }
 }
 
+/**
+ * A record larger than its topic accepts (max.message.bytes), alone in its batch: no retry can
+ * publish it, so it is dead-lettered with its key and the rest goes on.
+ */
+export class RecordTooLargeError extends KafkaError {
+  readonly topic: string
+  readonly bytes: number
+  readonly limit: number
+  constructor(topic: string, bytes: number, limit: number, options: PkErrorOptions = {}) {
+    super(
+      `The record takes ${bytes} bytes, more than ${topic} accepts (max.message.bytes ${limit}); ` +
+        "it goes to the dead-letter topic instead. Raise the topic's max.message.bytes (and the " +
+        "broker's message.max.bytes) to publish records this large, or drop the field that holds the bulk with FIELD_POLICY.",
+      { ...options, retriable: false },
+    )
+    this.topic = topic
+    this.bytes = bytes
+    this.limit = limit
+  }
+}
+
 /** Another producer with our transactional id took over: this instance must stop, not retry. */
 export class FencedError extends KafkaError {
   constructor(message: string, options: PkErrorOptions = {}) {
@@ -181,6 +203,19 @@ export class FencedError extends KafkaError {
 export class StateError extends PkError {
   constructor(message: string, options: PkErrorOptions = {}) {
     super('PK_STATE', message, options)
+  }
+}
+
+/**
+ * The service is stopping: a Personio read or a stage's remaining parents were abandoned before
+ * their transaction began, so nothing of them was published and the cursor did not move past them.
+ */
+export class StoppingError extends PkError {
+  constructor(
+    message = 'stopping: work abandoned before its transaction began',
+    options: PkErrorOptions = {},
+  ) {
+    super('PK_STOPPING', message, { ...options, retriable: false })
   }
 }
 

@@ -2,8 +2,9 @@
 // lead to (fingerprints, cursor), plus a stage's consumed offsets. The in-memory state follows
 // only after the broker committed, so an aborted transaction leaves nothing behind anywhere.
 import { topicFor } from '../contract/naming'
-import { KafkaError } from '../errors'
-import type { ConsumedOffsets } from '../kafka/port'
+import { KafkaError, StoppingError } from '../errors'
+import type { ConsumedOffsets, OutgoingRecord } from '../kafka/port'
+import { fitsAlone } from '../kafka/record-size'
 import { publish } from '../ops/channels'
 import { crashPoint } from '../ops/crash-points'
 import type { Resource } from '../resources'
@@ -49,6 +50,8 @@ export async function commitPart(
   part: Part,
   consumed?: ConsumedOffsets,
 ): Promise<Committed> {
+  // A stopping service begins no transaction: what this part holds is read again by the next run.
+  if (ctx.stopping.aborted) throw new StoppingError(`stopping: ${resource.name} transaction not begun`)
   // This part was diffed against a state an unconfirmed commit may have outdated: diff again once
   // it is read back (src/capture/settle-commit.ts), never publish from it.
   if (ctx.memory.unsettled.has(resource.name))
@@ -59,16 +62,16 @@ export async function commitPart(
   // Record timestamps never go backwards per resource: a tombstone is never older than its upsert.
   const at = Math.max(ctx.clock.now(), ctx.memory.lastTimestamps.get(resource.name) ?? 0)
   const topic = topicFor(ctx.prefix, resource.name)
-  const encoded = toOutgoing(topic, prepared.codec, part.events, at, ctx.deleteMode)
+  const encoded = toOutgoing(topic, prepared.codec, part.events, at, ctx.deleteMode, ctx.messageLimit(topic))
   const delta = new Map(part.delta)
-  // A record that could not be encoded was not published: it must not count as known, so the next
-  // full listing tries it again.
+  // A record that could not be encoded (or is larger than its topic accepts) was not published: it
+  // must not count as known, so the next full listing tries it again.
   for (const letter of encoded.deadLetters) if (letter.key !== undefined) delta.delete(letter.key)
   const letters = [...part.deadLetters, ...encoded.deadLetters]
   const records = [
     ...encoded.records,
-    ...letters.map((l) => deadLetterRecord(ctx.dlqTopic, l, at)),
-    ...stateRecords(ctx.stateTopic, { resource: resource.name, known: delta, cursor: part.cursor }, at),
+    ...letters.map((l) => deadLetterRecord(ctx.dlqTopic, l, at, ctx.messageLimit(ctx.dlqTopic))),
+    ...boundedStateRecords(ctx, resource.name, delta, part.cursor, at),
   ]
   const started = ctx.clock.now()
   try {
@@ -104,4 +107,27 @@ export async function commitPart(
     publish('personio-kafka:capture:dead-letter', { resource: resource.name, stage: l.stage, count: 1 })
   }
   return { published, deadLettered: letters.length }
+}
+
+/**
+ * The state records of a delta, each one fitting the state topic: a last image (kept for the
+ * rewrite delete modes) too large to fit beside its fingerprint is left out of memory and topic
+ * alike, and that key's delete falls back to a tombstone, as for a key whose image was never kept.
+ */
+function boundedStateRecords(
+  ctx: CaptureContext,
+  resource: string,
+  delta: Map<KeyText, Known | null>,
+  cursor: Cursor | undefined,
+  at: number,
+): OutgoingRecord[] {
+  const limit = ctx.messageLimit(ctx.stateTopic)
+  for (const [text, known] of delta) {
+    if (known?.i === undefined) continue
+    const [record] = stateRecords(ctx.stateTopic, { resource, known: new Map([[text, known]]) }, at)
+    if (record === undefined || fitsAlone(record, limit)) continue
+    const { i: _image, ...fingerprint } = known
+    delta.set(text, fingerprint)
+  }
+  return stateRecords(ctx.stateTopic, { resource, known: delta, cursor }, at)
 }

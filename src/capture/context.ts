@@ -30,6 +30,8 @@ export interface CaptureContext {
   deleteMode: DeleteMode
   settings: Readonly<Record<ResourceName, ResourceSettings>>
   maxTransactionRecords: number
+  /** a topic's max.message.bytes: a record that does not fit alone in a batch is dead-lettered */
+  messageLimit(topic: string): number
   /** fields dropped or hashed before anything is fingerprinted, encoded or dead-lettered */
   fieldPolicy: FieldPolicy
   clock: Clock
@@ -45,26 +47,42 @@ export interface CaptureContext {
   readState(after: readonly bigint[]): Promise<CaptureState>
   /** Runs `work` when the resource's previous transaction is done: one transaction in flight per resource. */
   serial<T>(resource: ResourceName, work: () => Promise<T>): Promise<T>
+  /**
+   * Aborted when the service stops: Personio reads end at once, no new transaction begins, and the
+   * one in flight finishes. Whatever was not committed is read again by the next run.
+   */
+  stopping: AbortSignal
 }
 
 /** A promise chain per key: the next piece of work starts when the previous one settled. */
 export function createSerial(): {
   serial<T>(key: string, work: () => Promise<T>): Promise<T>
   drained(): Promise<void>
+  /** keys with work queued or running: what a stop waits for */
+  busy(): string[]
 } {
   const tails = new Map<string, Promise<unknown>>()
+  const pending = new Map<string, number>()
   return {
     serial(key, work) {
+      pending.set(key, (pending.get(key) ?? 0) + 1)
       const run = (tails.get(key) ?? Promise.resolve()).then(work, work)
       tails.set(
         key,
-        run.catch(() => undefined),
+        run
+          .catch(() => undefined)
+          .finally(() => {
+            const left = (pending.get(key) ?? 1) - 1
+            if (left === 0) pending.delete(key)
+            else pending.set(key, left)
+          }),
       )
       return run
     },
     async drained() {
       await Promise.all([...tails.values()])
     },
+    busy: () => [...pending.keys()],
   }
 }
 

@@ -68,7 +68,17 @@ export function resourcePipeline<R>(
     catchError((error: unknown) =>
       of<PipelineEvent<R>>({ kind: 'stopped', resource: slot.resource.name, error }),
     ),
+    tap((event) => publishHealth(event, options.scheduler.now())),
   )
+}
+
+/** What /readyz and the metrics learn of a resource from each of its pipeline's events. */
+function publishHealth<R>(event: PipelineEvent<R>, now: number): void {
+  publish('personio-kafka:capture:health', {
+    resource: event.resource,
+    running: event.kind !== 'stopped',
+    ...(event.kind === 'cycle' ? {} : { error: { ...errorInfo(event.error), atMs: now } }),
+  })
 }
 
 /** Every pipeline merged: the service. Completes only when every resource stopped. */

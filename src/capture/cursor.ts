@@ -36,6 +36,8 @@ export interface Cursor {
   snapshotStartedAt?: number
   /** a snapshot stopped halfway resumes at this page position */
   snapshotResumeAt?: number | string
+  /** when the running snapshot last committed a part (our clock): `status` tells running from paused */
+  snapshotProgressAt?: number
   /** an operator asked for a re-snapshot (`personio-kafka resnapshot`) */
   resnapshot?: boolean
   /** Personio sends no change timestamps (e.g. `last_modified_at` not whitelisted): full listings */
@@ -121,6 +123,7 @@ export function decodeCursor(resource: string, bytes: Buffer): Cursor {
     snapshotDone: raw.snapshotDone === true,
     snapshotStartedAt: num(raw.snapshotStartedAt),
     snapshotResumeAt: typeof resume === 'number' || typeof resume === 'string' ? resume : undefined,
+    snapshotProgressAt: num(raw.snapshotProgressAt),
     resnapshot: raw.resnapshot === true ? true : undefined,
     fullListing: raw.fullListing === true ? true : undefined,
     lastReconcileAt: num(raw.lastReconcileAt),

@@ -106,11 +106,12 @@ function pagePart(
 }
 
 /** A snapshot records where it got to with every batch, so a killed one resumes there. */
-function resumeCursor(cursor: Cursor, tally: Tally, position: number | string): Cursor {
+function resumeCursor(cursor: Cursor, tally: Tally, position: number | string, now: number): Cursor {
   return {
     ...cursor,
     snapshotStartedAt: cursor.snapshotStartedAt ?? tally.personioStart(),
     snapshotResumeAt: position,
+    snapshotProgressAt: now,
   }
 }
 
@@ -176,6 +177,7 @@ function finalCursor(
     snapshotDone: cursor.snapshotDone || plan.kind === 'snapshot',
     snapshotResumeAt: undefined,
     snapshotStartedAt: undefined,
+    snapshotProgressAt: undefined,
     resnapshot: undefined,
     // `at` is when records were first seen ahead: an unchanged condition is no new state record
     stampedAhead:
@@ -424,7 +426,12 @@ function runCycle(
                 const lastPage = pages[pages.length - 1]
                 crashPoint('after-page')
                 if (plan.kind === 'snapshot' && lastPage !== undefined)
-                  part.cursor = resumeCursor(ctx.state.cursor(resource.name), tally, lastPage.position)
+                  part.cursor = resumeCursor(
+                    ctx.state.cursor(resource.name),
+                    tally,
+                    lastPage.position,
+                    ctx.clock.now(),
+                  )
                 const done = await commitPart(ctx, resource, prepared, part)
                 for (const op of ['c', 'u', 'r'] as const) tally.report.published[op] += done.published[op]
                 tally.report.deadLettered += done.deadLettered

@@ -15,6 +15,7 @@ import { createFeed } from '../kafka/kafkajs/feed'
 import { createTopicAdmin } from '../kafka/kafkajs/topic-admin'
 import { createTransactionalSink } from '../kafka/kafkajs/transactional-sink'
 import type { Feed, TransactionalSink } from '../kafka/port'
+import { batchBudget, DEFAULT_MAX_MESSAGE_BYTES } from '../kafka/record-size'
 import { deadLetterTopicSpec, entityTopicSpec, stateTopicSpec } from '../kafka/topic-policy'
 import { publish } from '../ops/channels'
 import { crashPoint } from '../ops/crash-points'
@@ -26,6 +27,8 @@ import { coordinate, once, type PipelineEvent, type PipelineSlot } from './coord
 import { createSerial, stateTopicFor, transactionalIdFor, type CaptureContext, type Clock } from './context'
 import { createCaptureMemory } from './memory'
 import { captureCycle, type CycleReport } from './cycle'
+import { recordLastError } from './last-error'
+import { preflight, PROBE_SUBJECT } from './preflight'
 import { defaultCycleRetry, type CycleRetryPolicy } from './operators/retry-backoff'
 import { resolveSettings } from './settings'
 import { newCaptureState, restoreState, restoreStateAfter } from './restore'
@@ -63,8 +66,13 @@ export interface Engine {
   run(onEvent: (event: PipelineEvent<Report>) => void): Promise<void>
   /** cheap calls that reject when Kafka or the registry is unreachable (/readyz) */
   probes: Record<string, () => Promise<unknown>>
-  /** graceful: the transaction in flight finishes, nothing new starts */
+  /**
+   * graceful: Personio reads end at once, the transaction in flight finishes, nothing new starts;
+   * what was not committed is read again by the next run
+   */
   stop(): Promise<void>
+  /** resources with a transaction or a stage batch still in flight: what a stop waits for */
+  busy(): string[]
   close(): Promise<void>
 }
 
@@ -119,6 +127,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
   for (const r of chosen) effectiveKeyFormat(r, config.topics.keyFormat)
   const prefix = config.topics.prefix
   const stateTopic = stateTopicFor(prefix)
+  const stopping = new AbortController()
   const http = createHttp({
     baseUrl: personio.baseUrl,
     credentials: { clientId: personio.clientId, clientSecret: personio.clientSecret },
@@ -127,14 +136,22 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     timeoutMs: config.personio.timeoutMs,
     rateLimits: parseRateLimits(config.personio.rateLimits).limits,
     logger: logger.child({ component: 'personio' }),
+    signal: stopping.signal,
   })
   const kafka = createKafka({ ...config.kafka, logger })
   const admin = createTopicAdmin(kafka)
+  // Each topic's max.message.bytes, learned once the topics exist: a record above it is
+  // dead-lettered, and a transaction is sent in pieces below it (src/kafka/record-size.ts).
+  let messageLimits: Record<string, number> = {}
+  const messageLimit = (topic: string) => messageLimits[topic] ?? DEFAULT_MAX_MESSAGE_BYTES
   const sinks = new Map<ResourceName, TransactionalSink>()
   const sinkFor = (name: ResourceName) => {
     let sink = sinks.get(name)
     if (sink === undefined) {
-      sink = createTransactionalSink(kafka, { transactionalId: transactionalIdFor(prefix, name) })
+      sink = createTransactionalSink(kafka, {
+        transactionalId: transactionalIdFor(prefix, name),
+        batchBudget: (topic) => batchBudget(messageLimit(topic)),
+      })
       sinks.set(name, sink)
     }
     return sink
@@ -159,6 +176,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     deleteMode: config.topics.deleteMode,
     settings,
     maxTransactionRecords: config.capture.maxTransactionRecords,
+    messageLimit,
     fieldPolicy: fieldPolicyFromConfig(config.fields),
     clock: options.clock ?? { now: Date.now },
     logger,
@@ -166,6 +184,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     readState: (after) => restoreStateAfter(kafka, stateTopic, `${config.kafka.clientId}.${prefix}`, after),
     memory: createCaptureMemory(),
     serial: (resource, work) => serial.serial(resource, work),
+    stopping: stopping.signal,
   }
   const feeds: Feed[] = []
   const feedFactory: FeedFactory = (resource, topics, untilCaughtUp) => {
@@ -181,14 +200,23 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
   let stopRun: () => void = () => undefined
 
   try {
+    await preflight({ http, registry, pingKafka: () => admin.ping(), brokers: config.kafka.brokers }, chosen)
     const topics = new Set<ResourceName>(
       chosen.flatMap((r) => [r.name, ...(r.stage === undefined ? [] : stageInputs(r))]),
     )
-    await admin.ensureTopics([
+    const specs = [
       ...[...topics].map((n) => entityTopicSpec(topicFor(prefix, n), config.topics)),
       stateTopicSpec(stateTopic, config.topics),
       deadLetterTopicSpec(dlqTopic(prefix), config.topics),
-    ])
+    ]
+    await admin.ensureTopics(specs)
+    messageLimits = await admin.maxMessageBytes(specs.map((s) => s.topic)).catch((error: unknown) => {
+      logger.warn(
+        { error: (error as Error).message },
+        `Cannot read the topics' max.message.bytes; assuming the broker default (${DEFAULT_MAX_MESSAGE_BYTES} bytes)`,
+      )
+      return {}
+    })
     // Fence older instances first: their open transactions are aborted before the state is read,
     // so the restore sees everything committed and nothing that will not be.
     await Promise.all(chosen.map((r) => sinkFor(r.name).open()))
@@ -225,6 +253,20 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
       cycle: () => captureCycle(ctx, resource, force),
     }))
 
+  /** The failure in the resource's cursor, for `status`; never fails the run itself. */
+  async function noteError(resource: ResourceName, error: unknown): Promise<void> {
+    await recordLastError(ctx, resource, error).catch((failure: unknown) =>
+      logger.debug(
+        { resource, error: (failure as Error).message },
+        'last error not written to the state topic',
+      ),
+    )
+  }
+  async function withErrorsNoted(events: PipelineEvent<Report>[]): Promise<PipelineEvent<Report>[]> {
+    for (const e of events) if (e.kind !== 'cycle') await noteError(e.resource, e.error)
+    return events
+  }
+
   async function stagesOnce(fullRefresh: boolean): Promise<PipelineEvent<Report>[]> {
     const out: PipelineEvent<Report>[] = []
     for (const [i, resource] of stages.entries()) {
@@ -246,15 +288,15 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     selected: chosen,
     probes: {
       kafka: () => admin.ping(),
-      registry: () => registry.latest('personio-kafka-readyz-probe'),
+      registry: () => registry.latest(PROBE_SUBJECT),
     },
     async syncOnce() {
       const events = await lastValueFrom(once(slots(false), onceOptions).pipe(toArray()))
-      return [...events, ...(await stagesOnce(false))]
+      return withErrorsNoted([...events, ...(await stagesOnce(false))])
     },
     async snapshot() {
       const events = await lastValueFrom(once(slots(true), onceOptions).pipe(toArray()))
-      return [...events, ...(await stagesOnce(true))]
+      return withErrorsNoted([...events, ...(await stagesOnce(true))])
     },
     run(onEvent) {
       return new Promise<void>((resolve, reject) => {
@@ -268,19 +310,25 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
         ]
         stopRun = resolve
         running = coordinate<Report>(all, coordinatorOptions).subscribe({
-          next: onEvent,
+          next: (event) => {
+            if (event.kind !== 'cycle') void noteError(event.resource, event.error)
+            onEvent(event)
+          },
           error: reject,
           complete: resolve,
         })
       })
     },
     async stop() {
+      stopping.abort()
       running?.unsubscribe()
       await Promise.all(feeds.map((f) => f.stop()))
       await serial.drained()
       stopRun()
     },
+    busy: () => serial.busy(),
     async close() {
+      stopping.abort()
       running?.unsubscribe()
       await serial.drained()
       await Promise.allSettled([...sinks.values()].map((s) => s.close()))

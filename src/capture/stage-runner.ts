@@ -177,7 +177,11 @@ export async function stageSyncOnce(
   await feeds(resource.name, inputsOf(ctx, resource), true).run(
     feedHandler(ctx, resource, prepared, out, () => first),
   )
-  ctx.logger.info({ resource: resource.name, parents: out.parents, events: out.events }, 'stage caught up')
+  // An idle stage is routine: only a catch-up that published something is worth an info line.
+  ctx.logger[out.events > 0 ? 'info' : 'debug'](
+    { resource: resource.name, parents: out.parents, events: out.events },
+    'stage caught up',
+  )
   if (due) return refresh(ctx, resource, prepared)
   return pendingBefore.size > 0 ? retryPending(ctx, resource, prepared, pendingBefore) : out
 }

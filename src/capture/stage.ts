@@ -2,7 +2,7 @@
 // change events on the parent's topic (and the topics that touch a parent), with their progress in
 // consumer-group offsets committed in the same transaction as their output. Every slot comes from
 // the resource's `stage` declaration; nothing here knows which resource it runs.
-import { PersonioHttpError } from '../errors'
+import { PersonioHttpError, StoppingError } from '../errors'
 import { crashPoint } from '../ops/crash-points'
 import { topicFor } from '../contract/naming'
 import type { ConsumedOffsets, FeedBatch } from '../kafka/port'
@@ -255,6 +255,10 @@ export async function applyStageWork(
       remember()
     }
     for (let i = 0; i < parents.length; i += PARENT_READS_AT_ONCE) {
+      // A batch of thousands of parents (a first population) is minutes of reads: a stop ends it
+      // here; its offsets were not committed, so the next run reads the batch again.
+      if (ctx.stopping.aborted)
+        throw new StoppingError(`stopping: ${resource.name} left the rest of its batch`)
       const window = parents.slice(i, i + PARENT_READS_AT_ONCE)
       const startedAt = ctx.clock.now()
       const decided = part.delta

@@ -1,12 +1,16 @@
 // What `personio-kafka status` shows, from a restored state: per resource its cursor, when it last
 // succeeded, how far behind Personio it is, how many keys it knows, and its last error. Pure.
 import { resourceNames, resources, type ResourceName } from '../resources'
+import type { Cursor } from './cursor'
 import type { CaptureState } from './state'
 
 export interface ResourceStatus {
   resource: ResourceName
-  /** snapshot pending / running (resumable) / done */
-  phase: 'not started' | 'snapshot running' | 'resnapshot requested' | 'capturing'
+  /**
+   * not started; a snapshot committing parts now, or one paused (stopped or failing: the next run
+   * resumes it where it committed); done
+   */
+  phase: 'not started' | 'snapshot running' | 'snapshot paused' | 'resnapshot requested' | 'capturing'
   changedAt?: string
   lagSeconds?: number
   lastSuccessAt?: string
@@ -23,6 +27,21 @@ export interface ResourceStatus {
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString())
 
+/**
+ * A running snapshot commits a part every few seconds (a transaction of TRANSACTION_MAX_RECORDS at
+ * Personio's pace): one silent this long, or failed since its last part, is not running.
+ */
+export const SNAPSHOT_SILENT_MS = 10 * 60_000
+
+function snapshotPhase(c: Cursor, now: number): ResourceStatus['phase'] {
+  const progress = c.snapshotProgressAt
+  const running =
+    progress !== undefined &&
+    now - progress < SNAPSHOT_SILENT_MS &&
+    (c.lastError === undefined || c.lastError.at < progress)
+  return running ? 'snapshot running' : 'snapshot paused'
+}
+
 export function statusOf(
   state: CaptureState,
   now: number,
@@ -35,7 +54,7 @@ export function statusOf(
       : c.resnapshot === true
         ? 'resnapshot requested'
         : !c.snapshotDone
-          ? 'snapshot running'
+          ? snapshotPhase(c, now)
           : 'capturing'
     const out: ResourceStatus = {
       resource: name,

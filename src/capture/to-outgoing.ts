@@ -1,8 +1,10 @@
 // Change events → Kafka records with their Debezium-style headers. A delete becomes a tombstone,
 // the last image with __deleted=true, or both (DELETE_MODE). A record that cannot be encoded
-// becomes a dead letter rather than stopping its page or vanishing.
+// becomes a dead letter rather than stopping its page or vanishing; so does one larger than its
+// topic accepts (max.message.bytes), which no retry could ever publish.
 import type { DeleteMode } from '../config'
-import { ContractError } from '../errors'
+import { ContractError, RecordTooLargeError } from '../errors'
+import { BATCH_OVERHEAD_BYTES, DEFAULT_MAX_MESSAGE_BYTES, fitsAlone, recordBytes } from '../kafka/record-size'
 import type { ResourceCodec } from '../contract/serde'
 import type { OutgoingRecord } from '../kafka/port'
 import type { ChangeEvent, DeadLetter } from './change-event'
@@ -52,14 +54,23 @@ export function toOutgoing(
   events: readonly ChangeEvent[],
   at: number,
   deleteMode: DeleteMode = 'tombstone',
+  /** the topic's max.message.bytes */
+  maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES,
 ): Encoded {
   const records: OutgoingRecord[] = []
   const deadLetters: DeadLetter[] = []
   for (const event of events) {
     try {
-      records.push(...encodeOne(topic, codec, event, at, deleteMode))
+      const out = encodeOne(topic, codec, event, at, deleteMode)
+      const tooLarge = out.find((r) => !fitsAlone(r, maxMessageBytes))
+      if (tooLarge !== undefined)
+        throw new RecordTooLargeError(topic, BATCH_OVERHEAD_BYTES + recordBytes(tooLarge), maxMessageBytes, {
+          resource: event.resource,
+          stage: 'encode',
+        })
+      records.push(...out)
     } catch (error) {
-      if (!(error instanceof ContractError)) throw error
+      if (!(error instanceof ContractError || error instanceof RecordTooLargeError)) throw error
       deadLetters.push({
         resource: event.resource,
         stage: 'encode',

@@ -48,11 +48,12 @@ export async function openCapture(flags: CaptureFlags, service = false): Promise
   const shown: { progress?: Progress } = {}
   const tty = resolveProgressMode(config.ops.progress, process.stderr) === 'tty'
   const logger = tty
-    ? createLogger(config.log.level, {
+    ? createLogger(config.log, {
+        isTTY: process.stderr.isTTY === true,
         write: (line: string) =>
           shown.progress === undefined ? process.stderr.write(line) : shown.progress.write(line),
       })
-    : createLogger(config.log.level)
+    : createLogger(config.log)
   const only = flags.resources
   let engine: Engine | undefined
   const probe = (name: string) => engine?.probes[name]?.() ?? Promise.reject(new Error('starting'))

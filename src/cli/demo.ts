@@ -79,7 +79,7 @@ export function registerDemo(program: Command): void {
       process.stderr.write(
         `demo: Kafka ${config.kafka.brokers.join(',')} and registry ${config.registry.url} (${fromEnv ? 'from KAFKA_BROKERS and SCHEMA_REGISTRY_URL, --kafka-from-env' : 'local'}), topic prefix ${config.topics.prefix}, client id ${config.kafka.clientId}\n`,
       )
-      const logger = createLogger(config.log.level)
+      const logger = createLogger(config.log)
       const tty = process.stdout.isTTY === true
       const duration = (o.duration ?? (tty ? 0 : 60)) * 1000
       const sim = await startSimulator({ employees: o.employees, realClock: true, rateLimits: false })

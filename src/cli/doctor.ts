@@ -50,7 +50,10 @@ Examples:
         process.exitCode = exitCodes.check.code
         return
       }
-      const logger = createLogger(config.log.level === 'info' ? 'warn' : config.log.level)
+      const logger = createLogger({
+        ...config.log,
+        level: config.log.level === 'info' ? 'warn' : config.log.level,
+      })
       console.log('Configuration\n  ✓ every setting valid\n')
       const findings = [
         ...(await checkPersonio(config, logger)),

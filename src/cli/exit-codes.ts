@@ -25,6 +25,7 @@ export type ExitClass = keyof typeof exitCodes
 const classOf: Record<ErrorCode, ExitClass> = {
   PK_CONFIG: 'usage',
   PK_SIMULATOR: 'usage',
+  PK_STOPPING: 'interrupted',
   PK_PERSONIO_HTTP: 'personio',
   PK_RATE_LIMITED: 'personio',
   PK_AUTH: 'personio',

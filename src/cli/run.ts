@@ -1,8 +1,27 @@
 // `personio-kafka run`: the service. Polls every resource on its interval until SIGTERM/SIGINT,
-// then lets the transaction in flight finish (or abort) and exits 0.
+// then lets the transaction in flight finish (or abort) and exits 0 within seconds. A resource
+// stopped on an error retrying cannot heal fails /readyz; once no resource can run, the process
+// exits with that error's code, so an orchestrator sees it instead of a healthy-looking idle pod.
 import type { Command } from 'commander'
 import { FencedError, PkError } from '../errors'
+import { resources, type Resource, type ResourceName } from '../resources'
+import { stageInputs } from '../capture/stage'
 import { captureOptions, openCapture, type CaptureFlags } from './capture-run'
+import { exitClassOf, exitCodes } from './exit-codes'
+import { gracefulStop } from './graceful-stop'
+
+/**
+ * Whether any selected resource can still capture: a polled one not stopped, or a stage not
+ * stopped that is fed by a resource still running (or by one another instance captures).
+ */
+export function anyCanRun(selected: readonly Resource[], stopped: ReadonlySet<ResourceName>): boolean {
+  const chosen = new Set(selected.map((r) => r.name))
+  return selected.some((r) => {
+    if (stopped.has(r.name)) return false
+    if (r.stage === undefined) return true
+    return stageInputs(resources[r.name]).some((input) => !chosen.has(input) || !stopped.has(input))
+  })
+}
 
 export function registerRun(program: Command): void {
   captureOptions(
@@ -15,26 +34,26 @@ export function registerRun(program: Command): void {
     .action(async (flags: CaptureFlags) => {
       const capture = await openCapture(flags, true)
       const { engine, logger } = capture
-      let stopping = false
-      const stop = (signal: string) => {
-        if (stopping) return
-        stopping = true
-        logger.info({ signal }, 'stopping: the transaction in flight finishes, nothing new starts')
-        void engine.stop()
-      }
-      process.once('SIGINT', () => stop('SIGINT'))
-      process.once('SIGTERM', () => stop('SIGTERM'))
+      const stop = gracefulStop(engine, logger)
       logger.info(
         { resources: engine.selected.map((r) => r.name), source: capture.source },
         'capture running',
       )
-      let failed = false
+      const stopped = new Map<ResourceName, unknown>()
       let fenced: FencedError | undefined
+      let fatal: unknown
       try {
         await engine.run((event) => {
-          if (event.kind !== 'stopped') return
-          failed = true
+          if (event.kind === 'cycle') return
+          if (event.kind === 'failed') {
+            logger.warn(
+              { resource: event.resource },
+              `${event.resource}: cycle failed, tried again on its next interval: ${(event.error as Error)?.message ?? String(event.error)}`,
+            )
+            return
+          }
           const e = event.error
+          stopped.set(event.resource, e)
           logger.error(
             { resource: event.resource, code: e instanceof PkError ? e.code : 'INTERNAL' },
             `${event.resource} stopped: ${(e as Error)?.message ?? String(e)}`,
@@ -42,15 +61,29 @@ export function registerRun(program: Command): void {
           // Another instance runs this configuration now: every resource of this one must stop.
           if (e instanceof FencedError && fenced === undefined) {
             fenced = e
-            stopping = true
-            void engine.stop()
+            stop.request('another instance took over')
+            return
+          }
+          if (!anyCanRun(engine.selected, new Set(stopped.keys())) && fatal === undefined) {
+            fatal = e
+            process.exitCode =
+              e instanceof PkError ? exitCodes[exitClassOf(e.code)].code : exitCodes.internal.code
+            logger.error(
+              { stopped: [...stopped.keys()] },
+              'no resource can run any more: exiting (fix the cause above, then start again; capture resumes where it stopped)',
+            )
+            stop.request('no resource can run')
           }
         })
       } finally {
+        stop.dispose()
         await capture.close()
       }
       logger.info('stopped')
       if (fenced !== undefined) throw fenced
-      if (failed && !stopping) process.exitCode = 1
+      if (fatal === undefined && stopped.size > 0 && !stop.requested)
+        process.exitCode = exitCodes.internal.code
+      // kafkajs may keep a socket open a little after disconnecting: the service has ended
+      setTimeout(() => process.exit(process.exitCode ?? exitCodes.ok.code), 1_000).unref()
     })
 }

@@ -21,7 +21,7 @@ export function stageStartOver(name: ResourceName): Cursor {
 
 function open(configFile: string | undefined) {
   const config = loadConfig({ file: configFile })
-  const logger = createLogger(config.log.level)
+  const logger = createLogger(config.log)
   const kafka = createKafka({ ...config.kafka, logger })
   const prefix = config.topics.prefix
   return {

@@ -5,6 +5,7 @@ export type {
   KeyFormat,
   DeleteMode,
   LogLevel,
+  LogFormat,
   ProgressMode,
   FieldPolicyConfig,
   SaslMechanism,

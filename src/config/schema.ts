@@ -8,6 +8,7 @@ export type KeyFormat = 'avro' | 'string'
 export type DeleteMode = 'tombstone' | 'rewrite' | 'rewrite+tombstone'
 export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512'
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+export type LogFormat = 'auto' | 'json' | 'pretty'
 
 export interface Config {
   personio: {
@@ -57,6 +58,7 @@ export interface Config {
   }
   log: {
     level: LogLevel
+    format: LogFormat
   }
   ops: {
     metricsPort: number
@@ -443,14 +445,22 @@ export const configSchema: JSONSchemaType<Config> = {
     log: {
       type: 'object',
       additionalProperties: false,
-      required: ['level'],
+      required: ['level', 'format'],
       properties: {
         level: {
           type: 'string',
           enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
           default: 'info',
           env: 'LOG_LEVEL',
-          description: 'Log level of the structured (JSON) log on stderr.',
+          description: 'Log level of the structured log on stderr.',
+        },
+        format: {
+          type: 'string',
+          enum: ['auto', 'json', 'pretty'],
+          default: 'auto',
+          env: 'LOG_FORMAT',
+          description:
+            'json: one JSON object per line (pino), for log collectors; pretty: one readable line per event (time, level, resource, message, fields); auto: pretty when stderr is a terminal, else json.',
         },
       },
     },

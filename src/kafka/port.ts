@@ -22,6 +22,8 @@ export interface TopicSpec {
 export interface TopicAdmin {
   /** Creates missing topics; refuses (KafkaError) an existing topic whose settings would break the contract. */
   ensureTopics(specs: readonly TopicSpec[]): Promise<void>
+  /** Each topic's max.message.bytes (the broker's message.max.bytes unless the topic sets its own). */
+  maxMessageBytes(topics: readonly string[]): Promise<Record<string, number>>
   /** Rejects when the cluster does not answer (readiness). */
   ping(): Promise<void>
   close(): Promise<void>

@@ -44,6 +44,16 @@ export interface ChannelMessages {
     records: number
     durationMs: number
   }
+  /**
+   * a resource's pipeline after each cycle: running (its last cycle may still have failed and will
+   * be retried) or stopped on an error retrying cannot heal (refused credentials, a refused schema)
+   */
+  'personio-kafka:capture:health': {
+    resource: string
+    running: boolean
+    /** the error of the last cycle, when it failed */
+    error?: { code: string; message: string; atMs: number }
+  }
   /** the state topic was read back; capture may start */
   'personio-kafka:state:restored': { resources: string[] }
 }

@@ -1,10 +1,12 @@
-// One structured logger for the process (JSON on stderr, so stdout stays free for CLI output);
-// components take a child (`logger.child({ resource })`). Secrets are redacted by path as a second
+// One structured logger for the process, on stderr so stdout stays free for CLI output; components
+// take a child (`logger.child({ resource })`). JSON for machines, or one readable line per event
+// for a person at a terminal (LOG_FORMAT, log-format.ts). Secrets are redacted by path as a second
 // line of defence: the code never passes tokens or secrets to the logger in the first place.
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { randomBytes } from 'node:crypto'
 import pino, { type Logger } from 'pino'
-import type { LogLevel } from '../config'
+import type { LogFormat, LogLevel } from '../config'
+import { prettyLine, resolveLogFormat } from './log-format'
 
 export type { Logger }
 
@@ -46,11 +48,36 @@ function cycleMixin(_merge: object, _level: number, logger: Logger): object {
   return Object.fromEntries(Object.entries(context).filter(([key]) => !(key in bound)))
 }
 
+export interface LogSettings {
+  level: LogLevel
+  format?: LogFormat
+}
+
+/** Where lines go; `isTTY` says whether a person reads them there (decides LOG_FORMAT=auto). */
+export type LogDestination = pino.DestinationStream & { isTTY?: boolean }
+
+/**
+ * @param settings `config.log`, or a level alone (JSON unless the destination is a terminal)
+ * @param destination stderr by default; the progress display's `write` while its table is shown,
+ *   so lines appear above the table instead of inside it
+ */
 export function createLogger(
-  level: LogLevel = 'info',
-  destination: pino.DestinationStream = pino.destination(2),
+  settings: LogLevel | LogSettings = 'info',
+  destination: LogDestination = stderr(),
 ): Logger {
-  return pino({ level, redact, base: { service: 'personio-kafka' }, mixin: cycleMixin }, destination)
+  const { level, format = 'auto' } = typeof settings === 'string' ? { level: settings } : settings
+  const out: pino.DestinationStream =
+    resolveLogFormat(format, destination) === 'pretty' ? prettyDestination(destination) : destination
+  return pino({ level, redact, base: { service: 'personio-kafka' }, mixin: cycleMixin }, out)
+}
+
+function stderr(): LogDestination {
+  return Object.assign(pino.destination(2), { isTTY: process.stderr.isTTY === true })
+}
+
+/** pino writes each finished JSON line here; it goes on as its readable form. */
+function prettyDestination(destination: pino.DestinationStream): pino.DestinationStream {
+  return { write: (line: string) => destination.write(prettyLine(line)) }
 }
 
 /** For tests and library use: drops everything. */

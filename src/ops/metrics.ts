@@ -123,6 +123,18 @@ export const metricTable = [
     help: 'Records written in committed Kafka transactions (events, dead letters and cursors).',
   },
   {
+    name: `${P}resource_running`,
+    kind: 'gauge',
+    labels: ['resource'],
+    help: '1 while the resource is captured (its last cycle may have failed and be retried), 0 once it stopped on an error retrying cannot heal (refused credentials, a schema the registry refuses): /readyz fails then.',
+  },
+  {
+    name: `${P}last_error_timestamp_seconds`,
+    kind: 'gauge',
+    labels: ['resource', 'code'],
+    help: "Unix time of the resource's last failed cycle, by error code (PK_AUTH, PK_PERSONIO_HTTP, PK_KAFKA, …); `personio-kafka status` shows its message.",
+  },
+  {
     name: `${P}state_restored`,
     kind: 'gauge',
     labels: [],
@@ -229,6 +241,14 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       counter(`${P}transactions_total`).inc({ resource: e.resource, outcome: e.outcome })
       if (e.outcome === 'committed')
         counter(`${P}transaction_records_total`).inc({ resource: e.resource }, e.records)
+    }),
+    subscribe('personio-kafka:capture:health', (e) => {
+      gauge(`${P}resource_running`).set({ resource: e.resource }, e.running ? 1 : 0)
+      if (e.error !== undefined)
+        gauge(`${P}last_error_timestamp_seconds`).set(
+          { resource: e.resource, code: e.error.code },
+          Math.round(e.error.atMs / 1000),
+        )
     }),
     subscribe('personio-kafka:state:restored', () => gauge(`${P}state_restored`).set(1)),
   ]

@@ -1,7 +1,8 @@
 // Shows long work while it happens (issue #10: a 1,000-employee snapshot printed nothing for
 // 205 s). Listens to the capture channels only; capture/ never knows whether anyone watches.
-// On a terminal: a live table redrawn in place, at most a few times a second. Elsewhere: one info
-// log line per running resource every interval, and one when a resource finishes.
+// On a terminal: a live table redrawn in place, at most a few times a second. Elsewhere: one log
+// line per running resource every interval, and one when a resource finishes (info, or debug for a
+// cycle that changed nothing).
 import type { ProgressMode } from '../config'
 import { subscribe } from './channels'
 import type { Logger } from './logger'
@@ -53,6 +54,17 @@ export function resolveProgressMode(
   return stream.isTTY === true ? 'tty' : 'log'
 }
 
+/**
+ * A quiet day is a few lines at info: a cycle that has published nothing (an idle poll, a full
+ * listing that found no change) is progress only at debug. A snapshot is watched, so always info;
+ * a failure is a warning.
+ */
+export function logLevelOf(row: ResourceProgress): 'warn' | 'info' | 'debug' {
+  if (row.status === 'failed') return 'warn'
+  const idle = row.kind !== 'snapshot' && row.published === 0 && row.deadLettered === 0
+  return idle ? 'debug' : 'info'
+}
+
 // Cursor to the start of the line `n` lines up, then clear to the end of the screen.
 const rewind = (n: number): string => (n > 0 ? `\x1b[${n}F\x1b[J` : '')
 
@@ -73,17 +85,16 @@ export function startProgress(o: ProgressOptions): Progress {
     drawn = lines.length
     dirty = false
   }
-  const logRow = (row: ResourceProgress, level: 'info' | 'warn' = 'info') => {
+  const logRow = (row: ResourceProgress) => {
     const { message, fields } = formatLogLine(row, clock.now())
-    o.logger.child({ resource: row.resource, cycleId: row.cycleId })[level](fields, message)
+    o.logger.child({ resource: row.resource, cycleId: row.cycleId })[logLevelOf(row)](fields, message)
   }
 
   const offs = [
     subscribe('personio-kafka:capture:cycle', (m) => {
       const row = board.cycle(m, clock.now())
       dirty = true
-      if (mode === 'log' && row !== undefined && row.status !== 'running')
-        logRow(row, row.status === 'failed' ? 'warn' : 'info')
+      if (mode === 'log' && row !== undefined && row.status !== 'running') logRow(row)
     }),
     subscribe('personio-kafka:capture:page', (m) => {
       board.page(m)

@@ -1,5 +1,7 @@
 // What `/readyz` answers: ready only once the state topic was read back (the
-// `personio-kafka:state:restored` channel) and every probe (Kafka, the registry) answers in time.
+// `personio-kafka:state:restored` channel), while no resource has stopped on an error retrying
+// cannot heal (`personio-kafka:capture:health`: refused credentials, a refused schema — a restart
+// will not fix those, a person must), and when every probe (Kafka, the registry) answers in time.
 // Probes are plain functions handed in by the composition root, so ops/ imports no Kafka client.
 import type { ReadinessReport } from './http-server'
 import { subscribe } from './channels'
@@ -28,10 +30,22 @@ function withTimeout(p: Promise<unknown>, ms: number): Promise<unknown> {
 
 export function createReadiness(o: ReadinessOptions): Readiness {
   let restored = o.requireState === false
-  const off = subscribe('personio-kafka:state:restored', () => (restored = true))
+  const stopped = new Map<string, string>()
+  const offs = [
+    subscribe('personio-kafka:state:restored', () => (restored = true)),
+    subscribe('personio-kafka:capture:health', (e) => {
+      if (e.running) stopped.delete(e.resource)
+      else
+        stopped.set(
+          e.resource,
+          `${e.resource} stopped at ${new Date(e.error?.atMs ?? Date.now()).toISOString()}: ${e.error?.code ?? 'INTERNAL'}: ${e.error?.message ?? 'unknown error'}`,
+        )
+    }),
+  ]
   return {
     async check() {
       const reasons: string[] = restored ? [] : ['state not restored yet']
+      reasons.push(...stopped.values())
       const results = await Promise.allSettled(
         Object.values(o.probes).map((probe) => withTimeout(probe(), o.timeoutMs ?? 3000)),
       )
@@ -41,6 +55,6 @@ export function createReadiness(o: ReadinessOptions): Readiness {
       })
       return reasons.length === 0 ? { ready: true } : { ready: false, reasons }
     },
-    close: off,
+    close: () => offs.forEach((off) => off()),
   }
 }

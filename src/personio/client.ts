@@ -7,6 +7,7 @@ import { v1Issuer, v2Issuer, type Credentials } from './auth/issuers'
 import { TokenCache } from './auth/token-cache'
 import { documentedLimits, RateLimiter, type BucketSpec, type EndpointFamily } from './rate-limit'
 import { defaultRetryPolicy, type RetryPolicy } from './retry-policy'
+import { stoppable } from './stoppable'
 import { createTransport, type Exchange } from './transport'
 
 export interface PersonioClientConfig {
@@ -26,6 +27,11 @@ export interface PersonioClientConfig {
   logger?: Logger
   /** undici dispatcher (tests use MockAgent) */
   dispatcher?: Dispatcher
+  /**
+   * Aborted when the service stops: a request in flight, a rate-limit wait and a retry's back-off
+   * end at once with a StoppingError instead of holding the shutdown for minutes.
+   */
+  signal?: AbortSignal
 }
 
 export type Api = 'v1' | 'v2'
@@ -41,7 +47,10 @@ export function createHttp(config: PersonioClientConfig) {
       throw new AuthError(`${name} must be UPPER_SNAKE_CASE, got ${value}`)
   }
   const now = config.clock === undefined ? Date.now : () => (config.clock as { now(): number }).now()
-  const sleep = config.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
+  const sleep = stoppable(
+    config.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))),
+    config.signal,
+  )
   const limiter = new RateLimiter(
     { ...documentedLimits, ...config.rateLimits },
     { now, sleep },
@@ -59,6 +68,7 @@ export function createHttp(config: PersonioClientConfig) {
     random: config.random ?? Math.random,
     logger: config.logger,
     dispatcher: config.dispatcher,
+    signal: config.signal,
   })
 
   const post = async (path: string, body: string, contentType: string) => {
@@ -127,7 +137,15 @@ export function createHttp(config: PersonioClientConfig) {
     }
   }
 
-  return { getJson, base: transport.base, markPersonioTime }
+  /**
+   * Obtains a token for `api` (a preflight: refused credentials are said once, before anything is
+   * created in Kafka). The token is kept for the requests that follow, so this costs no extra call.
+   */
+  async function authenticate(api: Api): Promise<void> {
+    await tokens[api].get()
+  }
+
+  return { getJson, base: transport.base, markPersonioTime, authenticate }
 }
 
 export type PersonioHttp = ReturnType<typeof createHttp>

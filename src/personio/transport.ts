@@ -1,12 +1,13 @@
 // One HTTP exchange with Personio on undici, and the retry loop around it. Knows tokens only as
 // opaque strings it attaches; never logs them. Rate limiting happens before every attempt.
 import { request, type Dispatcher } from 'undici'
-import { AuthError, PersonioHttpError, RateLimitedError } from '../errors'
+import { AuthError, PersonioHttpError, RateLimitedError, StoppingError } from '../errors'
 import { publish } from '../ops/channels'
 import type { Logger } from '../ops/logger'
 import { badBodyError, httpError } from './error-decode'
 import { familyOf, type RateLimiter } from './rate-limit'
 import { nextDelay, type RetryPolicy } from './retry-policy'
+import { throwIfStopping } from './stoppable'
 
 export interface TransportOptions {
   baseUrl: string
@@ -20,6 +21,8 @@ export interface TransportOptions {
   random: () => number
   logger?: Logger
   dispatcher?: Dispatcher
+  /** the service is stopping: no new attempt starts, the one in flight is cancelled */
+  signal?: AbortSignal
 }
 
 export interface Exchange {
@@ -46,7 +49,9 @@ export function createTransport(o: TransportOptions) {
     const url = new URL(x.target, base)
     const endpoint = url.pathname
     const family = familyOf(endpoint)
+    throwIfStopping(o.signal)
     await o.limiter.acquire(family)
+    throwIfStopping(o.signal)
     const started = o.now()
     let res: Dispatcher.ResponseData
     try {
@@ -62,8 +67,10 @@ export function createTransport(o: TransportOptions) {
         body: x.body,
         headersTimeout: o.timeoutMs,
         bodyTimeout: o.timeoutMs,
+        signal: o.signal,
       })
     } catch (error) {
+      throwIfStopping(o.signal)
       // Status 0 = no answer: a metrics reader must still see the attempt.
       publish('personio-kafka:personio:request', {
         endpoint,
@@ -79,6 +86,8 @@ export function createTransport(o: TransportOptions) {
       )
     }
     const text = await res.body.text().catch(() => '')
+    // a body cut by the stop is no empty answer: an empty listing would look like deletes
+    throwIfStopping(o.signal)
     o.limiter.observe(family, res.headers)
     publish('personio-kafka:personio:request', {
       endpoint,
@@ -111,6 +120,7 @@ export function createTransport(o: TransportOptions) {
       try {
         return await once(x, attempt)
       } catch (error) {
+        if (error instanceof StoppingError) throw error
         const retriable = x.method === 'GET' || error instanceof RateLimitedError
         const delay = retriable ? nextDelay(o.retry, attempt, o.now() - first, error, o.random()) : undefined
         if (delay === undefined) {

@@ -3,6 +3,7 @@ import './aborted-filter' // before kafkajs: see that file
 import { ConfigResourceTypes, type Kafka } from 'kafkajs'
 import { KafkaError } from '../../errors'
 import type { TopicAdmin, TopicSpec } from '../port'
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../record-size'
 import { topicConflict } from '../topic-policy'
 
 /** About 7 s in all: what a busy broker takes to spread a new topic's metadata. */
@@ -86,6 +87,17 @@ export function createTopicAdmin(kafka: Kafka): TopicAdmin {
           )
         }
       }
+    },
+    async maxMessageBytes(topics) {
+      connected ??= admin.connect()
+      await connected
+      const configs = await describe(topics)
+      return Object.fromEntries(
+        topics.map((t) => {
+          const bytes = Number(configs.get(t)?.['max.message.bytes'])
+          return [t, Number.isSafeInteger(bytes) && bytes > 0 ? bytes : DEFAULT_MAX_MESSAGE_BYTES]
+        }),
+      )
     },
     async ping() {
       connected ??= admin.connect()

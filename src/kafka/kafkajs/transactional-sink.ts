@@ -8,10 +8,16 @@ import { FencedError, KafkaError, UncertainCommitError } from '../../errors'
 import { crashPoint } from '../../ops/crash-points'
 import { recordCommitted } from './commit-ledger'
 import type { ConsumedOffsets, OutgoingRecord, TransactionalSink } from '../port'
+import { chunkByBytes, DEFAULT_BATCH_BUDGET_BYTES } from '../record-size'
 
 export interface SinkOptions {
   /** Stable per logical producer: a restarted instance fences its zombie predecessor. */
   transactionalId: string
+  /**
+   * The most one send may write to a topic (src/kafka/record-size.ts): a transaction is sent in
+   * pieces below it, as the broker refuses a partition's batch above max.message.bytes.
+   */
+  batchBudget?: (topic: string) => number
 }
 
 function group(records: readonly OutgoingRecord[]) {
@@ -54,6 +60,7 @@ export function createTransactionalSink(kafka: Kafka, options: SinkOptions): Tra
       // within ~20 ms. kafkajs' default first retry (300 ms) would add that to every transaction.
       retry: { initialRetryTime: 25, retries: 10, maxRetryTime: 5_000 },
     })
+  const budget = options.batchBudget ?? (() => DEFAULT_BATCH_BUDGET_BYTES)
   let producer = newProducer()
   let connected: Promise<void> | undefined
   // A commit or abort that fails leaves kafkajs' transaction state machine in COMMITTING or
@@ -120,10 +127,13 @@ export function createTransactionalSink(kafka: Kafka, options: SinkOptions): Tra
   ): Promise<void> {
     let tx: Awaited<ReturnType<Producer['transaction']>> | undefined
     let committing = false
-    let written: Awaited<ReturnType<NonNullable<typeof tx>['sendBatch']>> = []
+    const written: Awaited<ReturnType<NonNullable<typeof tx>['sendBatch']>> = []
     try {
       tx = await producer.transaction()
-      written = records.length > 0 ? await tx.sendBatch({ topicMessages: group(records), acks: -1 }) : []
+      // One send per piece, one after another: a partition's batch stays below the broker's limit
+      // however large the transaction, and per-key order holds.
+      for (const chunk of chunkByBytes(records, budget))
+        written.push(...(await tx.sendBatch({ topicMessages: group(chunk), acks: -1 })))
       if (records.length > 0) crashPoint('after-send-before-commit')
       if (consumed !== undefined) {
         await tx.sendOffsets(offsetsOf(consumed))

@@ -82,6 +82,15 @@ describe('config > load', () => {
     expect(problemsOf(() => loadConfig({ env: {}, file }))[0]).toMatch(/not a JSON object/)
   })
 
+  it('LOG_FORMAT: auto unless set, json or pretty, anything else named with its choices', () => {
+    expect(loadConfig({ env: {} }).log).toEqual({ level: 'info', format: 'auto' })
+    expect(loadConfig({ env: { LOG_FORMAT: 'pretty' } }).log.format).toBe('pretty')
+    expect(loadConfig({ env: { LOG_FORMAT: 'json' } }).log.format).toBe('json')
+    expect(problemsOf(() => loadConfig({ env: { LOG_FORMAT: 'text' } }))).toEqual([
+      'LOG_FORMAT (log.format) must be one of auto, json, pretty, got "text"; e.g. LOG_FORMAT=auto',
+    ])
+  })
+
   it('documents every field in the generated table', () => {
     const table = configTable()
     for (const field of configFields) expect(table).toContain(`\`${field.env}\``)

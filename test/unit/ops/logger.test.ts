@@ -1,6 +1,8 @@
 // Log lines as an operator filters them: every line of a capture cycle carries its resource and
 // cycle id, also from layers that never saw the cycle (the Personio client's retries).
-import { createLogger, cycleLogger, inCycle } from '../../../src/ops/logger'
+import { publish } from '../../../src/ops/channels'
+import { createLogger, cycleLogger, inCycle, silentLogger } from '../../../src/ops/logger'
+import { startProgress } from '../../../src/ops/progress'
 
 function capture() {
   const lines: string[] = []
@@ -46,5 +48,59 @@ describe('ops > logger', () => {
       'projects:b',
       'employees:a',
     ])
+  })
+})
+
+describe('ops > logger > format', () => {
+  const written = (settings: Parameters<typeof createLogger>[0], isTTY?: boolean) => {
+    const lines: string[] = []
+    const logger = createLogger(settings, { isTTY, write: (line: string) => void lines.push(line) })
+    logger.child({ resource: 'employees' }).info({ read: 4, token: 'abc' }, 'cycle done')
+    return lines
+  }
+
+  it('JSON off a terminal (the default, and a level alone), readable lines on one', () => {
+    expect(JSON.parse(written('info')[0] ?? '')).toMatchObject({ resource: 'employees', msg: 'cycle done' })
+    expect(JSON.parse(written({ level: 'info', format: 'auto' }, false)[0] ?? '')).toMatchObject({ read: 4 })
+    expect(written({ level: 'info', format: 'auto' }, true)[0]).toMatch(
+      /^\d\d:\d\d:\d\d\.\d{3} INFO {2}employees: cycle done read=4 token=\*\*\*\n$/,
+    )
+  })
+
+  it('LOG_FORMAT wins over the terminal either way; secrets are redacted in both', () => {
+    const json = written({ level: 'info', format: 'json' }, true)[0] ?? ''
+    expect(JSON.parse(json)).toMatchObject({ msg: 'cycle done', token: '***' })
+    const pretty = written({ level: 'info', format: 'pretty' }, false)[0] ?? ''
+    expect(pretty.startsWith('{')).toBe(false)
+    expect(pretty).toContain('token=***')
+    expect(pretty).not.toContain('abc')
+  })
+
+  it('on a terminal with the live progress table, a line goes above the table as a readable line', () => {
+    const out: string[] = []
+    let tick = () => undefined as void
+    const progress = startProgress({
+      mode: 'tty',
+      logger: silentLogger,
+      redrawMs: 250,
+      clock: { now: () => 0, every: (_ms, t) => ((tick = t), () => undefined) },
+      stream: { isTTY: true, write: (s: string) => out.push(s) > 0 },
+    })
+    publish('personio-kafka:capture:cycle', {
+      resource: 'employees',
+      cycleId: 'c1',
+      kind: 'snapshot',
+      phase: 'start',
+    })
+    tick()
+    // what openCapture (src/cli/capture-run.ts) hands the logger while the table is shown
+    const logger = createLogger({ level: 'info', format: 'auto' }, { isTTY: true, write: progress.write })
+    logger.warn({ attempt: 2 }, 'personio retry')
+    tick()
+    progress.stop()
+    const erase = '\x1b[2F\x1b[J' // the table (header and one row) steps aside
+    expect(out[1]?.startsWith(erase)).toBe(true)
+    expect(out[1]?.slice(erase.length)).toMatch(/^\d\d:\d\d:\d\d\.\d{3} WARN {2}personio retry attempt=2\n$/)
+    expect(out[2]).toMatch(/^resource +records/)
   })
 })

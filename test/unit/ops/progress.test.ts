@@ -41,6 +41,7 @@ function fakeLogger(lines: Line[], bindings: Record<string, unknown> = {}): Logg
     lines.push({ bindings, level, fields, message })
   return {
     child: (b: Record<string, unknown>) => fakeLogger(lines, { ...bindings, ...b }),
+    debug: at('debug'),
     info: at('info'),
     warn: at('warn'),
   } as unknown as Logger
@@ -88,6 +89,47 @@ describe('ops > progress', () => {
         'employees snapshot: 200/1000 records, 2 pages, 20.0 records/s, done in 10s',
       ],
     ])
+  })
+
+  it('logs a cycle that changed nothing at debug, so an idle day is quiet at info', () => {
+    const { clock, advance } = fakeClock()
+    const lines: Line[] = []
+    const progress = startProgress({ mode: 'log', logger: fakeLogger(lines), intervalMs: 5000, clock })
+    const poll = (cycleId: string, kind: 'incremental' | 'reconcile', events: number) => {
+      publish('personio-kafka:capture:cycle', { resource: 'employees', cycleId, kind, phase: 'start' })
+      publish('personio-kafka:capture:page', { resource: 'employees', cycleId, items: 3 })
+      advance(6000) // a long full listing: its running line too
+      if (events > 0)
+        publish('personio-kafka:capture:events', { resource: 'employees', op: 'u', count: events })
+      publish('personio-kafka:capture:cycle', { resource: 'employees', cycleId, kind, phase: 'end' })
+    }
+    poll('idle-1', 'incremental', 0)
+    poll('idle-2', 'reconcile', 0)
+    poll('busy-3', 'incremental', 2)
+    progress.stop()
+    expect(lines.map((l) => [l.bindings.cycleId, l.level])).toEqual([
+      ['idle-1', 'debug'],
+      ['idle-1', 'debug'],
+      ['idle-2', 'debug'],
+      ['idle-2', 'debug'],
+      ['busy-3', 'debug'], // running, nothing published yet
+      ['busy-3', 'info'],
+    ])
+  })
+
+  it('logs a failed cycle as a warning', () => {
+    const { clock } = fakeClock()
+    const lines: Line[] = []
+    const progress = startProgress({ mode: 'log', logger: fakeLogger(lines), clock })
+    publish('personio-kafka:capture:cycle', { ...cycle, kind: 'incremental', phase: 'start' })
+    publish('personio-kafka:capture:cycle', {
+      ...cycle,
+      kind: 'incremental',
+      phase: 'error',
+      error: { code: 'PK_AUTH', message: 'refused' },
+    })
+    progress.stop()
+    expect(lines.map((l) => l.level)).toEqual(['warn'])
   })
 
   it('redraws the table in place on a terminal, throttled to the redraw interval', () => {

@@ -3,6 +3,7 @@
 import type { Kafka } from 'kafkajs'
 import { KafkaError } from '../../../../src/errors'
 import { createTopicAdmin } from '../../../../src/kafka/kafkajs/topic-admin'
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../../../../src/kafka/record-size'
 import { entityTopicSpec } from '../../../../src/kafka/topic-policy'
 
 const spec = entityTopicSpec('p.employees', {
@@ -71,5 +72,26 @@ describe('kafka > kafkajs > topic admin', () => {
     const { kafka, calls } = brokerThat(() => Promise.reject(refused))
     await expect(createTopicAdmin(kafka).ensureTopics([spec])).rejects.toThrow(/Topic authorization failed/)
     expect(calls.createTopics).toBe(1)
+  })
+
+  it("learns each topic's max.message.bytes, the broker default where the answer has none", async () => {
+    const admin = {
+      connect: () => Promise.resolve(),
+      describeConfigs: () =>
+        Promise.resolve({
+          resources: [
+            {
+              resourceName: 'p.custom_reports',
+              configEntries: [{ configName: 'max.message.bytes', configValue: '200000' }],
+            },
+            { resourceName: 'p._state', configEntries: [] },
+          ],
+        }),
+    }
+    const kafka = { admin: () => admin } as unknown as Kafka
+    await expect(createTopicAdmin(kafka).maxMessageBytes(['p.custom_reports', 'p._state'])).resolves.toEqual({
+      'p.custom_reports': 200_000,
+      'p._state': DEFAULT_MAX_MESSAGE_BYTES,
+    })
   })
 })

@@ -5,6 +5,12 @@
 import type { Kafka } from 'kafkajs'
 import { KafkaError, UncertainCommitError } from '../../../../src/errors'
 import { createTransactionalSink } from '../../../../src/kafka/kafkajs/transactional-sink'
+import type { OutgoingRecord } from '../../../../src/kafka/port'
+import {
+  BATCH_OVERHEAD_BYTES,
+  DEFAULT_BATCH_BUDGET_BYTES,
+  recordBytes,
+} from '../../../../src/kafka/record-size'
 
 type Step = 'sendBatch' | 'commit' | 'abort'
 
@@ -12,6 +18,8 @@ class StandInProducer {
   state: 'READY' | 'TRANSACTING' | 'COMMITTING' | 'ABORTING' = 'READY'
   commits = 0
   aborts = 0
+  /** what each sendBatch was given */
+  sends: { topicMessages: { topic: string; messages: { key: Buffer; value: Buffer | null }[] }[] }[] = []
   constructor(private readonly failing: Set<Step>) {}
   connect = () => Promise.resolve()
   disconnect = () => Promise.resolve()
@@ -34,7 +42,10 @@ class StandInProducer {
       return Promise.resolve([])
     }
     return Promise.resolve({
-      sendBatch: step('sendBatch', 'READY'),
+      sendBatch: (batch: StandInProducer['sends'][number]) => {
+        this.sends.push(batch)
+        return step('sendBatch', 'READY')()
+      },
       sendOffsets: () => Promise.resolve(),
       commit: step('commit', 'READY', 'COMMITTING'),
       abort: step('abort', 'READY', 'ABORTING'),
@@ -97,5 +108,33 @@ describe('kafka > kafkajs > transactional sink', () => {
     await expect(sink.publish(records)).rejects.toThrow(/nothing was published/)
     await sink.publish(records)
     expect(producers.map((p) => p.commits)).toEqual([0, 1])
+  })
+
+  it('a transaction larger than a batch may be goes out in sends below the budget, in order, and commits once', async () => {
+    const { kafka, producers } = kafkaWith([[]])
+    const sink = createTransactionalSink(kafka, { transactionalId: 'p.custom_reports' })
+    await sink.open()
+    const producer = producers[0] as StandInProducer
+    // 15,000 rows of a 5,000-employee report and their state records: ~7 MB, one transaction
+    const many: OutgoingRecord[] = Array.from({ length: 15_000 }, (_, i) => [
+      { topic: 'p.custom_reports', key: Buffer.from(`row${i}`), value: Buffer.alloc(400, 'x') },
+      { topic: 'p._state', key: Buffer.from(`known/custom_reports/${i}`), value: Buffer.alloc(100, 'f') },
+    ]).flat()
+    await sink.publish(many)
+    expect(producer.commits).toBe(1)
+    const sends = producer.sends.map((s) => s.topicMessages)
+    expect(sends.length).toBeGreaterThan(10)
+    for (const send of sends)
+      for (const { topic, messages } of send) {
+        const bytes = messages.reduce((n, m) => n + recordBytes({ topic, key: m.key, value: m.value }), 0)
+        expect(BATCH_OVERHEAD_BYTES + bytes).toBeLessThanOrEqual(DEFAULT_BATCH_BUDGET_BYTES)
+      }
+    const sent = sends.flatMap((send) =>
+      send.flatMap((t) => t.messages.map((m) => `${t.topic}:${m.key.toString()}`)),
+    )
+    expect(sent.filter((k) => k.startsWith('p.custom_reports:'))).toEqual(
+      many.filter((r) => r.topic === 'p.custom_reports').map((r) => `p.custom_reports:${r.key.toString()}`),
+    )
+    expect(sent).toHaveLength(many.length)
   })
 })
