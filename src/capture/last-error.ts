@@ -27,7 +27,9 @@ export async function recordLastError(
   if (resources[resource].stage !== undefined && !ctx.state.hasCursor(resource)) return
   const next = cursorErrorOf(error, ctx.clock.now())
   await ctx.serial(resource, async () => {
-    if (ctx.stopping.aborted || ctx.memory.unsettled.has(resource)) return
+    // not skipped when stopping: the last resource's error is what stops the service, and the
+    // stop waits for this one small transaction
+    if (ctx.memory.unsettled.has(resource)) return
     const before = ctx.memory.durableCursors.get(resource) ?? ctx.state.cursor(resource)
     const last = before.lastError
     if (

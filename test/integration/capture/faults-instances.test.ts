@@ -8,6 +8,7 @@ import type { ResourceName } from '../../../src/resources'
 import { startSimulator, type RunningSimulator } from '../../../src/simulator'
 import { testInfra, uniqueName } from '../../infra/env'
 import { runCli, startCli, type CliResult } from '../../support/cli-child'
+import { messageLines } from '../../support/cli'
 import { readTable } from '../../support/compacted'
 import { captureEnv, changeCompany, expectConverged, expectExactlyOnce } from '../../support/exactly-once'
 import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy'
@@ -49,7 +50,8 @@ describe('capture > faults > registry outage and a second instance', () => {
     proxy.down()
     const refused = await runCli(args, env)
     expect(refused.code).toBe(exitCodes.registry.code)
-    expect(refused.stdout).toMatch(/FAILED +PK_[A-Z_]+: .*(regist|schema)/i)
+    // found before anything is created (the preflight): one line that names the registry
+    expect(messageLines(refused.stderr)).toEqual([expect.stringMatching(/schema registry.*unreachable/i)])
     proxy.up()
     const first = await runCli(args, env)
     if (first.code !== 0) throw new Error(said(first))

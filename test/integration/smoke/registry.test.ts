@@ -46,8 +46,9 @@ describe('smoke > schema registry', () => {
     const value = await register(valueSchema, `${topic}-value`)
     expect(key.id).not.toBe(value.id)
 
-    const subjects = (await getJson('/subjects')).body as string[]
-    expect(subjects).toEqual(expect.arrayContaining([`${topic}-key`, `${topic}-value`]))
+    // asked by name: a registry that served many runs lists only its first subjects on /subjects
+    for (const subject of [`${topic}-key`, `${topic}-value`])
+      expect((await getJson(`/subjects/${subject}/versions`)).body).toEqual([1])
 
     const encodedKey = await registry.encode(key.id, { id: 42 })
     const encodedValue = await registry.encode(value.id, { id: 42, name: 'Jürgen' })

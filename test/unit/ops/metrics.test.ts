@@ -108,6 +108,41 @@ describe('ops > metrics', () => {
     expect(text.split('\n')).toContain('personio_kafka_state_restored 1')
   })
 
+  it('shows whether each resource runs, and when it last failed by error code', async () => {
+    const gaugeValues = async (name: string) =>
+      (await metrics.registry.getSingleMetric(name)?.get())?.values.map((v) => ({
+        labels: v.labels,
+        value: v.value,
+      }))
+    publish('personio-kafka:capture:health', {
+      resource: 'employees',
+      running: false,
+      error: { code: 'PK_AUTH', message: 'refused', atMs: 1_777_000_000_400 },
+    })
+    publish('personio-kafka:capture:health', { resource: 'absences', running: true })
+    expect(await gaugeValues('personio_kafka_resource_running')).toEqual([
+      { labels: { resource: 'employees' }, value: 0 },
+      { labels: { resource: 'absences' }, value: 1 },
+    ])
+    expect(await gaugeValues('personio_kafka_last_error_timestamp_seconds')).toEqual([
+      { labels: { resource: 'employees', code: 'PK_AUTH' }, value: 1_777_000_000 },
+    ])
+    // a failed cycle that is retried: running, with its error's time
+    publish('personio-kafka:capture:health', {
+      resource: 'employees',
+      running: true,
+      error: { code: 'PK_PERSONIO_HTTP', message: 'Personio said 503', atMs: 1_777_000_060_000 },
+    })
+    const text = (await scrape()).split('\n')
+    expect(text).toContain('personio_kafka_resource_running{resource="employees"} 1')
+    expect(text).toContain(
+      'personio_kafka_last_error_timestamp_seconds{resource="employees",code="PK_PERSONIO_HTTP"} 1777000060',
+    )
+    expect(text).toContain(
+      'personio_kafka_last_error_timestamp_seconds{resource="employees",code="PK_AUTH"} 1777000000',
+    )
+  })
+
   it('stops listening once closed, and two instances never share a registry', async () => {
     const other = createMetrics()
     metrics.close()

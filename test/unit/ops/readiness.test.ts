@@ -30,4 +30,23 @@ describe('ops > readiness', () => {
     expect(await readiness.check()).toEqual({ ready: true })
     readiness.close()
   })
+
+  it('is not ready while a resource is stopped for good, naming it, its error and when; ready once it runs', async () => {
+    const readiness = createReadiness({ probes: { kafka: async () => 'ok' } })
+    publish('personio-kafka:state:restored', { resources: ['employees', 'absences'] })
+    const atMs = Date.UTC(2026, 4, 1, 12, 0, 0)
+    publish('personio-kafka:capture:health', {
+      resource: 'employees',
+      running: false,
+      error: { code: 'PK_AUTH', message: 'Personio refused the credentials', atMs },
+    })
+    publish('personio-kafka:capture:health', { resource: 'absences', running: true })
+    expect(await readiness.check()).toEqual({
+      ready: false,
+      reasons: ['employees stopped at 2026-05-01T12:00:00.000Z: PK_AUTH: Personio refused the credentials'],
+    })
+    publish('personio-kafka:capture:health', { resource: 'employees', running: true })
+    expect(await readiness.check()).toEqual({ ready: true })
+    readiness.close()
+  })
 })
