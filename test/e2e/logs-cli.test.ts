@@ -5,26 +5,20 @@
 import { startSimulator, type RunningSimulator } from '../../src/simulator'
 import { testInfra, uniqueName } from '../infra/env'
 import { hasStack, logLines, runCli } from '../support/cli'
+import { captureEnv } from '../support/exactly-once'
 
 const nonEmpty = (text: string) => text.split('\n').filter((l) => l.trim() !== '')
 
 describe('e2e > cli > logs', () => {
-  const { brokers, registryUrl } = testInfra()
+  const infra = testInfra()
   let sim: RunningSimulator
   beforeAll(async () => {
     sim = await startSimulator({ employees: 3, rateLimits: false })
   })
   afterAll(() => sim.close())
-  const env = (prefix: string, extra: Record<string, string> = {}) => ({
-    PERSONIO_BASE_URL: sim.url,
-    PERSONIO_CLIENT_ID: 'sim-client',
-    PERSONIO_CLIENT_SECRET: 'sim-secret',
-    KAFKA_BROKERS: brokers.join(','),
-    SCHEMA_REGISTRY_URL: registryUrl,
-    TOPIC_PREFIX: prefix,
-    TOPIC_REPLICATION_FACTOR: '1',
-    ...extra,
-  })
+  // the default level (info), unlike the other capture tests
+  const env = (prefix: string, extra: Record<string, string> = {}) =>
+    captureEnv(infra, sim, prefix, { LOG_LEVEL: 'info', ...extra })
 
   it('LOG_FORMAT=pretty: readable lines; then an idle sync --once: no info line, JSON at debug', async () => {
     const prefix = uniqueName('logs')
