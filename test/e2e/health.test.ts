@@ -10,6 +10,7 @@ import { startSimulator, type RunningSimulator } from '../../src/simulator'
 import { testInfra, uniqueName } from '../infra/env'
 import { cliPath, hasStack, messageLines, runCli } from '../support/cli'
 import { harnessPreloads, preloadArgs } from '../support/cli-preload'
+import { readTable } from '../support/compacted'
 import { captureEnv } from '../support/exactly-once'
 
 const infra = testInfra()
@@ -41,6 +42,8 @@ describe('e2e > health', () => {
     const env = captureEnv(infra, sim, prefix, {
       METRICS_PORT: String(port),
       POLL_INTERVAL_MS: '1000',
+      // projects polls last: while it still runs, the others have stopped and /readyz says so
+      CAPTURE_OVERRIDES: 'projects.poll=15s',
       LOG_LEVEL: 'error',
     })
     const child = spawn(process.execPath, [...preloadArgs(harnessPreloads), cliPath, 'run'], {
@@ -65,6 +68,17 @@ describe('e2e > health', () => {
     }
     try {
       await until('ready', () => seen.some((r) => r.status === 200))
+      // the first sync of employees is done (its phase is then 'capturing', whatever comes after)
+      let employees = 0
+      const counting = setInterval(
+        () =>
+          void readTable(infra.brokers, infra.registryUrl, prefix, 'employees').then(
+            (t) => (employees = t.table.size),
+            () => undefined,
+          ),
+        1_000,
+      )
+      await until('employees on their topic', () => employees === 8).finally(() => clearInterval(counting))
       // The credential is rotated in Personio, and the token the service holds expires.
       const credential = sim.credentials[0]
       if (credential === undefined) throw new Error('simulator without credentials')
@@ -116,4 +130,20 @@ describe('e2e > health', () => {
     const subjects = (await (await fetch(`${infra.registryUrl}/subjects`)).json()) as string[]
     expect(subjects.filter((s) => s.startsWith(prefix))).toEqual([])
   }, 90_000)
+
+  it('Personio unreachable: sync --once says so in one line, before anything is created', async () => {
+    const prefix = uniqueName('unreachable')
+    const closed = await freePort() // nothing listens there
+    const run = await runCli(
+      ['sync', '--once'],
+      captureEnv(infra, { url: `http://127.0.0.1:${closed}` }, prefix, { LOG_LEVEL: 'info' }),
+      120_000,
+    )
+    expect(run.code).toBe(exitCodes.personio.code)
+    // was: 144 log lines (every resource retrying, then failing); now the one cause, once
+    expect(run.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^error: Personio: Personio POST \/v1\/auth did not answer: .*PERSONIO_BASE_URL/),
+    ])
+    expect(run.stdout).toBe('')
+  }, 150_000)
 })
