@@ -19,6 +19,9 @@ const measured = {
   'test/e2e/cli-messages.test.ts': 48,
   'test/integration/capture/faults-commit.test.ts': 15,
   'test/e2e/demo-cli.test.ts': 30,
+  'test/e2e/shutdown.test.ts': 45,
+  'test/e2e/health.test.ts': 22,
+  'test/integration/capture/scale.test.ts': 15,
 }
 
 class LongestFirst extends Sequencer {
