@@ -9,6 +9,9 @@ import type { OutgoingRecord } from '../kafka/port'
 import { BATCH_OVERHEAD_BYTES, DEFAULT_MAX_MESSAGE_BYTES, fitsAlone, recordBytes } from '../kafka/record-size'
 import type { DeadLetter } from './change-event'
 
+/** invalid paths named in a letter's headers; the count of the rest follows them */
+const MAX_PATHS = 50
+
 export function deadLetterRecord(
   topic: string,
   letter: DeadLetter,
@@ -41,7 +44,12 @@ function letterRecord(topic: string, letter: DeadLetter, at: number): OutgoingRe
       'pk.stage': letter.stage,
       'pk.error.code': letter.error instanceof PkError ? letter.error.code : 'UNKNOWN',
       'pk.error.message': letter.error.message.slice(0, 2000),
-      'pk.error.paths': JSON.stringify(paths),
+      // bounded like the message: a row with thousands of bad cells must still fit the topic
+      'pk.error.paths': JSON.stringify(
+        paths.length > MAX_PATHS
+          ? [...paths.slice(0, MAX_PATHS), `… ${paths.length - MAX_PATHS} more`]
+          : paths,
+      ).slice(0, 8_000),
     },
   }
 }

@@ -2,6 +2,7 @@
 // producer per resource (fencing any older instance), topics, the state restored from the state
 // topic — then `syncOnce`, `run` or `snapshot` over the coordinator. Personio credentials are
 // required: a product run never falls back to the simulator on its own.
+import { setMaxListeners } from 'node:events'
 import { asyncScheduler, lastValueFrom, toArray, type SchedulerLike, type Subscription } from 'rxjs'
 import type { Config } from '../config'
 import { fieldPolicyFromConfig } from '../contract/field-policy'
@@ -28,7 +29,7 @@ import { createSerial, stateTopicFor, transactionalIdFor, type CaptureContext, t
 import { createCaptureMemory } from './memory'
 import { captureCycle, type CycleReport } from './cycle'
 import { recordLastError } from './last-error'
-import { preflight, PROBE_SUBJECT } from './preflight'
+import { preflight, probeSubject } from './preflight'
 import { defaultCycleRetry, type CycleRetryPolicy } from './operators/retry-backoff'
 import { resolveSettings } from './settings'
 import { newCaptureState, restoreState, restoreStateAfter } from './restore'
@@ -51,6 +52,8 @@ export interface EngineOptions {
   scheduler?: SchedulerLike
   clock?: Clock
   retry?: CycleRetryPolicy
+  /** the service waits out a Personio, registry or Kafka outage at start this long; one-shots: 0 */
+  preflightPatienceMs?: number
 }
 
 export type Report = CycleReport | StageReport
@@ -128,6 +131,8 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
   const prefix = config.topics.prefix
   const stateTopic = stateTopicFor(prefix)
   const stopping = new AbortController()
+  // every request in flight and every paced wait listens for the stop: many at once is normal
+  setMaxListeners(0, stopping.signal)
   const http = createHttp({
     baseUrl: personio.baseUrl,
     credentials: { clientId: personio.clientId, clientSecret: personio.clientSecret },
@@ -200,7 +205,18 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
   let stopRun: () => void = () => undefined
 
   try {
-    await preflight({ http, registry, pingKafka: () => admin.ping(), brokers: config.kafka.brokers }, chosen)
+    await preflight(
+      {
+        http,
+        registry,
+        pingKafka: () => admin.ping(),
+        brokers: config.kafka.brokers,
+        prefix,
+        logger,
+        patienceMs: options.preflightPatienceMs ?? 0,
+      },
+      chosen,
+    )
     const topics = new Set<ResourceName>(
       chosen.flatMap((r) => [r.name, ...(r.stage === undefined ? [] : stageInputs(r))]),
     )
@@ -288,7 +304,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     selected: chosen,
     probes: {
       kafka: () => admin.ping(),
-      registry: () => registry.latest(PROBE_SUBJECT),
+      registry: () => registry.latest(probeSubject(prefix)),
     },
     async syncOnce() {
       const events = await lastValueFrom(once(slots(false), onceOptions).pipe(toArray()))

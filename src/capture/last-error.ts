@@ -32,8 +32,12 @@ export async function recordLastError(
     if (ctx.memory.unsettled.has(resource)) return
     const before = ctx.memory.durableCursors.get(resource) ?? ctx.state.cursor(resource)
     const last = before.lastError
+    // progress since the last write would make it look healed (status compares the times)
+    const progressSince =
+      Math.max(before.snapshotProgressAt ?? 0, before.lastSuccessAt ?? 0) > (last?.at ?? 0)
     if (
       last !== undefined &&
+      !progressSince &&
       last.code === next.code &&
       last.message === next.message &&
       next.at - last.at < REWRITE_SAME_ERROR_MS

@@ -49,6 +49,7 @@ async function ensureCursor(ctx: CaptureContext, resource: Resource, prepared: P
       lastRefreshAt: startedOver ? 0 : now,
       resnapshot: startedOver ? true : undefined,
       lastSuccessAt: now,
+      lastError: undefined,
     }
     return commitPart(ctx, resource, prepared, { events: [], deadLetters: [], delta: new Map(), cursor })
   })
@@ -101,6 +102,7 @@ async function refresh(
       snapshotDone: true,
       lastRefreshAt: started,
       lastSuccessAt: ctx.clock.now(),
+      lastError: undefined,
     }
     return commitPart(ctx, resource, prepared, { events: [], deadLetters: [], delta: new Map(), cursor })
   })

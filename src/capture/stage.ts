@@ -302,12 +302,21 @@ export async function applyStageWork(
     const stillPending = [...[...undecidedBefore].filter((id) => !read.has(id)), ...refused, ...emptied]
     const pendingChanged =
       JSON.stringify([...undecidedBefore].sort()) !== JSON.stringify([...stillPending].sort())
-    if (pendingChanged)
+    // a unit that succeeded clears the last error `status` shows
+    const errorCleared = cursorBefore.lastError !== undefined
+    if (pendingChanged || errorCleared)
       part.cursor = {
         ...cursorBefore,
         pendingParents: stillPending.length === 0 ? undefined : stillPending,
+        lastError: undefined,
       }
-    if (part.events.length > 0 || part.deadLetters.length > 0 || consumed !== undefined || pendingChanged) {
+    if (
+      part.events.length > 0 ||
+      part.deadLetters.length > 0 ||
+      consumed !== undefined ||
+      pendingChanged ||
+      errorCleared
+    ) {
       if (consumed !== undefined) crashPoint('stage-before-offset-commit')
       await flush(consumed)
     } else remember() // read, nothing changed: nothing to commit

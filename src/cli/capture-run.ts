@@ -95,6 +95,8 @@ export async function openCapture(flags: CaptureFlags, service = false): Promise
       logger,
       only,
       personio: sim === undefined ? undefined : { baseUrl: sim.url, ...defaultCredential },
+      // a supervisor restarts a service that exits; an outage of a minute is waited out instead
+      preflightPatienceMs: service ? 120_000 : 0,
     })
     const opened = engine
     return {

@@ -24,6 +24,7 @@ export interface GracefulStop {
 
 export function gracefulStop(engine: Stoppable, logger: Logger, deadlineMs = STOP_DEADLINE_MS): GracefulStop {
   let requested = false
+  let signalled = false
   const begin = (reason: string, signal?: string) => {
     const started = Date.now()
     const busy = engine.busy()
@@ -44,12 +45,15 @@ export function gracefulStop(engine: Stoppable, logger: Logger, deadlineMs = STO
     void engine.stop()
   }
   const onSignal = (signal: NodeJS.Signals) => {
-    if (requested) {
+    if (signalled) {
       process.stderr.write(
         `${signal} again: exiting at once; nothing half-published is visible to read_committed consumers\n`,
       )
-      process.exit(exitCodes.interrupted.code)
+      process.exit(process.exitCode ?? exitCodes.interrupted.code)
     }
+    signalled = true
+    // a stop already under way (fenced, nothing can run) goes on; the signal adds nothing
+    if (requested) return
     requested = true
     begin(signal === 'SIGTERM' ? 'SIGTERM' : 'Ctrl-C', signal)
   }

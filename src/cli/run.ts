@@ -46,7 +46,8 @@ export function registerRun(program: Command): void {
         await engine.run((event) => {
           if (event.kind === 'cycle') return
           if (event.kind === 'failed') {
-            logger.warn(
+            // the retries already said why at warn: the outcome is one more line only at debug
+            logger.debug(
               { resource: event.resource },
               `${event.resource}: cycle failed, tried again on its next interval: ${(event.error as Error)?.message ?? String(event.error)}`,
             )
