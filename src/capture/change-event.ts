@@ -15,6 +15,8 @@ export interface ChangeEvent {
   snapshot: boolean
   /** referenced parents a stage follows (published as `pk.ref.<field>` headers) */
   refs?: Record<string, string | number | null>
+  /** stages whose watched fields this update left as they were (published as `pk.quiet`) */
+  quiet?: string[]
 }
 
 /** A Personio item that could not become a record: it goes to the dead-letter topic instead. */

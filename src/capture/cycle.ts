@@ -20,6 +20,7 @@ import { planCycle, type CyclePlan } from './plan'
 import { prepareResource, type Prepared } from './prepare'
 import { listPages, type RawPage } from './read/listing'
 import { refFieldsOf } from './refs'
+import { watchersOf } from './watch'
 import { keyText, type KeyText, type Known } from './state'
 import { settleUncertain } from './settle-commit'
 
@@ -77,6 +78,7 @@ function pagePart(
       snapshot,
       resumed: plan.kind === 'snapshot' && plan.resumeAt !== undefined,
       refFields: refFieldsOf(resource.name),
+      watchers: watchersOf(resource.name),
       keepImages: ctx.deleteMode !== 'tombstone',
       fingerprint: ctx.memory.fingerprint,
     },

@@ -1,10 +1,11 @@
 // Pure change detection: mapped records against what was last published. A new key is a create,
 // a different fingerprint an update, an identical one nothing at all; a known key missing from a
 // full listing is a delete. Snapshots re-publish every record as a read (`r`).
-import { fingerprint, type Fingerprint } from '../contract/fingerprint'
+import { fingerprint, legacyFingerprint, type Fingerprint } from '../contract/fingerprint'
 import type { RecordValue, Resource } from '../resources/resource'
 import type { ChangeEvent } from './change-event'
 import { keyText, keyValues, type KeyText, type Known } from './state'
+import { quietStages, watchHashes, type Watcher } from './watch'
 
 export interface DiffOptions {
   /** a snapshot: every record is published as `r`, changed or not */
@@ -26,6 +27,8 @@ export interface DiffOptions {
   keepImages: boolean
   /** the engine's fingerprinter (it caches field orders); default: the uncached one */
   fingerprint?: (record: RecordValue) => Fingerprint
+  /** stages that watch only some of this resource's fields (capture/watch.ts `watchersOf`) */
+  watchers?: readonly Watcher[]
 }
 
 export interface Diff {
@@ -61,28 +64,43 @@ export function diffRecords(
     seen.push(text)
     const fp = (options.fingerprint ?? fingerprint)(event.record)
     const before = delta.has(text) ? delta.get(text) : pending.has(text) ? pending.get(text) : known.get(text)
+    const had = before !== undefined && before !== null ? before : undefined
+    // A fingerprint stored by an earlier release (nulls hashed too) still means "unchanged"; the
+    // state then takes the current one, without publishing anything.
+    const migrated = had !== undefined && had.f !== fp && had.f === legacyFingerprint(event.record)
+    const same = had !== undefined && (had.f === fp || migrated)
     const op = options.snapshot
-      ? options.resumed === true && before !== undefined && before !== null && before.f === fp
+      ? options.resumed === true && same
         ? undefined
         : 'r'
-      : before === undefined || before === null
+      : had === undefined
         ? 'c'
-        : before.f === fp
+        : same
           ? undefined
           : 'u'
-    if (op === undefined) continue
+    const watched =
+      options.watchers === undefined || options.watchers.length === 0
+        ? undefined
+        : watchHashes(event.record, options.watchers)
+    if (op === undefined) {
+      if (migrated) delta.set(text, { ...had, f: fp, ...(watched === undefined ? {} : { w: watched }) })
+      continue
+    }
     const refs = refsOf(event.record, options.refFields)
     const read = options.asRead === true
+    const quiet = op === 'u' && watched !== undefined ? quietStages(had?.w, watched) : []
     events.push({
       ...event,
       op: read ? 'r' : op,
       snapshot: options.snapshot || read,
       ...(refs === undefined ? {} : { refs }),
+      ...(quiet.length === 0 ? {} : { quiet }),
     })
     delta.set(text, {
       f: fp,
       ...(refs === undefined ? {} : { r: refs }),
       ...(options.keepImages ? { i: event.record } : {}),
+      ...(watched === undefined ? {} : { w: watched }),
     })
   }
   return { events, delta, seen }

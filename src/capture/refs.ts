@@ -5,6 +5,7 @@ import { resources, type ResourceName } from '../resources'
 export function refFieldsOf(name: ResourceName): string[] {
   const fields = new Set<string>()
   for (const r of Object.values(resources))
-    for (const t of r.stage?.touchedBy ?? []) if (t.resource === name) fields.add(t.field)
+    for (const t of r.stage?.touchedBy ?? [])
+      if (t.resource === name && t.field !== undefined) fields.add(t.field)
   return [...fields]
 }

@@ -49,7 +49,7 @@ export function stageInputs(resource: Resource): ResourceName[] {
       slot.parent,
       ...(slot.touchedBy ?? []).map((t) => t.resource),
       ...(slot.removedWith ?? []).map((t) => t.resource),
-      ...(slot.refreshAllOn ?? []),
+      ...(slot.refreshAllOn ?? []).map((w) => w.resource),
     ]),
   ]
 }
@@ -71,11 +71,16 @@ export async function workOf(ctx: CaptureContext, resource: Resource, batch: Fee
     work.since?.set(id, Math.max(work.since.get(id) ?? at, at))
   }
   const byTopic = new Map(stageInputs(resource).map((n) => [topicFor(ctx.prefix, n), resources[n]]))
+  /** `rows` touches: per row field, the values whose rows' parents are touched, and when */
+  const rowsTouched = new Map<string, Map<string, number>>()
   for (const record of batch.records) {
     const source = byTopic.get(record.topic)
     if (source === undefined || record.key === null) continue
     const op = record.headers.__op ?? (record.value === null ? 'd' : 'u')
     const gone = op === 'd'
+    // An update that left every field this stage watches as it was (the producer's `pk.quiet`
+    // header, capture/watch.ts): nothing to read. Events without the header always count.
+    const quiet = op === 'u' && (record.headers['pk.quiet'] ?? '').split(',').includes(resource.name)
     if (source.name === slot.parent) {
       const key = await ctx.serde.decodeKey(source, record.key)
       const id = String(key[slot.parentKey])
@@ -83,24 +88,49 @@ export async function workOf(ctx: CaptureContext, resource: Resource, batch: Fee
         work.removeScopes.add(id)
         work.refresh.delete(id)
       } else if (
-        slot.ready === undefined ||
-        (record.value !== null && slot.ready(await decodeRecord(ctx, record.value)))
+        !quiet &&
+        (slot.ready === undefined ||
+          (record.value !== null && slot.ready(await decodeRecord(ctx, record.value))))
       ) {
         asked(id, record.timestamp)
         work.removeScopes.delete(id)
       }
     }
     for (const t of slot.touchedBy ?? []) {
-      if (t.resource !== source.name) continue
-      const ref = record.headers[`pk.ref.${t.field}`]
-      if (ref !== undefined && !work.removeScopes.has(ref)) asked(ref, record.timestamp)
+      if (t.resource !== source.name || quiet) continue
+      if (t.field !== undefined) {
+        const ref = record.headers[`pk.ref.${t.field}`]
+        if (ref !== undefined && !work.removeScopes.has(ref)) asked(ref, record.timestamp)
+      } else if (op === 'c' || op === 'r') {
+        // a new record may join any parent's rows (a new hire, in every report that lists them)
+        for (const id of knownParents(ctx, resource)) asked(id, record.timestamp)
+      } else if (!gone) {
+        const key = await ctx.serde.decodeKey(source, record.key)
+        const value = String(key[source.key[0] as string])
+        let values = rowsTouched.get(t.rows)
+        if (values === undefined) rowsTouched.set(t.rows, (values = new Map()))
+        values.set(value, Math.max(values.get(value) ?? record.timestamp, record.timestamp))
+      }
     }
-    if (!gone && (slot.refreshAllOn ?? []).includes(source.name))
+    if (!gone && !quiet && (slot.refreshAllOn ?? []).some((w) => w.resource === source.name))
       for (const id of knownParents(ctx, resource)) work.refresh.add(id)
     for (const r of slot.removedWith ?? []) {
       if (r.resource !== source.name || !gone) continue
       const key = await ctx.serde.decodeKey(source, record.key)
       work.removeWhere.push({ field: r.field, value: Object.values(key)[0] })
+    }
+  }
+  // One pass over the stage's rows finds the parents whose rows hold a touched value.
+  if (rowsTouched.size > 0) {
+    const scopeAt = resource.key.indexOf(slot.scopeField)
+    const fields = [...rowsTouched].map(([field, values]) => ({ at: resource.key.indexOf(field), values }))
+    for (const text of ctx.state.knownOf(resource.name).keys()) {
+      const row = keyValues(text)
+      for (const { at, values } of fields) {
+        const when = values.get(String(row[at]))
+        const parent = String(row[scopeAt])
+        if (when !== undefined && !work.removeScopes.has(parent)) asked(parent, when)
+      }
     }
   }
   return work

@@ -17,6 +17,8 @@ export interface Known {
   r?: Record<string, string | number | null>
   /** the last image, kept only for the `rewrite` delete modes */
   i?: RecordValue
+  /** per stage watching some of this resource's fields, a hash of their values (capture/watch.ts) */
+  w?: Record<string, string>
 }
 
 export interface StateDelta {
@@ -137,6 +139,7 @@ function decodeKnown(key: string, value: Buffer): Known {
       f: parsed.f,
       ...(parsed.r === undefined ? {} : { r: parsed.r }),
       ...(parsed.i === undefined ? {} : { i: parsed.i }),
+      ...(parsed.w === undefined ? {} : { w: parsed.w }),
     }
   } catch (error) {
     throw new StateError(`State entry ${key} cannot be read (${(error as Error).message})`)

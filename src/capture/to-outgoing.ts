@@ -19,6 +19,7 @@ function headersOf(event: ChangeEvent): Record<string, string> {
   if (event.sourceTsMs !== undefined) headers.__source_ts_ms = String(event.sourceTsMs)
   for (const [field, value] of Object.entries(event.refs ?? {}))
     if (value !== null) headers[`pk.ref.${field}`] = String(value)
+  if (event.quiet !== undefined && event.quiet.length > 0) headers['pk.quiet'] = event.quiet.join(',')
   return headers
 }
 

@@ -1,10 +1,12 @@
 // A stable hash of a record's resource fields, used to decide whether a re-read record changed.
 // Metadata (`__*`) never counts as a change, and field order in Personio's JSON never matters.
-// null and a missing field hash differently; mapped records always carry every field, so that
-// difference only shows when a field is added to a resource (which is a change worth emitting).
+// A null field hashes as if it were missing: a field added to a resource (a new custom attribute)
+// that is null says nothing new to a consumer reading with the new schema, so fingerprints stay
+// stable across schema growth and only the records that carry a value are published.
 //
-// The text hashed is the canonical JSON of the fields (keys sorted at every level): fingerprints
-// already in a state topic must keep matching, so the value is fixed; only the way to it is fast.
+// The text hashed is the canonical JSON of the non-null fields (keys sorted at every level).
+// Releases before 2026-12 hashed the nulls too: `legacyFingerprint` recognises those, so a state
+// topic written by them is taken over without publishing anything again (capture/diff.ts).
 // Every record is fingerprinted on every full listing, changed or not, which made the generic
 // canonical-JSON walk a sixth of a first sync's CPU.
 import { hash } from 'node:crypto'
@@ -29,24 +31,33 @@ export function createFingerprinter(): (record: RecordValue) => Fingerprint {
     }
     return lastFields
   }
-  return (record) => fingerprintOf(record, sortedFieldsOf(record))
+  return (record) => fingerprintOf(record, sortedFieldsOf(record), false)
 }
 
 /** One record's fingerprint, with no cache (tests, one-off callers). */
 export function fingerprint(record: RecordValue): Fingerprint {
-  return fingerprintOf(
-    record,
-    Object.keys(record)
-      .filter((name) => !name.startsWith('__'))
-      .sort(),
-  )
+  return fingerprintOf(record, sortedFields(record), false)
 }
 
-function fingerprintOf(record: RecordValue, fields: readonly string[]): Fingerprint {
+/** The fingerprint releases before 2026-12 stored: null fields hashed too. */
+export function legacyFingerprint(record: RecordValue): Fingerprint {
+  return fingerprintOf(record, sortedFields(record), true)
+}
+
+const sortedFields = (record: RecordValue): string[] =>
+  Object.keys(record)
+    .filter((name) => !name.startsWith('__'))
+    .sort()
+
+function fingerprintOf(record: RecordValue, fields: readonly string[], withNulls: boolean): Fingerprint {
   const sorted: Record<string, unknown> = {}
   for (const name of fields) {
     const value = record[name]
-    sorted[name] = value !== null && typeof value === 'object' ? sortKeys(value) : value
+    if (value === null || value === undefined) {
+      if (withNulls) sorted[name] = value
+      continue
+    }
+    sorted[name] = typeof value === 'object' ? sortKeys(value) : value
   }
   return hash('sha256', JSON.stringify(sorted), 'base64url')
 }

@@ -58,8 +58,9 @@ export const customReports = defineResource<ReportRow>({
     scopeField: 'report_id',
     // A deleted employee's rows go at once, whether or not Personio touches the report itself.
     removedWith: [{ resource: 'employees', field: 'employee_id' }],
-    // Rows are employees' values: an employee change may change every report it appears in.
-    refreshAllOn: ['employees'],
+    // Rows are employees' values: an employee's change re-reads the reports that list them (a new
+    // employee, every report), any field, since a report may show any of them.
+    touchedBy: [{ resource: 'employees', rows: 'employee_id' }],
     // A report Personio is recomputing would show half-old rows; its list entry changes again
     // when the recomputation ends, and that event reads the rows.
     ready: (report) => report.status === 'up_to_date',

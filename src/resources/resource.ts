@@ -51,8 +51,33 @@ export interface ResourceSource {
 }
 
 /**
+ * A field a stage watches. A JSON-array field may name keys of its items that do not count (an
+ * employee's absence entitlement repeats each type's name, which no balance depends on).
+ */
+export type WatchedField = string | { field: string; ignoring: readonly string[] }
+
+/**
+ * Which changes of a resource a stage cares about: `fields` are the fields whose change can change
+ * the stage's rows; a create or a delete always counts. Every field counts when left out.
+ */
+export interface Watch {
+  resource: ResourceName
+  fields?: readonly WatchedField[]
+}
+
+/** Another resource whose events touch some parents of a stage. */
+export type StageTouch = Watch &
+  (
+    | /** the event names the parent in one of its fields (absences → employee_id) */
+      { field: string; rows?: undefined }
+      /** the parents whose rows hold the event's key in this row field (an employee's report rows) */
+    | { rows: string; field?: undefined }
+  )
+
+/**
  * A resource read per parent record, fed by the parent's change events (Debezium would call it a
- * derived stream): balances per employee, report rows per report.
+ * derived stream): balances per employee, report rows per report. The slot says which changes
+ * touch which parents, so a change costs the reads it can affect and no more.
  */
 export interface StageSlot {
   /** the resource whose events feed the stage; its key field `parentKey` fills the path */
@@ -60,15 +85,17 @@ export interface StageSlot {
   parentKey: string
   /** the field of this resource's key that holds the parent id */
   scopeField: string
-  /** other resources whose events touch a parent, through one of their fields (absences → employee) */
-  touchedBy?: readonly { resource: ResourceName; field: string }[]
+  /** the parent's fields whose change re-reads that parent's rows (every field when left out) */
+  parentFields?: readonly WatchedField[]
+  /** other resources whose events touch some parents */
+  touchedBy?: readonly StageTouch[]
   /** a delete of `resource` key X removes this resource's rows whose `field` is X (a type gone) */
   removedWith?: readonly { resource: ResourceName; field: string }[]
   /**
-   * resources whose every change touches every parent's rows (a renamed absence type renames it in
-   * every balance): such an event re-reads all known parents
+   * resources whose changes touch every parent's rows (a new absence type, or one whose unit
+   * changed, changes every balance): such an event re-reads all known parents
    */
-  refreshAllOn?: readonly ResourceName[]
+  refreshAllOn?: readonly Watch[]
   /** read a parent's rows only when its record says they are ready (reports being recomputed) */
   ready?: (parent: RecordValue) => boolean
 }

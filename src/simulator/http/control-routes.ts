@@ -42,9 +42,14 @@ export function control(
       return json(200, { ok: true })
     }
     if (method === 'POST' && first === 'custom-attributes') {
+      // `filledOn`: the employee ids that get a value (default: every employee)
+      const { filledOn, ...def } = body
       return json(
         201,
-        deps.company.addCustomAttribute(body as Partial<CustomAttributeDef> & { label: string }),
+        deps.company.addCustomAttribute(
+          def as Partial<CustomAttributeDef> & { label: string },
+          Array.isArray(filledOn) ? filledOn.map(Number) : undefined,
+        ),
       )
     }
     if (method === 'PUT' && first === 'whitelist') {

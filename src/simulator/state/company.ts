@@ -212,8 +212,14 @@ export class Company {
     this.changed(name, 'deleted', current, undefined)
   }
 
-  /** A new custom attribute, like an admin adding a field in Personio; every employee gets a value. */
-  addCustomAttribute(def: Partial<CustomAttributeDef> & { label: string }): CustomAttributeDef {
+  /**
+   * A new custom attribute, like an admin adding a field in Personio: every employee gets a value,
+   * or only those in `filledOn` (the others have none yet, as after adding a field in Personio).
+   */
+  addCustomAttribute(
+    def: Partial<CustomAttributeDef> & { label: string },
+    filledOn?: readonly number[],
+  ): CustomAttributeDef {
     const n = this.customAttributes.length
     const full: CustomAttributeDef = {
       ...customAttributeDefs(n + 1)[n],
@@ -226,7 +232,9 @@ export class Company {
       throw simError(`attribute ${full.key} exists already`)
     this.customAttributes.push(full)
     // Adding a field is not an edit of each employee: Personio does not bump last_modified_at.
-    for (const e of this.data.employees.values()) e.custom[full.key] = customValue(full, this.random)
+    const filled = filledOn === undefined ? undefined : new Set(filledOn)
+    for (const e of this.data.employees.values())
+      e.custom[full.key] = filled === undefined || filled.has(e.id) ? customValue(full, this.random) : null
     return full
   }
 

@@ -123,7 +123,7 @@ describe('capture > cursors', () => {
     expect(planOf(events, 'employees')).toBe('reconcile')
     const table = await readTable(brokers, registryUrl, prefix, 'employees')
     for (const e of sim.company.list('employees'))
-      expect(table.table.get(`[${e.id}]`)?.shoe_size).toBe(e.custom[def.key])
+      expect(table.table.get(`[${e.id}]`)?.shoe_size ?? null).toBe(e.custom[def.key])
     expect((await cursorOf(prefix, 'employees')).customFields).toContain('shoe_size')
   })
 

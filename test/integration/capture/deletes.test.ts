@@ -167,9 +167,11 @@ describe('capture > deletes a downstream table can trust', () => {
     expectAllCycled(await syncOnce(sim, prefix, stage))
     const rows = await sizeOf(prefix, 'employees_absences_balance')
     expect(rows).toBeGreaterThan(20)
-    // a renamed type touches every employee's balances; every balance read answers 404
+    // a type in another category touches every employee's balances; every balance read answers 404
     const type = sim.company.list('timeOffTypes')[0]
-    sim.company.update('timeOffTypes', type?.id as number, { name: 'Urlaub' })
+    sim.company.update('timeOffTypes', type?.id as number, {
+      category: type?.category === 'sick_leave' ? 'paid_vacation' : 'sick_leave',
+    })
     sim.faults.inject({ path: '/v1/company/employees/', pathSuffix: '/absences/balance', status: 404 })
     const events = await syncOnce(sim, prefix, stage)
     expect(sim.faults.hits()[0]?.hits).toBeGreaterThan(1)
@@ -186,9 +188,10 @@ describe('capture > deletes a downstream table can trust', () => {
     expectAllCycled(await syncOnce(sim, prefix, stage))
     const [a, b] = sim.company.list('employees')
     const [typeA] = sim.company.list('timeOffTypes')
-    // both employees change; Personio answers one's balances with nothing, the other's with 404
-    sim.company.update('employees', a?.id as number, { position: 'Moved' })
-    sim.company.update('employees', b?.id as number, { position: 'Moved too' })
+    // both employees change in a way that can move a balance; Personio answers one's balances
+    // with nothing, the other's with 404
+    sim.company.update('employees', a?.id as number, { status: a?.status === 'leave' ? 'active' : 'leave' })
+    sim.company.update('employees', b?.id as number, { status: b?.status === 'leave' ? 'active' : 'leave' })
     sim.company.balanceAdjustments.set(`${a?.id as number}:${typeA?.id as number}`, 1.5)
     sim.faults.inject({
       path: `/v1/company/employees/${a?.id as number}/absences/balance`,

@@ -88,7 +88,7 @@ describe('capture > faults > registry outage and a second instance', () => {
     await expectExactlyOnce(infra, sim, prefix, only)
     const employees = await readTable(infra.brokers, infra.registryUrl, prefix, 'employees')
     for (const e of sim.company.list('employees'))
-      expect({ id: e.id, shoe: employees.table.get(`[${e.id}]`)?.shoe_size }).toEqual({
+      expect({ id: e.id, shoe: employees.table.get(`[${e.id}]`)?.shoe_size ?? null }).toEqual({
         id: e.id,
         shoe: e.custom[shoeSize],
       })

@@ -83,7 +83,8 @@ export async function expectedBalances(api: RawPersonio, employeeIds: readonly n
       out.push({
         employee_id: employeeId,
         id: int(at(b, 'id')),
-        name: text(at(b, 'name')),
+        // docs/contract.md: always null since 2026-12 (join absence_types by id for the name)
+        name: null,
         category: text(at(b, 'category')),
         balance: num(at(b, 'balance')),
         available_balance: num(at(b, 'available_balance')),

@@ -2,7 +2,8 @@
 // snapshot; a known key a complete listing did not return is a delete. Metadata never counts.
 import { diffRecords, goneKeys } from '../../../src/capture/diff'
 import type { ChangeEvent } from '../../../src/capture/change-event'
-import { fingerprint } from '../../../src/contract/fingerprint'
+import { fingerprint, legacyFingerprint } from '../../../src/contract/fingerprint'
+import { watchersOf } from '../../../src/capture/watch'
 import { resources } from '../../../src/resources'
 
 const r = resources.absences
@@ -64,5 +65,45 @@ describe('capture > diff', () => {
       },
     ])
     expect(gone.delta).toEqual(new Map([['[1]', null]]))
+  })
+
+  describe('schema growth and watched fields', () => {
+    const e = resources.employees
+    const emp = (extra: Record<string, unknown>) => ({
+      resource: 'employees',
+      key: { id: 1 },
+      op: 'r' as const,
+      record: { id: 1, last_name: 'Ng', status: 'active', hire_date: 19000, ...extra },
+      snapshot: false,
+    })
+    const watchers = watchersOf('employees')
+    const eOpts = { snapshot: false, refFields: [], keepImages: false, watchers }
+    const first = diffRecords(e, [emp({})], new Map(), eOpts)
+    const stored = new Map([['[1]', first.delta.get('[1]')!]])
+
+    it('publishes nothing for a new field that is null, and the record that carries a value', () => {
+      expect(diffRecords(e, [emp({ dynamic_9: null })], stored, eOpts).events).toEqual([])
+      const filled = diffRecords(e, [emp({ dynamic_9: 'blue' })], stored, eOpts)
+      expect(filled.events.map((x) => x.op)).toEqual(['u'])
+    })
+
+    it('takes over a fingerprint an earlier release stored, publishing nothing', () => {
+      const record = { id: 1, last_name: 'Ng', status: 'active', hire_date: 19000, team_name: null }
+      const legacy = new Map([['[1]', { f: legacyFingerprint(record) }]])
+      const d = diffRecords(e, [emp({ team_name: null })], legacy, eOpts)
+      expect(d.events).toEqual([])
+      expect(d.delta.get('[1]')?.f).toBe(fingerprint(record))
+    })
+
+    it('marks an update that left a stage’s watched fields alone as quiet for that stage', () => {
+      const renamed = diffRecords(e, [emp({ last_name: 'Ngata' })], stored, eOpts)
+      expect(renamed.events[0]?.quiet).toEqual(['employees_absences_balance'])
+      const left = diffRecords(e, [emp({ status: 'inactive' })], stored, eOpts)
+      expect(left.events[0]?.op).toBe('u')
+      expect(left.events[0]?.quiet).toBeUndefined()
+      // a state entry without watch hashes (an earlier release) never claims quiet
+      const bare = new Map([['[1]', { f: stored.get('[1]')!.f }]])
+      expect(diffRecords(e, [emp({ last_name: 'Ngata' })], bare, eOpts).events[0]?.quiet).toBeUndefined()
+    })
   })
 })

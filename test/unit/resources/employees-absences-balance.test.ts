@@ -15,7 +15,7 @@ describeResourceContract({
       record: {
         employee_id: 4711,
         id: 113,
-        name: 'Paid vacation',
+        name: null, // Personio's name is not carried (docs/contract.md)
         category: 'paid_vacation',
         balance: 12.5,
         available_balance: 7.5,
@@ -24,7 +24,7 @@ describeResourceContract({
     {
       title: 'category null, zero balances',
       item: doctor,
-      record: { employee_id: 4711, id: 4, name: "Doctor's appointment", balance: 0, available_balance: 0 },
+      record: { employee_id: 4711, id: 4, name: null, balance: 0, available_balance: 0 },
     },
   ],
 })
