@@ -45,7 +45,8 @@ export async function scale10k(): Promise<BenchResult> {
         PERSONIO_CLIENT_ID: 'sim-client',
         PERSONIO_CLIENT_SECRET: 'sim-secret',
         // the simulator answers as fast as it is asked: the client need not pace itself either
-        PERSONIO_RATE_LIMITS: 'employees=200,v1=200,v2=200,v2-persons=200,v2-periods=200',
+        PERSONIO_RATE_LIMITS:
+          'employees=200,balances=200,v1=200,v2=200,v2-persons=200,v2-periods=200,v1-global=1000',
         KAFKA_BROKERS: infra.brokers.join(','),
         SCHEMA_REGISTRY_URL: infra.registryUrl,
         TOPIC_PREFIX: `benchscale${Date.now().toString(36)}`,

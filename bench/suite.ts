@@ -1,5 +1,6 @@
 // The benchmarks `npm run bench` runs, in this order (name → function). Run one with
 // `npm run bench -- <name>`.
+import { changeCost } from './change-cost'
 import { changeLatency } from './change-latency'
 import { contractEncode } from './contract-encode'
 import { cycleRequests } from './cycle-requests'
@@ -23,4 +24,5 @@ export const benchmarks: Record<string, () => Promise<BenchResult>> = {
   'change-latency': changeLatency,
   'first-sync-limits': firstSyncLimits,
   'scale-10k': scale10k,
+  'change-cost': changeCost,
 }

@@ -68,10 +68,13 @@ export async function commitPart(
   // must not count as known, so the next full listing tries it again.
   for (const letter of encoded.deadLetters) if (letter.key !== undefined) delta.delete(letter.key)
   const letters = [...part.deadLetters, ...encoded.deadLetters]
+  // the Personio client's learned paces ride along now and then (learned-limits.ts says why here)
+  const limits = ctx.limits.due(ctx.stateTopic, at)
   const records = [
     ...encoded.records,
     ...letters.map((l) => deadLetterRecord(ctx.dlqTopic, l, at, ctx.messageLimit(ctx.dlqTopic))),
     ...boundedStateRecords(ctx, resource.name, delta, part.cursor, at),
+    ...(limits?.records ?? []),
   ]
   const started = ctx.clock.now()
   try {
@@ -87,6 +90,7 @@ export async function commitPart(
     throw error
   }
   crashPoint('after-commit-before-state')
+  if (limits !== undefined) ctx.limits.written(limits.figures, at)
   ctx.memory.lastTimestamps.set(resource.name, at)
   if (part.cursor !== undefined) ctx.memory.durableCursors.set(resource.name, part.cursor)
   ctx.state.commit({ resource: resource.name, known: delta, cursor: part.cursor })

@@ -10,6 +10,7 @@ import type { Logger } from '../ops/logger'
 import type { PersonioHttp } from '../personio/client'
 import type { ResourceName } from '../resources'
 import type { ResourceSettings } from './settings'
+import type { LimitsLedger } from './learned-limits'
 import type { CaptureMemory } from './memory'
 import type { CaptureState } from './state'
 
@@ -40,6 +41,8 @@ export interface CaptureContext {
   deleteGuardShare: number
   /** what capture remembers between transactions, this engine's alone */
   memory: CaptureMemory
+  /** the Personio client's learned paces, written along with a commit now and then */
+  limits: LimitsLedger
   /**
    * The state topic read back, read_committed, once its committed end has passed `after` (offsets
    * of its one partition whose transaction is decided): settles a commit Kafka did not confirm.

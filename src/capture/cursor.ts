@@ -59,6 +59,11 @@ export interface Cursor {
   pendingParents?: string[]
   /** stages: the last full refresh of every parent */
   lastRefreshAt?: number
+  /**
+   * resources followed by webhooks: Personio's events that occurred before this (ms, Personio's
+   * clock) are in the inbox; the next gap fill reads the events endpoint from here
+   */
+  webhookAt?: number
   lastSuccessAt?: number
   lastError?: CursorError
 }
@@ -139,6 +144,7 @@ export function decodeCursor(resource: string, bytes: Buffer): Cursor {
         ? (raw.pendingParents as string[])
         : undefined,
     lastRefreshAt: num(raw.lastRefreshAt),
+    webhookAt: num(raw.webhookAt),
     lastSuccessAt: num(raw.lastSuccessAt),
     lastError:
       error !== undefined && typeof error.message === 'string'

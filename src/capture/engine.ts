@@ -17,15 +17,22 @@ import { createTopicAdmin } from '../kafka/kafkajs/topic-admin'
 import { createTransactionalSink } from '../kafka/kafkajs/transactional-sink'
 import type { Feed, TransactionalSink } from '../kafka/port'
 import { batchBudget, DEFAULT_MAX_MESSAGE_BYTES } from '../kafka/record-size'
-import { deadLetterTopicSpec, entityTopicSpec, stateTopicSpec } from '../kafka/topic-policy'
+import { createDurableWriter, type DurableWriter } from '../kafka/kafkajs/durable-writer'
+import {
+  deadLetterTopicSpec,
+  entityTopicSpec,
+  stateTopicSpec,
+  webhookInboxTopicSpec,
+} from '../kafka/topic-policy'
 import { publish } from '../ops/channels'
 import { crashPoint } from '../ops/crash-points'
 import type { Logger } from '../ops/logger'
 import { createHttp } from '../personio/client'
-import { parseRateLimits } from '../personio/rate-limit'
+import { rateSettings } from '../personio/rate-settings'
 import { resources, resourceNames, type Resource, type ResourceName } from '../resources'
 import { coordinate, once, type PipelineEvent, type PipelineSlot } from './coordinator'
 import { createSerial, stateTopicFor, transactionalIdFor, type CaptureContext, type Clock } from './context'
+import { createLimitsLedger } from './learned-limits'
 import { createCaptureMemory } from './memory'
 import { captureCycle, type CycleReport } from './cycle'
 import { recordLastError } from './last-error'
@@ -34,6 +41,9 @@ import { defaultCycleRetry, type CycleRetryPolicy } from './operators/retry-back
 import { resolveSettings } from './settings'
 import { newCaptureState, restoreState, restoreStateAfter } from './restore'
 import { stageInputs } from './stage'
+import { inboxRecord, inboxTopicFor } from '../webhooks/inbox'
+import { startReceiver, type Receiver } from '../webhooks/receiver'
+import { webhookCoverage, webhookPipeline, type InboxWrite } from './webhook-runner'
 import {
   stagePipeline,
   stageRefreshOnce,
@@ -139,10 +149,11 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     appId: config.personio.appId,
     partnerId: config.personio.partnerId,
     timeoutMs: config.personio.timeoutMs,
-    rateLimits: parseRateLimits(config.personio.rateLimits).limits,
+    ...rateSettings(config.personio),
     logger: logger.child({ component: 'personio' }),
     signal: stopping.signal,
   })
+  const limits = createLimitsLedger(http.rateLimits)
   const kafka = createKafka({ ...config.kafka, logger })
   const admin = createTopicAdmin(kafka)
   // Each topic's max.message.bytes, learned once the topics exist: a record above it is
@@ -188,6 +199,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     deleteGuardShare: config.capture.deleteGuardPercent / 100,
     readState: (after) => restoreStateAfter(kafka, stateTopic, `${config.kafka.clientId}.${prefix}`, after),
     memory: createCaptureMemory(),
+    limits,
     serial: (resource, work) => serial.serial(resource, work),
     stopping: stopping.signal,
   }
@@ -203,6 +215,10 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
   }
   let running: Subscription | undefined
   let stopRun: () => void = () => undefined
+  // Webhooks (run only): the receiver, and the writer it and the gap fill share.
+  const webhooksConfigured = config.webhooks.token !== undefined && config.webhooks.publicUrl !== undefined
+  let receiver: Receiver | undefined
+  let inboxWriter: DurableWriter | undefined
 
   try {
     await preflight(
@@ -224,6 +240,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
       ...[...topics].map((n) => entityTopicSpec(topicFor(prefix, n), config.topics)),
       stateTopicSpec(stateTopic, config.topics),
       deadLetterTopicSpec(dlqTopic(prefix), config.topics),
+      ...(webhooksConfigured ? [webhookInboxTopicSpec(inboxTopicFor(prefix), config.topics)] : []),
     ]
     await admin.ensureTopics(specs)
     messageLimits = await admin.maxMessageBytes(specs.map((s) => s.topic)).catch((error: unknown) => {
@@ -238,7 +255,10 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     await Promise.all(chosen.map((r) => sinkFor(r.name).open()))
     await fenceLegacyIds(kafka, config.kafka.clientId, prefix, chosen, logger)
     crashPoint('after-fence')
-    await restoreState(kafka, stateTopic, `${config.kafka.clientId}.${prefix}`, state)
+    await restoreState(kafka, stateTopic, `${config.kafka.clientId}.${prefix}`, state, limits)
+    // before the first request a learned pace governs (preflight only authenticated, and the
+    // auth endpoints keep their documented figures)
+    http.rateLimits.restore(limits.restored())
     publish('personio-kafka:state:restored', { resources: chosen.map((r) => r.name) })
     crashPoint('after-restore')
   } catch (error) {
@@ -299,6 +319,79 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     return out
   }
 
+  /**
+   * The receiver (deliveries land in the inbox from now on), then which resources our subscription
+   * covers: those are read from the inbox, gap-filled from the events endpoint, and listed in full
+   * only every WEBHOOK_RECONCILE_INTERVAL_MS; the others keep polling.
+   */
+  async function startWebhooks(): Promise<PipelineSlot<Report>[]> {
+    const { token, publicUrl } = config.webhooks as { token: string; publicUrl: string }
+    const writer = (inboxWriter = createDurableWriter(kafka))
+    const topic = inboxTopicFor(prefix)
+    const write: InboxWrite = (events, source) =>
+      writer.write(events.map((e) => inboxRecord(topic, e.event, e.body, source, Date.now())))
+    const { tlsCertFile, tlsKeyFile } = config.webhooks
+    try {
+      receiver = await startReceiver({
+        port: config.webhooks.port,
+        host: config.webhooks.host,
+        path: config.webhooks.path ?? (new URL(publicUrl).pathname || '/'),
+        token,
+        maxBodyBytes: config.webhooks.maxBodyBytes,
+        // Personio waits 3 s for the answer
+        writeTimeoutMs: 2_500,
+        ...(tlsCertFile !== undefined && tlsKeyFile !== undefined
+          ? { tls: { certFile: tlsCertFile, keyFile: tlsKeyFile } }
+          : {}),
+        inbox: { write: (event, body) => write([{ event, body }], 'delivery') },
+        onRefused: (status, why) => logger.warn({ status }, `webhook delivery refused (${status}): ${why}`),
+      })
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw error
+      throw new ConfigError(
+        [
+          `WEBHOOK_PORT / WEBHOOK_HOST (webhooks): the receiver cannot listen on ${config.webhooks.host}:${config.webhooks.port} (${code}); choose another port`,
+        ],
+        { cause: error },
+      )
+    }
+    logger.info({ url: receiver.url }, `webhook receiver listening on ${receiver.url}`)
+    const coverage = await webhookCoverage(ctx, publicUrl, chosen)
+    if ('why' in coverage) {
+      logger.warn(`webhooks: ${coverage.why}; every resource keeps polling`)
+      return []
+    }
+    for (const r of coverage.covered) {
+      settings[r.name].pollMs = config.webhooks.reconcileIntervalMs
+      settings[r.name].reconcileMs = config.webhooks.reconcileIntervalMs
+      settings[r.name].followedByWebhooks = true
+    }
+    logger.info(
+      { resources: coverage.covered.map((r) => r.name), subscription: coverage.subscription.id },
+      `webhooks: ${coverage.covered.map((r) => r.name).join(', ')} follow Personio's events; listed in full every ${Math.round(config.webhooks.reconcileIntervalMs / 3_600_000)} h`,
+    )
+    return coverage.covered.map((resource) => ({
+      resource,
+      intervalMs: config.webhooks.gapFillIntervalMs,
+      cycle: () =>
+        webhookPipeline(ctx, resource, scheduler, {
+          feed: (inbox) => {
+            const feed = createFeed(kafka, {
+              groupId: `${config.kafka.clientId}.${prefix}.${resource.name}.webhooks`,
+              topics: [inbox],
+              untilCaughtUp: false,
+            })
+            feeds.push(feed)
+            return feed
+          },
+          subscriptionId: coverage.subscription.id,
+          write,
+          gapFillMs: config.webhooks.gapFillIntervalMs,
+        }),
+    }))
+  }
+
   return {
     ctx,
     selected: chosen,
@@ -316,28 +409,38 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     },
     run(onEvent) {
       return new Promise<void>((resolve, reject) => {
-        const all = [
-          ...slots(false),
-          ...stages.map((resource) => ({
-            resource,
-            intervalMs: settings[resource.name].refreshMs,
-            cycle: () => stagePipeline(ctx, resource, scheduler, feedFactory),
-          })),
-        ]
         stopRun = resolve
-        running = coordinate<Report>(all, coordinatorOptions).subscribe({
-          next: (event) => {
-            if (event.kind !== 'cycle') void noteError(event.resource, event.error)
-            onEvent(event)
-          },
-          error: reject,
-          complete: resolve,
-        })
+        const start = async () => {
+          // decided before the slots are built: a covered resource polls only to reconcile
+          const followed = webhooksConfigured ? await startWebhooks() : []
+          if (stopping.signal.aborted) return resolve()
+          const all = [
+            ...slots(false),
+            ...stages.map((resource) => ({
+              resource,
+              intervalMs: settings[resource.name].refreshMs,
+              cycle: () => stagePipeline(ctx, resource, scheduler, feedFactory),
+            })),
+            ...followed,
+          ]
+          running = coordinate<Report>(all, coordinatorOptions).subscribe({
+            next: (event) => {
+              if (event.kind !== 'cycle') void noteError(event.resource, event.error)
+              onEvent(event)
+            },
+            error: reject,
+            complete: resolve,
+          })
+        }
+        start().catch(reject)
       })
     },
     async stop() {
       stopping.abort()
       running?.unsubscribe()
+      // deliveries from now on are answered 5xx by nobody: Personio retries them, or the events
+      // endpoint has them for the next run
+      await receiver?.close().catch(() => undefined)
       await Promise.all(feeds.map((f) => f.stop()))
       await serial.drained()
       stopRun()
@@ -346,8 +449,10 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     async close() {
       stopping.abort()
       running?.unsubscribe()
+      await receiver?.close().catch(() => undefined)
       await serial.drained()
       await Promise.allSettled([...sinks.values()].map((s) => s.close()))
+      await inboxWriter?.close().catch(() => undefined)
       await admin.close()
     },
   }

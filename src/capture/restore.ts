@@ -6,6 +6,7 @@ import type { Kafka } from 'kafkajs'
 import { KafkaError } from '../errors'
 import { createFeed } from '../kafka/kafkajs/feed'
 import { resources } from '../resources'
+import type { LimitsLedger } from './learned-limits'
 import { CaptureState } from './state'
 
 /** The scope index of every stage resource: where its parent id sits in its key. */
@@ -21,6 +22,8 @@ export async function restoreState(
   stateTopic: string,
   groupPrefix: string,
   state: CaptureState = newCaptureState(),
+  /** also reads the Personio client's learned paces (`limits/<family>`), when given */
+  limits?: Pick<LimitsLedger, 'load'>,
 ): Promise<CaptureState> {
   // A group of its own each time: nothing is committed, and two readers never split the topic.
   const feed = createFeed(kafka, {
@@ -29,8 +32,12 @@ export async function restoreState(
     untilCaughtUp: true,
   })
   await feed.run(async (batch) => {
-    for (const record of batch.records)
-      if (record.key !== null) state.load(record.key.toString(), record.value)
+    for (const record of batch.records) {
+      if (record.key === null) continue
+      const key = record.key.toString()
+      state.load(key, record.value)
+      limits?.load(key, record.value)
+    }
   })
   return state
 }

@@ -13,6 +13,8 @@ export interface ResourceSettings {
   refreshMs: number
   /** held mass deletes wait at least this long before a full listing may confirm them */
   deleteHoldMs: number
+  /** `run` follows this resource through webhooks: no incremental listing, only reconciliation */
+  followedByWebhooks?: boolean
 }
 
 const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }

@@ -14,7 +14,8 @@ import { applyStageWork, knownParents, stageInputs, workOf, type StageMode } fro
 export interface StageReport {
   resource: ResourceName
   cycleId: string
-  plan: 'feed' | 'refresh'
+  /** stages: their feed or a full refresh; resources followed by webhooks: the inbox, a gap fill */
+  plan: 'feed' | 'refresh' | 'webhooks' | 'gap-fill'
   parents: number
   events: number
 }

@@ -16,7 +16,7 @@ import { createKafka } from '../kafka/kafkajs/client'
 import { entityTopicSpec, topicConflict } from '../kafka/topic-policy'
 import type { Logger } from '../ops/logger'
 import { createPersonioClient } from '../personio'
-import { parseRateLimits } from '../personio/rate-limit'
+import { rateSettings } from '../personio/rate-settings'
 import { resourceNames, resources } from '../resources'
 import { aclFix, aclNeeds, isAllowed } from './doctor-acls'
 import { describeError } from './report-error'
@@ -24,7 +24,7 @@ import { judge, subjectsOf } from './schemas'
 
 export type Verdict = 'ok' | 'fix' | 'skip'
 export interface Finding {
-  area: 'personio' | 'kafka' | 'registry'
+  area: 'personio' | 'kafka' | 'registry' | 'webhooks'
   verdict: Verdict
   text: string
 }
@@ -52,7 +52,7 @@ export async function checkPersonio(config: Config, logger: Logger): Promise<Fin
     appId: config.personio.appId,
     partnerId: config.personio.partnerId,
     timeoutMs: config.personio.timeoutMs,
-    rateLimits: parseRateLimits(config.personio.rateLimits).limits,
+    ...rateSettings(config.personio),
     retry: { maxAttempts: 1 },
     logger,
   })

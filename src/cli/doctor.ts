@@ -5,10 +5,16 @@ import { loadConfig, type Config } from '../config'
 import { ConfigError } from '../errors'
 import { createLogger } from '../ops/logger'
 import { checkKafka, checkPersonio, checkRegistry, type Finding } from './doctor-checks'
+import { checkWebhooks } from './doctor-webhooks'
 import { exitCodes } from './exit-codes'
 
 const mark = { ok: '✓', fix: '✗', skip: '-' } as const
-const titles = { personio: 'Personio', kafka: 'Kafka', registry: 'Schema registry' } as const
+const titles = {
+  personio: 'Personio',
+  kafka: 'Kafka',
+  registry: 'Schema registry',
+  webhooks: 'Webhooks',
+} as const
 
 function print(findings: readonly Finding[]): void {
   let area: string | undefined
@@ -32,7 +38,8 @@ export function registerDoctor(program: Command): void {
 Checks: the configuration; Personio credentials, the token, read access per resource and the
 employee attribute whitelist (last_modified_at); broker reachability, authentication and the
 cleanup policy of existing topics; registry reachability, compatibility level and whether each
-existing subject accepts the current schemas. Exits ${exitCodes.check.code} when something needs fixing.
+existing subject accepts the current schemas; with WEBHOOK_PUBLIC_URL set, the webhook
+subscription (exists, ENABLED, the events of the selected resources). Exits ${exitCodes.check.code} when something needs fixing.
 
 Examples:
   $ personio-kafka doctor
@@ -59,6 +66,7 @@ Examples:
         ...(await checkPersonio(config, logger)),
         ...(await checkKafka(config, logger)),
         ...(await checkRegistry(config)),
+        ...(await checkWebhooks(config, logger)),
       ]
       print(findings)
       const fix = findings.filter((f) => f.verdict === 'fix').length

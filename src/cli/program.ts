@@ -13,6 +13,7 @@ import { registerRun } from './run'
 import { registerSnapshot } from './snapshot'
 import { registerStateCommands } from './state-commands'
 import { registerSync } from './sync'
+import { registerWebhooks } from './webhooks'
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
@@ -50,6 +51,7 @@ export function buildProgram(): Command {
   registerSimulate(program)
   registerStateCommands(program)
   registerDemo(program)
+  registerWebhooks(program)
   program.addHelpText(
     'after',
     `
@@ -60,6 +62,7 @@ Examples:
   $ personio-kafka sync --once                  one cycle of every resource, then exit
   $ personio-kafka snapshot --resources employees
   $ personio-kafka schemas check                check the contract against the registry
+  $ personio-kafka webhooks register            subscribe WEBHOOK_PUBLIC_URL to Personio's change events
   $ personio-kafka <command> --help             help and examples for one command
 
 Configuration comes from environment variables (or a JSON file given with --config):

@@ -1,6 +1,7 @@
 // `personio-kafka simulate`: the Personio simulator on its own, for demos and manual testing.
-import type { Command } from 'commander'
-import { defaultCredential, startSimulator } from '../simulator'
+import { InvalidArgumentError, type Command } from 'commander'
+import { defaultCredential, startSimulator, type BucketSpec } from '../simulator'
+import { parseHiddenLimits } from '../simulator/http/rate-limit'
 import { httpUrl, integer } from './arguments'
 
 export function registerSimulate(program: Command): void {
@@ -15,14 +16,20 @@ export function registerSimulate(program: Command): void {
     .option('--port <n>', 'port (0: any free port)', integer(0, 65_535, 8787), 8787)
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--no-rate-limits', "disable Personio's rate limits")
+    .option(
+      '--hidden-limits <list>',
+      'limits the client is not told (no x-ratelimit-* headers), per family: <family>=<per second>[/<burst>], comma-separated',
+      hiddenLimits,
+    )
     .option('--legacy-tokens', 'one-time tokens rotated through the Authorization header')
-    .option('--webhook-url <url>', 'POST person/employment webhook events here', httpUrl)
+    .option('--webhook-url <url>', 'subscribe this receiver to every webhook event from the start', httpUrl)
     .addHelpText(
       'after',
       `
 Examples:
   $ personio-kafka simulate --employees 1000 --port 8787
   $ personio-kafka simulate --no-rate-limits --seed 7
+  $ personio-kafka simulate --hidden-limits balances=2.5/8,employees=10/30
   Then, in another terminal, point the producer at it with the variables it prints.`,
     )
     .action(
@@ -35,6 +42,7 @@ Examples:
         port: number
         host: string
         rateLimits: boolean
+        hiddenLimits?: Record<string, BucketSpec>
         legacyTokens?: boolean
         webhookUrl?: string
       }) => {
@@ -47,20 +55,32 @@ Examples:
           port: o.port,
           host: o.host,
           rateLimits: o.rateLimits,
+          ...(o.hiddenLimits === undefined ? {} : { hiddenLimits: o.hiddenLimits }),
           legacyRotatingTokens: o.legacyTokens === true,
           realClock: true,
-          ...(o.webhookUrl === undefined ? {} : { webhooks: { url: o.webhookUrl } }),
+          // local receivers speak http: accepted here, though Personio requires https
+          webhooks: { url: o.webhookUrl, allowHttp: true },
         })
         console.log(`Personio simulator listening on ${sim.url} (v1: ${sim.url}/v1, v2: ${sim.url}/v2)`)
         console.log(
           `  PERSONIO_BASE_URL=${sim.url} PERSONIO_CLIENT_ID=${defaultCredential.clientId} PERSONIO_CLIENT_SECRET=${defaultCredential.clientSecret}`,
         )
         console.log(
-          `  control API: ${sim.url}/_sim/ (employees, timeOffs, …; clock/advance; faults; counters)`,
+          `  control API: ${sim.url}/_sim/ (employees, timeOffs, …; clock/advance; faults; counters; webhooks/controls)`,
         )
         const stop = () => void sim.close().then(() => process.exit(0))
         process.once('SIGINT', stop)
         process.once('SIGTERM', stop)
       },
     )
+}
+
+/** `--hidden-limits balances=2.5/8`: every entry not understood is said, with the form expected. */
+function hiddenLimits(value: string): Record<string, BucketSpec> {
+  const { limits, problems } = parseHiddenLimits(value)
+  if (problems.length > 0 || Object.keys(limits).length === 0)
+    throw new InvalidArgumentError(
+      `${problems.length > 0 ? problems.join('; ') : 'no limit given'}. E.g. balances=2.5/8,employees=10.`,
+    )
+  return limits
 }

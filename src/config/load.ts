@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import Ajv from 'ajv'
 import addFormats from 'ajv-formats'
 import { ConfigError, preview } from '../errors'
-import { parseRateLimits } from '../personio/rate-limit'
+import { parseRateCeilings, parseRateLimits } from '../personio/rate-settings'
 import { readEnvValue } from './env-files'
 import { configFields, fieldByPath, type ConfigField } from './fields'
 import { configSchema, type Config } from './schema'
@@ -121,6 +121,8 @@ function crossChecks(tree: Tree, unread: ReadonlySet<string>): string[] {
     problems.push('PERSONIO_CLIENT_ID and PERSONIO_CLIENT_SECRET: set both (only one of them is set)')
   }
   if (typeof personio.rateLimits === 'string') problems.push(...parseRateLimits(personio.rateLimits).problems)
+  if (typeof personio.rateCeilings === 'string')
+    problems.push(...parseRateCeilings(personio.rateCeilings).problems)
   const kafka = tree.kafka as Partial<Config['kafka']>
   const sasl = kafka.saslMechanism !== undefined
   const saslUnread = unread.has('KAFKA_SASL_USERNAME') || unread.has('KAFKA_SASL_PASSWORD')
@@ -144,6 +146,19 @@ function crossChecks(tree: Tree, unread: ReadonlySet<string>): string[] {
     if (!existsSync(file))
       problems.push(`${env}: no file at ${file}; give the path of a PEM file, e.g. ${env}=/etc/kafka/ca.pem`)
   }
+  const webhooks = (tree.webhooks ?? {}) as Partial<Config['webhooks']>
+  if ((webhooks.tlsCertFile === undefined) !== (webhooks.tlsKeyFile === undefined))
+    problems.push(
+      'WEBHOOK_TLS_CERT_FILE and WEBHOOK_TLS_KEY_FILE: set both (the receiver serves HTTPS) or neither',
+    )
+  for (const [env, file] of [
+    ['WEBHOOK_TLS_CERT_FILE', webhooks.tlsCertFile],
+    ['WEBHOOK_TLS_KEY_FILE', webhooks.tlsKeyFile],
+  ] as const)
+    if (typeof file === 'string' && !existsSync(file))
+      problems.push(
+        `${env}: no file at ${file}; give the path of a PEM file, e.g. ${env}=/etc/personio-kafka/tls.pem`,
+      )
   return problems
 }
 

@@ -19,6 +19,7 @@ export interface Config {
     partnerId?: string
     timeoutMs: number
     rateLimits: string
+    rateCeilings: string
   }
   kafka: {
     brokers: string[]
@@ -70,6 +71,18 @@ export interface Config {
     policy: FieldPolicyConfig
     hashKey?: string
   }
+  webhooks: {
+    publicUrl?: string
+    token?: string
+    port: number
+    host: string
+    path?: string
+    tlsCertFile?: string
+    tlsKeyFile?: string
+    maxBodyBytes: number
+    reconcileIntervalMs: number
+    gapFillIntervalMs: number
+  }
 }
 
 export type ProgressMode = 'auto' | 'tty' | 'log' | 'off'
@@ -98,12 +111,12 @@ const UPPER_SNAKE = '^[A-Z][A-Z0-9_]*$'
 export const configSchema: JSONSchemaType<Config> = {
   type: 'object',
   additionalProperties: false,
-  required: ['personio', 'kafka', 'registry', 'topics', 'capture', 'log', 'ops', 'fields'],
+  required: ['personio', 'kafka', 'registry', 'topics', 'capture', 'log', 'ops', 'fields', 'webhooks'],
   properties: {
     personio: {
       type: 'object',
       additionalProperties: false,
-      required: ['baseUrl', 'appId', 'timeoutMs', 'rateLimits'],
+      required: ['baseUrl', 'appId', 'timeoutMs', 'rateLimits', 'rateCeilings'],
       properties: {
         baseUrl: {
           type: 'string',
@@ -164,7 +177,14 @@ export const configSchema: JSONSchemaType<Config> = {
           default: '',
           env: 'PERSONIO_RATE_LIMITS',
           description:
-            "Requests per second per endpoint family in place of Personio's documented figures, and a ceiling its x-ratelimit headers cannot raise: <family>=<rate>[/<burst>], comma-separated; families employees, v1, v2, v2-persons, v2-periods, v1-auth, v2-auth; e.g. employees=3 when other integrations share the budget.",
+            "Requests per second per endpoint family in place of Personio's documented figures, and a ceiling neither its x-ratelimit headers nor learning can raise (unless PERSONIO_RATE_CEILINGS names the family): <family>=<rate>[/<burst>], comma-separated; families employees, balances (per-employee balance reads), v1 (other v1), v2-persons, v2-periods, v2, v1-auth, v2-auth, v1-global (all v1 together, 2000/min); e.g. employees=3,balances=3 when other integrations share the budget.",
+        },
+        rateCeilings: {
+          type: 'string',
+          default: '',
+          env: 'PERSONIO_RATE_CEILINGS',
+          description:
+            'How high a learned pace may climb, in requests per second per endpoint family: where Personio sends no x-ratelimit headers the pace starts at the documented (or configured) figure, rises while requests queue and backs off on a 429. <family>=<rate>, comma-separated; families employees, balances, v1, v2-persons, v2-periods, v2 (auth is never probed); default the v1-global figure for v1 families, 50 for v2; e.g. balances=10.',
         },
       },
     },
@@ -535,6 +555,100 @@ export const configSchema: JSONSchemaType<Config> = {
           secret: true,
           description:
             'HMAC key for hashed fields (≥ 16 characters); required when any field is hashed. Never logged.',
+        },
+      },
+    },
+    // webhooks: Personio announces changes by POSTing to a public URL (issue #20)
+    webhooks: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['port', 'host', 'maxBodyBytes', 'reconcileIntervalMs', 'gapFillIntervalMs'],
+      properties: {
+        publicUrl: {
+          type: 'string',
+          nullable: true,
+          format: 'uri',
+          pattern: HTTP_URL,
+          expect: 'must be an http(s) URL with a host (Personio delivers only to https)',
+          example: 'https://hooks.example.com/personio',
+          env: 'WEBHOOK_PUBLIC_URL',
+          description:
+            'Public HTTPS URL where Personio delivers webhook events to this service; webhooks register subscribes it, doctor checks the subscription. Unset: no webhooks.',
+        },
+        token: {
+          type: 'string',
+          nullable: true,
+          minLength: 24,
+          env: 'WEBHOOK_TOKEN',
+          secret: true,
+          description:
+            'Token Personio sends verbatim as the Authorization header of every delivery (≥ 24 characters; include a scheme such as "Bearer " if the receiver expects one). Required by webhooks register. Never logged.',
+        },
+        port: {
+          type: 'integer',
+          minimum: 0,
+          maximum: 65535,
+          default: 9465,
+          env: 'WEBHOOK_PORT',
+          description:
+            'Port of the webhook receiver that run starts when WEBHOOK_TOKEN is set (Personio POSTs each event there, through your ingress); 0 picks a free one.',
+        },
+        host: {
+          type: 'string',
+          default: '0.0.0.0',
+          env: 'WEBHOOK_HOST',
+          description: 'Interface the webhook receiver listens on.',
+        },
+        path: {
+          type: 'string',
+          nullable: true,
+          pattern: '^/\\S*$',
+          expect: 'must be a path starting with /',
+          example: '/personio',
+          env: 'WEBHOOK_PATH',
+          description:
+            'Path the receiver answers on; default the path of WEBHOOK_PUBLIC_URL (set it when an ingress rewrites paths).',
+        },
+        tlsCertFile: {
+          type: 'string',
+          nullable: true,
+          minLength: 1,
+          env: 'WEBHOOK_TLS_CERT_FILE',
+          example: '/etc/personio-kafka/tls.crt',
+          description:
+            'PEM certificate (chain) for the receiver to serve HTTPS itself (with WEBHOOK_TLS_KEY_FILE); unset: plain HTTP behind a TLS-terminating ingress.',
+        },
+        tlsKeyFile: {
+          type: 'string',
+          nullable: true,
+          minLength: 1,
+          env: 'WEBHOOK_TLS_KEY_FILE',
+          example: '/etc/personio-kafka/tls.key',
+          description: 'PEM private key of WEBHOOK_TLS_CERT_FILE.',
+        },
+        maxBodyBytes: {
+          type: 'integer',
+          minimum: 1024,
+          default: 65536,
+          env: 'WEBHOOK_MAX_BODY_BYTES',
+          description:
+            'Deliveries above this size are refused with 413 (Personio events are dataless and small).',
+        },
+        reconcileIntervalMs: {
+          type: 'integer',
+          minimum: 60000,
+          default: 86400000,
+          env: 'WEBHOOK_RECONCILE_INTERVAL_MS',
+          description:
+            'Resources Personio announces by webhook (employees, absences, attendances) are listed in full this often, as the safety net; they are not polled in between.',
+        },
+        gapFillIntervalMs: {
+          type: 'integer',
+          minimum: 10000,
+          default: 300000,
+          env: 'WEBHOOK_GAP_FILL_INTERVAL_MS',
+          description:
+            "How often the subscription's events endpoint is read for events whose delivery was lost (also at start).",
         },
       },
     },

@@ -37,6 +37,20 @@ export function deadLetterTopicSpec(topic: string, defaults: TopicDefaults): Top
 }
 
 /**
+ * The webhook inbox: every delivery Personio made, kept 7 days (Personio retries for up to 3; a
+ * stopped service finds older events through the events endpoint). min.insync.replicas follows
+ * the broker: the receiver writes with acks=all.
+ */
+export function webhookInboxTopicSpec(topic: string, defaults: TopicDefaults): TopicSpec {
+  return {
+    topic,
+    partitions: defaults.partitions,
+    replicationFactor: defaults.replicationFactor,
+    config: { 'cleanup.policy': 'delete', 'retention.ms': String(7 * 86_400_000) },
+  }
+}
+
+/**
  * Why an existing topic cannot be used for a spec, or undefined when it can. Compaction is what
  * makes a topic a table; without it old keys expire and deleted keys never go away.
  */

@@ -10,6 +10,15 @@ export interface ChannelMessages {
   'personio-kafka:personio:request': { endpoint: string; status: number; durationMs: number; retry: boolean }
   /** time spent waiting for a rate-limit token before a request */
   'personio-kafka:personio:rate-limit-wait': { family: string; waitMs: number }
+  /**
+   * an endpoint family's pace changed: its starting figure, a rise while requests queued, a
+   * back-off on a 429, what the x-ratelimit-* headers said, or a figure restored from the state topic
+   */
+  'personio-kafka:personio:rate-limit': {
+    family: string
+    perSecond: number
+    why: 'start' | 'rise' | 'back-off' | 'headers' | 'restored'
+  }
   /** a capture cycle of one resource started, ended or failed */
   'personio-kafka:capture:cycle': {
     resource: string
@@ -56,6 +65,12 @@ export interface ChannelMessages {
   }
   /** the state topic was read back; capture may start */
   'personio-kafka:state:restored': { resources: string[] }
+  /** a webhook delivery the receiver answered (accepted once durable in the inbox) */
+  'personio-kafka:webhooks:delivery': {
+    outcome: 'accepted' | 'unauthorized' | 'malformed' | 'too-large' | 'unavailable' | 'ping'
+  }
+  /** an inbox batch capture handled for a resource: entities read, events published */
+  'personio-kafka:webhooks:applied': { resource: string; entities: number; events: number; lagMs?: number }
 }
 
 export type ChannelName = keyof ChannelMessages

@@ -21,6 +21,7 @@ export const crashPoints = {
   'stage-after-parent': "a stage read one parent's rows, not published",
   'stage-before-offset-commit': "a stage's last transaction of a feed batch, before it is sent",
   'between-stages': 'one stage caught up, the next not begun (sync --once)',
+  'webhook-after-ack': 'a webhook delivery is in the inbox and its 202 sent; capture has not read it',
 } as const
 
 export type CrashPoint = keyof typeof crashPoints

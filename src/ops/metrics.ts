@@ -68,6 +68,18 @@ export const metricTable = [
     help: "Time spent waiting for the client-side rate limiter's token, by endpoint family.",
   },
   {
+    name: `${P}rate_limit_per_second`,
+    kind: 'gauge',
+    labels: ['family'],
+    help: 'The pace the client keeps per endpoint family (requests/s): documented or configured at start, then what the x-ratelimit-* headers say, or else learned (rises while requests queue, backs off on a 429).',
+  },
+  {
+    name: `${P}rate_limit_backoffs_total`,
+    kind: 'counter',
+    labels: ['family'],
+    help: 'Times a learned pace backed off on a 429, by endpoint family (429s to requests already in flight count once).',
+  },
+  {
     name: `${P}cycles_total`,
     kind: 'counter',
     labels: ['resource', 'kind', 'outcome'],
@@ -139,6 +151,19 @@ export const metricTable = [
     kind: 'gauge',
     labels: [],
     help: '1 once the state topic was read back and capture may start, else 0.',
+  },
+  {
+    name: `${P}webhook_deliveries_total`,
+    kind: 'counter',
+    labels: ['outcome'],
+    help: 'Webhook deliveries the receiver answered, by outcome: accepted (durable in the inbox), unauthorized, malformed, too-large, unavailable (503, Personio retries), ping.',
+  },
+  {
+    name: `${P}webhook_lag_seconds`,
+    kind: 'histogram',
+    labels: ['resource'],
+    help: "From a webhook event's occurred_at (Personio's clock) to its batch being published.",
+    buckets: [0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
   },
 ] as const satisfies readonly MetricSpec[]
 
@@ -216,6 +241,10 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     subscribe('personio-kafka:personio:rate-limit-wait', (e) =>
       counter(`${P}rate_limit_wait_seconds_total`).inc({ family: e.family }, e.waitMs / 1000),
     ),
+    subscribe('personio-kafka:personio:rate-limit', (e) => {
+      gauge(`${P}rate_limit_per_second`).set({ family: e.family }, e.perSecond)
+      if (e.why === 'back-off') counter(`${P}rate_limit_backoffs_total`).inc({ family: e.family })
+    }),
     subscribe('personio-kafka:capture:cycle', (e) => {
       if (e.kind === 'snapshot')
         gauge(`${P}snapshot_running`).set({ resource: e.resource }, e.phase === 'start' ? 1 : 0)
@@ -251,6 +280,13 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
         )
     }),
     subscribe('personio-kafka:state:restored', () => gauge(`${P}state_restored`).set(1)),
+    subscribe('personio-kafka:webhooks:delivery', (e) =>
+      counter(`${P}webhook_deliveries_total`).inc({ outcome: e.outcome }),
+    ),
+    subscribe('personio-kafka:webhooks:applied', (e) => {
+      if (e.lagMs !== undefined && e.entities > 0)
+        histogram(`${P}webhook_lag_seconds`).observe({ resource: e.resource }, Math.max(0, e.lagMs) / 1000)
+    }),
   ]
   gauge(`${P}state_restored`).set(0)
   return {

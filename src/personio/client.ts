@@ -5,7 +5,9 @@ import { AuthError, PersonioHttpError } from '../errors'
 import type { Logger } from '../ops/logger'
 import { v1Issuer, v2Issuer, type Credentials } from './auth/issuers'
 import { TokenCache } from './auth/token-cache'
-import { documentedLimits, RateLimiter, type BucketSpec, type EndpointFamily } from './rate-limit'
+import type { LearnedPace } from './adaptive-pace'
+import type { BucketSpec, EndpointFamily, LearnedFamily } from './rate-families'
+import { RateLimiter } from './rate-limit'
 import { defaultRetryPolicy, type RetryPolicy } from './retry-policy'
 import { stoppable } from './stoppable'
 import { createTransport, type Exchange } from './transport'
@@ -19,7 +21,10 @@ export interface PersonioClientConfig {
   /** X-Personio-Partner-ID, UPPER_SNAKE_CASE */
   partnerId?: string
   timeoutMs?: number
+  /** starting figures per endpoint family in place of the documented ones (PERSONIO_RATE_LIMITS) */
   rateLimits?: Partial<Record<EndpointFamily, BucketSpec>>
+  /** how high a learned pace may climb (PERSONIO_RATE_CEILINGS) */
+  rateCeilings?: Partial<Record<LearnedFamily, number>>
   retry?: Partial<RetryPolicy>
   clock?: { now(): number }
   sleep?: (ms: number) => Promise<void>
@@ -52,9 +57,8 @@ export function createHttp(config: PersonioClientConfig) {
     config.signal,
   )
   const limiter = new RateLimiter(
-    { ...documentedLimits, ...config.rateLimits },
     { now, sleep },
-    config.rateLimits,
+    { limits: config.rateLimits, ceilings: config.rateCeilings },
   )
   const transport = createTransport({
     baseUrl: config.baseUrl,
@@ -138,6 +142,35 @@ export function createHttp(config: PersonioClientConfig) {
   }
 
   /**
+   * An authenticated v2 request with a JSON body (the webhook subscriptions API, personio/webhooks.ts);
+   * a 401 drops the token and retries once. Not retried otherwise but on 429: a write is not idempotent.
+   */
+  async function sendJson(
+    method: 'POST' | 'PATCH' | 'DELETE',
+    target: string,
+    body?: unknown,
+  ): Promise<unknown> {
+    for (let refreshed = false; ; refreshed = true) {
+      const token = await tokens.v2.get()
+      try {
+        const x: Exchange = {
+          method,
+          target,
+          token,
+          ...(body === undefined ? {} : { body: JSON.stringify(body), contentType: 'application/json' }),
+        }
+        return (await transport.exchange(x)).json
+      } catch (error) {
+        if (error instanceof PersonioHttpError && error.status === 401 && !refreshed) {
+          tokens.v2.invalidate(token)
+          continue
+        }
+        throw error
+      }
+    }
+  }
+
+  /**
    * Obtains a token for `api` (a preflight: refused credentials are said once, before anything is
    * created in Kafka). The token is kept for the requests that follow, so this costs no extra call.
    */
@@ -145,7 +178,14 @@ export function createHttp(config: PersonioClientConfig) {
     await tokens[api].get()
   }
 
-  return { getJson, base: transport.base, markPersonioTime, authenticate }
+  /** The paces learned so far, and where an earlier run left them (kept by capture in the state topic). */
+  const rateLimits = {
+    learned: (): Partial<Record<LearnedFamily, LearnedPace>> => limiter.learned(),
+    startOf: (family: LearnedFamily): LearnedPace => limiter.startOf(family),
+    restore: (learned: Partial<Record<LearnedFamily, LearnedPace>>): void => limiter.restore(learned),
+  }
+
+  return { getJson, sendJson, base: transport.base, markPersonioTime, authenticate, rateLimits }
 }
 
 export type PersonioHttp = ReturnType<typeof createHttp>

@@ -1,110 +1,120 @@
-// Client-side token buckets per endpoint family, so a steady run never meets a 429. Defaults come
-// from Personio's documentation; `x-ratelimit-*` response headers (v2 gateway) override them and
-// pull the local bucket down to what the server says remains. Time and sleep are injected.
+// Client-side token buckets per endpoint family (rate-families.ts), so a steady run meets few 429s
+// and a first sync still goes as fast as Personio allows. Where Personio sends `x-ratelimit-*`
+// headers they are the truth for that family; where it does not, the family's pace is learned
+// (adaptive-pace.ts) under a ceiling. Every v1 request also draws from the v1-wide bucket. Time
+// and sleep are injected, so the whole of it runs in virtual time in tests.
 import { publish } from '../ops/channels'
-
-export type EndpointFamily = 'employees' | 'v1-auth' | 'v2-auth' | 'v2-periods' | 'v2-persons' | 'v2' | 'v1'
-
-export interface BucketSpec {
-  /** tokens per second */
-  rate: number
-  /** bucket size */
-  burst: number
-}
-
-export const documentedLimits: Record<EndpointFamily, BucketSpec> = {
-  employees: { rate: 5, burst: 15 }, // 300/min, bursts of 15/s (2024-05-06)
-  'v1-auth': { rate: 1, burst: 60 }, // 60/min
-  'v2-auth': { rate: 2.5, burst: 150 }, // 150/min
-  'v2-periods': { rate: 10, burst: 10 }, // observed ≈ 10/s
-  'v2-persons': { rate: 30, burst: 30 }, // observed ≈ 30/s on /v2/persons (employments too)
-  v2: { rate: 10, burst: 10 },
-  v1: { rate: 20, burst: 40 }, // undocumented; the gateway headers correct it when present
-}
-
-const families = Object.keys(documentedLimits) as EndpointFamily[]
-
-/** PERSONIO_RATE_LIMITS (`employees=3,v2=8/16`): figures that replace the documented ones, or the
- * entries that are not understood, each said with what was expected. The burst, when left out,
- * keeps the documented burst's share of the rate (employees: 3 seconds' worth). */
-export function parseRateLimits(text: string): {
-  limits: Partial<Record<EndpointFamily, BucketSpec>>
-  problems: string[]
-} {
-  const limits: Partial<Record<EndpointFamily, BucketSpec>> = {}
-  const problems: string[] = []
-  for (const entry of text
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '')) {
-    const m = /^([a-z0-9-]+)=(\d+(?:\.\d+)?)(?:\/(\d+))?$/.exec(entry)
-    const family = m?.[1] as EndpointFamily | undefined
-    const rate = Number(m?.[2])
-    const burstGiven = m?.[3] === undefined ? undefined : Number(m[3])
-    if (
-      m === null ||
-      family === undefined ||
-      !families.includes(family) ||
-      !(rate > 0 && rate <= 1000) ||
-      burstGiven === 0
-    ) {
-      problems.push(
-        `PERSONIO_RATE_LIMITS (personio.rateLimits): "${entry}" is not <family>=<requests per second, above 0 and at most 1000>[/<burst, at least 1>] with a family of ${families.join(', ')} (e.g. employees=3,v2=8/16)`,
-      )
-      continue
-    }
-    if (limits[family] !== undefined) {
-      problems.push(
-        `PERSONIO_RATE_LIMITS (personio.rateLimits): ${family} is named twice; give each family once`,
-      )
-      continue
-    }
-    const documented = documentedLimits[family]
-    const burst = burstGiven ?? Math.max(1, Math.ceil((rate * documented.burst) / documented.rate))
-    limits[family] = { rate, burst }
-  }
-  return { limits, problems }
-}
-
-export function familyOf(path: string): EndpointFamily {
-  if (path.startsWith('/v1/auth')) return 'v1-auth'
-  if (path.startsWith('/v2/auth')) return 'v2-auth'
-  if (path.startsWith('/v1/company/employees')) return 'employees'
-  if (path.startsWith('/v2/attendance-periods') || path.startsWith('/v2/absence-periods')) return 'v2-periods'
-  if (path.startsWith('/v2/persons')) return 'v2-persons'
-  return path.startsWith('/v2/') ? 'v2' : 'v1'
-}
-
-interface Bucket {
-  spec: BucketSpec
-  tokens: number
-  at: number
-  queue: Promise<void>
-}
+import {
+  AdaptivePace,
+  defaultPaceRule,
+  type LearnedPace,
+  type PaceEpoch,
+  type PaceRule,
+} from './adaptive-pace'
+import {
+  defaultCeiling,
+  documentedLimits,
+  endpointFamilies,
+  isLearned,
+  isV1,
+  type BucketSpec,
+  type EndpointFamily,
+  type LearnedFamily,
+} from './rate-families'
 
 export interface Timing {
   now(): number
   sleep(ms: number): Promise<void>
 }
 
+export interface RateLimiterOptions {
+  /** PERSONIO_RATE_LIMITS: starting figures in place of the documented ones; each is its family's ceiling too unless `ceilings` names it */
+  limits?: Partial<Record<EndpointFamily, BucketSpec>>
+  /** PERSONIO_RATE_CEILINGS: how high a learned pace may climb */
+  ceilings?: Partial<Record<LearnedFamily, number>>
+  rule?: PaceRule
+}
+
+/** A token handed out: what the answer to its request is reported with. */
+export interface Grant {
+  family: EndpointFamily
+  epoch: PaceEpoch
+  /** it waited for its token (rather than finding one left from a pause) */
+  queued: boolean
+}
+
+interface Bucket {
+  family: EndpointFamily
+  spec: BucketSpec
+  tokens: number
+  at: number
+  queue: Promise<void>
+  /** learned families only */
+  pace: AdaptivePace | undefined
+  /** the last answer carried x-ratelimit-* figures: they rule, nothing is learned meanwhile */
+  told: boolean
+}
+
+type Headers = Record<string, string | string[] | undefined>
+
+function headerNumber(headers: Headers, name: string): number | undefined {
+  const v = headers[name]
+  const n = Number(Array.isArray(v) ? v[0] : v)
+  return v === undefined || !Number.isFinite(n) ? undefined : n
+}
+
 export class RateLimiter {
   private readonly buckets = new Map<EndpointFamily, Bucket>()
-  /**
-   * @param ceilings configured figures (PERSONIO_RATE_LIMITS): the server's `x-ratelimit-*` headers
-   * may lower a family's pace below them, never raise it above (the budget may be shared)
-   */
+  private readonly starts: Record<EndpointFamily, BucketSpec>
+  private readonly ceilings: Record<EndpointFamily, BucketSpec | undefined>
+  private readonly rule: PaceRule
+
   constructor(
-    private readonly specs: Record<EndpointFamily, BucketSpec>,
     private readonly timing: Timing,
-    private readonly ceilings: Partial<Record<EndpointFamily, BucketSpec>> = {},
-  ) {}
+    options: RateLimiterOptions = {},
+  ) {
+    const limits = options.limits ?? {}
+    this.rule = options.rule ?? defaultPaceRule
+    const starts = { ...documentedLimits, ...limits }
+    const ceilings = {} as Record<EndpointFamily, BucketSpec | undefined>
+    for (const family of endpointFamilies) {
+      const start = starts[family]
+      if (!isLearned(family)) {
+        // fixed families: a configured figure is a ceiling the headers may not raise (budget shared)
+        ceilings[family] = limits[family]
+        continue
+      }
+      const rate =
+        options.ceilings?.[family] ?? limits[family]?.rate ?? defaultCeiling(family, starts['v1-global'])
+      ceilings[family] = { rate, burst: Math.max(1, (rate * start.burst) / start.rate) }
+      starts[family] = {
+        rate: Math.min(start.rate, rate),
+        burst: Math.min(start.burst, ceilings[family].burst),
+      }
+    }
+    this.starts = starts
+    this.ceilings = ceilings
+  }
 
   private bucket(family: EndpointFamily): Bucket {
     let b = this.buckets.get(family)
     if (b === undefined) {
-      const spec = this.specs[family]
-      b = { spec, tokens: spec.burst, at: this.timing.now(), queue: Promise.resolve() }
+      const spec = this.starts[family]
+      const ceiling = this.ceilings[family]
+      b = {
+        family,
+        spec,
+        tokens: spec.burst,
+        at: this.timing.now(),
+        queue: Promise.resolve(),
+        pace:
+          isLearned(family) && ceiling !== undefined
+            ? new AdaptivePace(spec, ceiling.rate, this.rule)
+            : undefined,
+        told: false,
+      }
       this.buckets.set(family, b)
+      this.announce(b, 'start')
     }
     return b
   }
@@ -115,52 +125,114 @@ export class RateLimiter {
     b.at = now
   }
 
-  /** Waits until a request of this family may go; callers queue in order (no thundering herd). */
-  acquire(family: EndpointFamily): Promise<void> {
-    const b = this.bucket(family)
-    const asked = this.timing.now()
+  /** The bucket follows its learned pace. */
+  private paced(b: Bucket, why: 'rise' | 'back-off' | 'restored'): void {
+    if (b.pace === undefined) return
+    const { rate, burst } = b.pace
+    if (rate === b.spec.rate && burst === b.spec.burst) return
+    this.refill(b)
+    b.spec = { rate, burst }
+    b.tokens = Math.min(b.tokens, burst)
+    this.announce(b, why)
+  }
+
+  private announce(b: Bucket, why: 'start' | 'rise' | 'back-off' | 'restored' | 'headers'): void {
+    publish('personio-kafka:personio:rate-limit', { family: b.family, perSecond: b.spec.rate, why })
+  }
+
+  /** One token, callers served in order (no thundering herd); true when it had to wait for it. */
+  private take(b: Bucket): Promise<boolean> {
     const turn = b.queue.then(async () => {
-      for (;;) {
+      for (let queued = false; ; queued = true) {
         this.refill(b)
         if (b.tokens >= 1) {
           b.tokens -= 1
-          // The wait includes queueing behind earlier callers: that is what the request felt.
-          publish('personio-kafka:personio:rate-limit-wait', { family, waitMs: this.timing.now() - asked })
-          return
+          return queued
         }
         await this.timing.sleep(Math.ceil(((1 - b.tokens) / b.spec.rate) * 1000))
       }
     })
-    b.queue = turn.catch(() => undefined)
+    b.queue = turn.then(
+      () => undefined,
+      () => undefined,
+    )
     return turn
   }
 
-  /** Learns from the server's `x-ratelimit-*` headers, when it sends them. */
-  observe(family: EndpointFamily, headers: Record<string, string | string[] | undefined>): void {
-    const num = (name: string) => {
-      const v = headers[name]
-      const n = Number(Array.isArray(v) ? v[0] : v)
-      return v === undefined || !Number.isFinite(n) ? undefined : n
-    }
+  /** Waits until a request of this family may go. */
+  async acquire(family: EndpointFamily): Promise<Grant> {
+    const asked = this.timing.now()
     const b = this.bucket(family)
-    const rate = num('x-ratelimit-replenish-rate')
-    const burst = num('x-ratelimit-burst-capacity')
-    const remaining = num('x-ratelimit-remaining')
-    if (rate !== undefined && rate > 0 && burst !== undefined && burst > 0) {
-      const ceiling = this.ceilings[family]
-      b.spec =
+    const queued = await this.take(b)
+    let epoch: PaceEpoch = 0
+    if (b.pace !== undefined && !b.told) {
+      epoch = b.pace.granted(this.timing.now(), queued)
+      this.paced(b, 'rise')
+    }
+    if (isV1(family)) await this.take(this.bucket('v1-global'))
+    // The wait includes queueing behind earlier callers: that is what the request felt.
+    publish('personio-kafka:personio:rate-limit-wait', { family, waitMs: this.timing.now() - asked })
+    return { family, epoch, queued }
+  }
+
+  /** Learns from Personio's answer to a granted request: its `x-ratelimit-*` headers, and a 429. */
+  answered(grant: Grant, status: number, headers: Headers): void {
+    const b = this.bucket(grant.family)
+    const rate = headerNumber(headers, 'x-ratelimit-replenish-rate')
+    const burst = headerNumber(headers, 'x-ratelimit-burst-capacity')
+    const remaining = headerNumber(headers, 'x-ratelimit-remaining')
+    this.refill(b)
+    b.told = rate !== undefined && rate > 0 && burst !== undefined && burst > 0
+    if (b.told && rate !== undefined && burst !== undefined) {
+      const ceiling = this.ceilings[grant.family]
+      const spec =
         ceiling === undefined
           ? { rate, burst }
           : { rate: Math.min(rate, ceiling.rate), burst: Math.min(burst, ceiling.burst) }
+      const changed = spec.rate !== b.spec.rate
+      b.spec = spec
+      b.tokens = Math.min(b.tokens, spec.burst)
+      b.pace?.follow(spec.rate, spec.burst)
+      if (changed) this.announce(b, 'headers')
     }
-    this.refill(b)
     if (remaining !== undefined) b.tokens = Math.min(b.tokens, remaining)
+    if (status !== 429) return
+    // After a 429 the server's bucket is empty whatever ours says; the v1-wide one may be the
+    // one that refused, and nothing in the answer tells which.
+    b.tokens = Math.min(b.tokens, 0)
+    if (isV1(grant.family)) {
+      const global = this.bucket('v1-global')
+      this.refill(global)
+      global.tokens = Math.min(global.tokens, 0)
+    }
+    if (!b.told && b.pace?.limited(grant.epoch, grant.queued) === true) this.paced(b, 'back-off')
   }
 
-  /** After a 429 the server's bucket is empty whatever ours says. */
-  drain(family: EndpointFamily): void {
-    const b = this.bucket(family)
-    this.refill(b)
-    b.tokens = Math.min(b.tokens, 0)
+  /** Where a learned family starts when nothing is restored: documented or configured, under its ceiling. */
+  startOf(family: LearnedFamily): LearnedPace {
+    const { rate, burst } = this.starts[family]
+    return { rate, burst }
+  }
+
+  /** The learned pace of every learned family in use, to keep across restarts. */
+  learned(): Partial<Record<LearnedFamily, LearnedPace>> {
+    const out: Partial<Record<LearnedFamily, LearnedPace>> = {}
+    for (const [family, b] of this.buckets)
+      if (isLearned(family) && b.pace !== undefined) out[family] = b.pace.learned()
+    return out
+  }
+
+  /**
+   * Starts learned families where an earlier run left them, before their first request. A figure
+   * above today's ceiling (lowered since) is capped.
+   */
+  restore(learned: Partial<Record<LearnedFamily, LearnedPace>>): void {
+    for (const [family, pace] of Object.entries(learned) as [LearnedFamily, LearnedPace][]) {
+      const b = this.bucket(family)
+      const ceiling = this.ceilings[family]
+      if (ceiling === undefined || !(pace.rate > 0)) continue
+      b.pace = new AdaptivePace(pace, ceiling.rate, this.rule)
+      this.paced(b, 'restored')
+    }
   }
 }

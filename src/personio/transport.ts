@@ -5,7 +5,8 @@ import { AuthError, PersonioHttpError, RateLimitedError, StoppingError } from '.
 import { publish } from '../ops/channels'
 import type { Logger } from '../ops/logger'
 import { badBodyError, httpError } from './error-decode'
-import { familyOf, type RateLimiter } from './rate-limit'
+import { familyOf } from './rate-families'
+import type { RateLimiter } from './rate-limit'
 import { nextDelay, type RetryPolicy } from './retry-policy'
 import { throwIfStopping } from './stoppable'
 
@@ -26,7 +27,7 @@ export interface TransportOptions {
 }
 
 export interface Exchange {
-  method: 'GET' | 'POST'
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE'
   /** path + query, relative to the base URL */
   target: string
   body?: string
@@ -50,7 +51,7 @@ export function createTransport(o: TransportOptions) {
     const endpoint = url.pathname
     const family = familyOf(endpoint)
     throwIfStopping(o.signal)
-    await o.limiter.acquire(family)
+    const grant = await o.limiter.acquire(family)
     throwIfStopping(o.signal)
     const started = o.now()
     let res: Dispatcher.ResponseData
@@ -88,7 +89,7 @@ export function createTransport(o: TransportOptions) {
     const text = await res.body.text().catch(() => '')
     // a body cut by the stop is no empty answer: an empty listing would look like deletes
     throwIfStopping(o.signal)
-    o.limiter.observe(family, res.headers)
+    o.limiter.answered(grant, res.statusCode, res.headers)
     publish('personio-kafka:personio:request', {
       endpoint,
       status: res.statusCode,
@@ -99,7 +100,6 @@ export function createTransport(o: TransportOptions) {
       { method: x.method, endpoint, status: res.statusCode, ms: o.now() - started },
       'personio request',
     )
-    if (res.statusCode === 429) o.limiter.drain(family)
     if (res.statusCode >= 400) throw httpError(x.method, endpoint, res.statusCode, res.headers, text, o.now())
     let json: unknown
     try {

@@ -136,6 +136,8 @@ export interface V1TimeOffPeriod {
   type: 'TimeOffPeriod'
   attributes: {
     id: number
+    /** the v2 absence-period id of the same absence (webhook events name it), since 2026 */
+    id_v2?: string
     status: string
     start_date: string
     end_date: string

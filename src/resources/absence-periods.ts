@@ -21,6 +21,13 @@ export const absencePeriods = defineResource<V1AbsencePeriod>({
   detect: 'incremental',
   changedAtField: 'updated_at',
   deletes: 'reconciliation-scan',
+  // v2 absence periods cover hourly absences too, by the same id
+  webhookEvents: [
+    'absence-period.created',
+    'absence-period.updated.timerange',
+    'absence-period.updated.status',
+    'absence-period.deleted',
+  ],
   fields: [
     f.string('id', 'Absence period id (UUID).', (r) => r.string(a('id'), true)),
     f.long('employee_id', 'Employee the absence belongs to.', (r) =>

@@ -22,6 +22,24 @@ export const absences = defineResource<V1TimeOffPeriod>({
   detect: 'incremental',
   changedAtField: 'updated_at',
   deletes: 'reconciliation-scan',
+  // v2 absence periods cover daily absences; their ids are v2 ids (a time-off carries id_v2)
+  webhookEvents: [
+    'absence-period.created',
+    'absence-period.updated.timerange',
+    'absence-period.updated.status',
+    'absence-period.deleted',
+  ],
+  // The event names the v2 absence period: a time-off published before is read by its own id (it
+  // keeps the v2 id in id_v2); a new one is found through the v2 period's person, whose time-offs
+  // are listed. Hourly absences fire the same events and find nothing here.
+  webhook: {
+    read: 'by-v2-id',
+    idField: 'id_v2',
+    path: '/v1/company/time-offs/{id}',
+    lookup: '/v2/absence-periods/{id}',
+    personAt: ['person', 'id'],
+    personFilter: 'employees',
+  },
   fields: [
     f.long('id', 'Time-off period id.', (r) => r.long(a('id'), true)),
     f.long('employee_id', 'Employee the absence belongs to.', (r) =>
@@ -50,5 +68,8 @@ export const absences = defineResource<V1TimeOffPeriod>({
     ),
     f.timestamp('created_at', 'Creation time.', (r) => r.timestamp(a('created_at'))),
     f.timestamp('updated_at', 'Personio change timestamp.', (r) => r.timestamp(a('updated_at'), true)),
+    f.string('id_v2', 'The same absence as a v2 absence period (UUID); webhook events name it.', (r) =>
+      r.string(a('id_v2')),
+    ),
   ],
 })

@@ -19,6 +19,9 @@ export const attendances = defineResource<V2AttendancePeriod>({
   detect: 'incremental',
   changedAtField: 'updated_at',
   deletes: 'reconciliation-scan',
+  // attendance periods are v2 already: the ids match
+  webhookEvents: ['attendance-period.created', 'attendance-period.updated', 'attendance-period.deleted'],
+  webhook: { read: 'by-id', path: '/v2/attendance-periods/{id}' },
   fields: [
     f.string('id', 'Attendance period id (UUID).', (r) => r.string(['id'], true)),
     f.long('employee_id', 'Person id (= v1 employee id).', (r) => r.long(['person', 'id'], true)),

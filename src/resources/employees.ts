@@ -49,6 +49,19 @@ export const employees = defineResource<V1Employee>({
   changedAtField: 'last_modified_at',
   customAttributes: { path: '/company/employees/attributes' },
   deletes: 'reconciliation-scan',
+  // a person and its employment: an employee
+  webhookEvents: [
+    'person.created',
+    'person.updated',
+    'person.deleted',
+    'employment.created',
+    'employment.updated',
+    'employment.deleted',
+    'employment.started',
+    'employment.terminated',
+  ],
+  // person and employment events name the person, whose id is the employee's
+  webhook: { read: 'by-id', path: '/v1/company/employees/{id}' },
   fields: [
     f.long('id', 'Personio employee id.', (r) => r.long(v('id'), true)),
     f.string('first_name', 'First name.', (r) => r.string(v('first_name'))),

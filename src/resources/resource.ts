@@ -100,6 +100,28 @@ export interface StageSlot {
   ready?: (parent: RecordValue) => boolean
 }
 
+/**
+ * How the entity behind a webhook event is read (events are dataless: ids only, §7.8). A 404
+ * proves it gone only together with a `*.deleted` event for it; otherwise the listing decides.
+ */
+export type WebhookSlot =
+  /** the event's id is this resource's key: the record is read by id (`{id}` in the path) */
+  | { read: 'by-id'; path: string }
+  /**
+   * The event's id is a v2 id this resource keeps in `idField` (v1 time-offs carry `id_v2`). A
+   * record published before is read by its own key (`path`); a new one is found through the v2
+   * entity (`lookup`), which names the person at `personAt`, whose records are listed with the
+   * `personFilter` array parameter.
+   */
+  | {
+      read: 'by-v2-id'
+      idField: string
+      path: string
+      lookup: string
+      personAt: readonly string[]
+      personFilter: string
+    }
+
 export interface ResourceDefinition<Raw = unknown> {
   name: ResourceName
   /** one line on what the resource is, for docs and schema `doc` */
@@ -111,6 +133,13 @@ export interface ResourceDefinition<Raw = unknown> {
   /** record field holding Personio's change timestamp (ms), when there is one */
   changedAtField?: string
   deletes: 'reconciliation-scan' | 'snapshot-diff' | 'stage'
+  /**
+   * Personio's webhook events that announce a change of this resource (personio-api.md §7.8),
+   * subscribed by `webhooks register`; none where Personio sends none. Dataless: ids only.
+   */
+  webhookEvents?: readonly string[]
+  /** how capture reads the entity a webhook event names (left out: the resource keeps polling) */
+  webhook?: WebhookSlot
   /** stage resources only */
   stage?: StageSlot
   /**

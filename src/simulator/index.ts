@@ -6,16 +6,19 @@ import { simClock } from './clock'
 import { TokenStore, type Credential } from './http/auth'
 import { FaultInjector } from './http/faults'
 import { personioLimits, RateLimiter, type BucketSpec } from './http/rate-limit'
+export { personioLimits, type BucketSpec } from './http/rate-limit'
 import { createSimulatorServer, type RequestLogEntry } from './http/server'
 import { Company } from './state/company'
-import { WebhookEmitter, type WebhookOptions } from './webhooks/emitter'
+import { WebhookHub, type WebhookOptions } from './webhooks/hub'
 
 export type { RequestLogEntry }
 export type SimulatorCredential = Credential
 export { Company } from './state/company'
 export { FaultInjector, type FaultSpec } from './http/faults'
-export { WebhookEmitter, type WebhookDelivery, type WebhookOptions } from './webhooks/emitter'
-export type { WebhookEnvelope } from './webhooks/events'
+export type { WebhookDelivery } from './webhooks/emitter'
+export { WebhookHub, type WebhookOptions, type RecordedEvent } from './webhooks/hub'
+export type { DeliveryControlSpec } from './webhooks/controls'
+export { webhookEventNames, type WebhookEnvelope, type WebhookEventName } from './webhooks/events'
 
 export interface SimulatorOptions {
   /** default 1; same seed + sizes ⇒ same company */
@@ -43,6 +46,12 @@ export interface SimulatorOptions {
   legacyRotatingTokens?: boolean
   /** default true: Personio's per-endpoint limits; or your own buckets per family */
   rateLimits?: boolean | Record<string, BucketSpec>
+  /**
+   * limits per family the client is not told: these buckets replace the family's, and its answers
+   * carry no x-ratelimit-* headers (as for Personio's undocumented limits), e.g.
+   * `{balances: {rate: 2.5, burst: 8}}`; also `PUT /_sim/rate-limits` while running
+   */
+  hiddenLimits?: Record<string, BucketSpec>
   /** send Retry-After on 429 (Personio does not); default false */
   retryAfterOn429?: boolean
   /** 403 for credentials in the /v1/auth query string (deprecated; enforced from 2026-12-04); default false */
@@ -56,7 +65,11 @@ export interface SimulatorOptions {
    * read: Personio does not document it (../shared/personio-api.md §5); default Europe/Berlin
    */
   naiveFilterZone?: 'Europe/Berlin' | 'UTC'
-  /** POST person/employment webhook events to a receiver, as Personio's Webhooks API does */
+  /**
+   * Personio's webhooks: subscriptions through `/v2/webhooks` (https only unless `allowHttp`), a
+   * receiver subscribed from the start (`url`), delivery timing, and whether a disabled
+   * subscription records events
+   */
   webhooks?: WebhookOptions
   host?: string
   /** default 0: an ephemeral port */
@@ -69,10 +82,12 @@ export interface RunningSimulator {
   company: Company
   faults: FaultInjector
   log: RequestLogEntry[]
-  /** present when `webhooks` was given */
-  webhooks: WebhookEmitter | undefined
-  /** false when started with `rateLimits: false`: it answers as fast as it is asked */
+  /** subscriptions, recorded events, deliveries and delivery controls */
+  webhooks: WebhookHub
+  /** false when started with `rateLimits: false` and no hidden limits: it answers as fast as it is asked */
   rateLimited: boolean
+  /** replaces the hidden limits (see `hiddenLimits`); a family left out is limited and told as before */
+  hideLimits(hidden: Record<string, BucketSpec>): void
   credentials: SimulatorCredential[]
   counters(): Record<string, number>
   close(): Promise<void>
@@ -103,10 +118,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     options.legacyRotatingTokens === true,
   )
   const limits = options.rateLimits ?? true
-  const limiter = limits === false ? undefined : new RateLimiter(limits === true ? personioLimits : limits)
+  const hidden = options.hiddenLimits ?? {}
+  const limiter = new RateLimiter(
+    limits === false ? {} : limits === true ? personioLimits : limits,
+    Date.now,
+    hidden,
+  )
   const faults = new FaultInjector(options.seed ?? 1)
   const log: RequestLogEntry[] = []
   const counts = new Map<string, number>()
+  const webhooks = new WebhookHub(company, options.webhooks ?? {}, options.seed ?? 1)
   const server = createSimulatorServer({
     company,
     tokens,
@@ -120,6 +141,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     retryAfterOn429: options.retryAfterOn429 === true,
     log,
     counts,
+    webhooks,
   })
   const [host, port] = [options.host ?? '127.0.0.1', options.port ?? 0]
   await new Promise<void>((resolve, reject) => {
@@ -135,7 +157,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     )
     server.listen(port, host, resolve)
   })
-  const webhooks = options.webhooks === undefined ? undefined : new WebhookEmitter(company, options.webhooks)
   const address = server.address() as AddressInfo
   return {
     url: `http://${address.address}:${address.port}`,
@@ -143,11 +164,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     faults,
     log,
     webhooks,
-    rateLimited: limiter !== undefined,
+    rateLimited: limits !== false || Object.keys(hidden).length > 0,
+    hideLimits: (next) => limiter.hide(next),
     credentials,
     counters: () => Object.fromEntries(counts),
     close: async () => {
-      await webhooks?.close()
+      await webhooks.close()
       await new Promise<void>((resolve) => {
         server.closeAllConnections()
         server.close(() => resolve())

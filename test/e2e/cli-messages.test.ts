@@ -316,7 +316,7 @@ describe('e2e > cli > help', () => {
     expect(run.stdout).toMatch(/^ {2}2 +usage or configuration/m)
   })
 
-  it.each(['snapshot', 'simulate', 'schemas', 'doctor', 'status', 'reset', 'resnapshot', 'demo'])(
+  it.each(['snapshot', 'simulate', 'schemas', 'doctor', 'status', 'reset', 'resnapshot', 'demo', 'webhooks'])(
     '%s --help has examples and unquoted defaults',
     async (command) => {
       const run = await runCli([command, '--help'])

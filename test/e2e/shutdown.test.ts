@@ -12,7 +12,9 @@ import { captureEnv, expectExactlyOnce } from '../support/exactly-once'
 
 const infra = testInfra()
 /** Personio's documented pace (5 balance reads a second): the first sync of 1,500 takes minutes. */
-const personioPace = { PERSONIO_RATE_LIMITS: 'employees=5,v1=30,v2=10,v2-persons=10,v2-periods=10' }
+const personioPace = {
+  PERSONIO_RATE_LIMITS: 'employees=5,balances=5,v1=30,v2=10,v2-persons=10,v2-periods=10',
+}
 
 interface Stopped {
   code: number | null
@@ -128,7 +130,8 @@ describe('e2e > shutdown during a first sync', () => {
       ['sync', '--once'],
       {
         ...env,
-        PERSONIO_RATE_LIMITS: 'employees=400,v1=400,v2=400,v2-persons=400,v2-periods=400',
+        PERSONIO_RATE_LIMITS:
+          'employees=400,balances=400,v1=400,v2=400,v2-persons=400,v2-periods=400,v1-global=1000',
         LOG_LEVEL: 'error',
       },
       240_000,

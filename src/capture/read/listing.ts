@@ -20,6 +20,8 @@ export interface ListingOptions {
   resumeAt?: number | string
   /** a resume position Personio refused (an expired v2 cursor): the listing starts over */
   onRestart?: (why: string) => void
+  /** array filters (v1 `employees[]`): one person's records, read when a webhook names them */
+  where?: Record<string, readonly (string | number)[]>
 }
 
 /** One page of raw items, already fanned out by the resource's `items` slot. */
@@ -77,7 +79,7 @@ async function* pagesOf(
   const { source } = resource
   const path = target(resource, options.parentId)
   const limit = source.maxLimit ?? 100
-  const filter: Record<string, string> = {}
+  const filter: Record<string, string | readonly (string | number)[]> = { ...options.where }
   if (options.changedSince !== undefined && source.changedSince !== undefined)
     filter[source.changedSince.param] = formatInstant(options.changedSince, source.changedSince.format)
   const resume = options.resumeAt

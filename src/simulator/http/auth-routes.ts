@@ -39,7 +39,7 @@ export function v2Token(tokens: TokenStore, req: SimRequest, form: boolean): Rep
     expires_in: expiresIn,
     scope:
       str(req.body.scope) ??
-      'personio:persons:read personio:absences:read personio:attendances:read personio:projects:read',
+      'personio:persons:read personio:absences:read personio:attendances:read personio:projects:read personio:webhooks:read personio:webhooks:write',
   })
 }
 

@@ -1,5 +1,6 @@
 // What every route handler sees: the company, the credential that called, and the request.
 import type { Company } from '../state/company'
+import type { WebhookHub } from '../webhooks/hub'
 import type { Credential } from './auth'
 
 export interface SimRequest {
@@ -19,6 +20,8 @@ export interface RouteContext {
   employeesMaxLimit: number
   /** how naive filter date-times and plain filter dates are read: Personio does not say (§5) */
   naiveZone: 'Europe/Berlin' | 'UTC'
+  /** `/v2/webhooks`: subscriptions, their events and deliveries */
+  webhooks: WebhookHub
 }
 
 /** Integer query parameter; undefined when absent, NaN when not a number. */

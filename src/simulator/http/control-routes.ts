@@ -2,7 +2,10 @@
 import type { Company, CollectionName } from '../state/company'
 import { collectionNames } from '../state/company'
 import type { CustomAttributeDef } from '../state/model'
+import type { DeliveryControlSpec } from '../webhooks/controls'
+import type { WebhookHub } from '../webhooks/hub'
 import type { FaultInjector, FaultSpec } from './faults'
+import { hiddenLimitsOf, type RateLimiter } from './rate-limit'
 import { json, type Reply } from './respond'
 
 export interface ControlDeps {
@@ -10,6 +13,8 @@ export interface ControlDeps {
   faults: FaultInjector
   counters: () => Record<string, number>
   setWhitelist: (clientId: string, whitelist: string[] | undefined) => boolean
+  webhooks: WebhookHub
+  limiter: RateLimiter
 }
 
 const idOf = (company: Company, name: CollectionName, raw: string) => {
@@ -30,9 +35,20 @@ export function control(
   const [first, second] = parts
   try {
     if (method === 'POST' && first === 'clock' && second === 'advance') {
-      return json(200, { now: new Date(deps.company.clock.advance(Number(body.ms ?? 0))).toISOString() })
+      const now = deps.company.clock.advance(Number(body.ms ?? 0))
+      deps.webhooks.tick() // employment.started/terminated for the dates just passed
+      return json(200, { now: new Date(now).toISOString() })
     }
+    if (first === 'webhooks') return webhookControl(deps.webhooks, method, second, body)
     if (method === 'GET' && first === 'counters') return json(200, deps.counters())
+    if (first === 'rate-limits' && method === 'GET') return json(200, { hidden: deps.limiter.hiddenLimits() })
+    if (first === 'rate-limits' && method === 'PUT') {
+      // limits per family the client is not told (no x-ratelimit-* headers); replaces earlier ones
+      const { limits, problems } = hiddenLimitsOf(body.hidden)
+      if (problems.length > 0) return json(400, { error: problems.join('; ') })
+      deps.limiter.hide(limits)
+      return json(200, { hidden: limits })
+    }
     if (method === 'POST' && first === 'faults') {
       deps.faults.inject(body as unknown as FaultSpec)
       return json(201, { ok: true })
@@ -74,4 +90,31 @@ export function control(
   } catch (error) {
     return json(400, { error: (error as Error).message })
   }
+}
+
+/**
+ * `/_sim/webhooks/controls`: POST a DeliveryControlSpec (drop, delayMs, duplicate, reorder), DELETE
+ * to clear; `/_sim/webhooks/flush` releases held windows; `/_sim/webhooks/deliveries` lists every
+ * delivery request made (tokens are not in it).
+ */
+function webhookControl(
+  hub: WebhookHub,
+  method: string,
+  what: string | undefined,
+  body: Record<string, unknown>,
+): Reply {
+  if (method === 'POST' && what === 'controls') {
+    hub.controls.set(body as DeliveryControlSpec)
+    return json(201, { ok: true })
+  }
+  if (method === 'DELETE' && what === 'controls') {
+    hub.controls.clear()
+    return json(200, { ok: true })
+  }
+  if (method === 'POST' && what === 'flush') {
+    hub.flush()
+    return json(200, { ok: true })
+  }
+  if (method === 'GET' && what === 'deliveries') return json(200, hub.deliveries)
+  return json(404, { error: `unknown control path /_sim/webhooks/${what ?? ''}` })
 }

@@ -1,6 +1,7 @@
 // The HTTP front of the simulator: parse, log, rate-limit, inject faults, authenticate, route.
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { CollectionName, Company } from '../state/company'
+import type { WebhookHub } from '../webhooks/hub'
 import { TokenStore, type Credential } from './auth'
 import { v1Auth, v2Revoke, v2Token } from './auth-routes'
 import type { RouteContext, SimRequest } from './context'
@@ -10,6 +11,7 @@ import { RateLimiter } from './rate-limit'
 import { send, v1Error, v1MessageError, v2Problem, type Reply } from './respond'
 import { v1Routes, type Route } from './v1-routes'
 import { v2Routes } from './v2-routes'
+import { webhookRoutes } from './webhook-routes'
 
 export interface RequestLogEntry {
   method: string
@@ -23,7 +25,8 @@ export interface ServerDeps {
   company: Company
   tokens: TokenStore
   credentials: Credential[]
-  limiter: RateLimiter | undefined
+  /** with no buckets at all when started without rate limits: hidden ones may still be set */
+  limiter: RateLimiter
   faults: FaultInjector
   absoluteNextLinks: boolean
   employeesMaxLimit: number
@@ -33,16 +36,18 @@ export interface ServerDeps {
   retryAfterOn429: boolean
   log: RequestLogEntry[]
   counts: Map<string, number>
+  webhooks: WebhookHub
 }
 
 // v1 attendances and attendance projects are not served: Personio removed them on 2026-08-30
 // (src/resources/index.ts absentResources), so they answer 404 like any unknown route.
-const routes: Route[] = [...v1Routes, ...v2Routes]
+const routes: Route[] = [...v1Routes, ...v2Routes, ...webhookRoutes]
 
 /** Which token bucket a path draws from. */
 export function familyOf(method: string, path: string): string {
   if (path === '/v1/auth') return 'v1-auth'
   if (path.startsWith('/v2/auth/')) return 'v2-auth'
+  if (/^\/v1\/company\/employees\/[^/]+\/absences\/balance$/.test(path)) return 'balances'
   if (path === '/v1/company/employees' || path.startsWith('/v1/company/employees/')) return 'employees'
   if (path.startsWith('/v2/attendance-periods') || path.startsWith('/v2/absence-periods')) return 'v2-periods'
   if (path.startsWith('/v2/persons')) return 'v2-persons'
@@ -110,7 +115,14 @@ export function createSimulatorServer(deps: ServerDeps): Server {
       }
       return {
         reply: control(
-          { company: deps.company, faults: deps.faults, counters, setWhitelist },
+          {
+            company: deps.company,
+            faults: deps.faults,
+            counters,
+            setWhitelist,
+            webhooks: deps.webhooks,
+            limiter: deps.limiter,
+          },
           method,
           path,
           body,
@@ -120,7 +132,7 @@ export function createSimulatorServer(deps: ServerDeps): Server {
       }
     }
     const family = familyOf(method, path)
-    const limit = deps.limiter?.take(family) ?? { allowed: true, headers: {} }
+    const limit = deps.limiter.take(family)
     const withLimitHeaders = (reply: Reply): Reply => ({
       ...reply,
       headers: { ...limit.headers, ...reply.headers },
@@ -194,6 +206,7 @@ export function createSimulatorServer(deps: ServerDeps): Server {
         absoluteNextLinks: deps.absoluteNextLinks,
         employeesMaxLimit: deps.employeesMaxLimit,
         naiveZone: deps.naiveZone,
+        webhooks: deps.webhooks,
       }
       const reply = withLimitHeaders(handler(ctx, simReq, m.slice(1)))
       const remove = fault?.removeAfter

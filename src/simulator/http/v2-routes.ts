@@ -34,7 +34,7 @@ function decodeCursor(cursor: string, query: string): number | undefined {
   }
 }
 
-function page<T>(
+export function page<T>(
   ctx: RouteContext,
   req: SimRequest,
   rows: readonly T[],
@@ -152,7 +152,7 @@ function attendances(ctx: RouteContext, req: SimRequest): Reply {
 }
 
 /** Unknown parameters are refused with 400, as Personio's v2 validation does. */
-function unknownParam(req: SimRequest, known: ReadonlySet<string>): Reply | undefined {
+export function unknownParam(req: SimRequest, known: ReadonlySet<string>): Reply | undefined {
   for (const name of req.query.keys()) {
     if (!known.has(name)) return v2Problem(400, 'Bad request', `Unknown filter ${name}`)
   }

@@ -5,6 +5,7 @@ import type { Company } from '../state/company'
 import type { AbsencePeriodState, TimeOffState, TimeOffTypeState } from '../state/model'
 import { berlinMidnightNoColon, berlinNoColon, isoDate, minutesPerBerlinDay, utcMillis } from '../time-format'
 import { shortEmployee } from './v1-employee'
+import { timeOffUuid } from './v2-absences'
 
 export function renderTimeOff(o: TimeOffState, c: Company): V1TimeOffPeriod {
   const type = c.get('timeOffTypes', o.typeId)
@@ -12,6 +13,7 @@ export function renderTimeOff(o: TimeOffState, c: Company): V1TimeOffPeriod {
     type: 'TimeOffPeriod',
     attributes: {
       id: o.id,
+      id_v2: timeOffUuid(o.id),
       status: o.status,
       start_date: berlinMidnightNoColon(o.startDay),
       end_date: berlinMidnightNoColon(o.endDay),

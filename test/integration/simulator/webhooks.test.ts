@@ -82,7 +82,7 @@ describe('simulator > webhooks', () => {
     ])
     expect(hooks.received[1]?.payload.person_id).toBe(String(b.id))
     expect(hooks.received[0]).toEqual({
-      company_id: 42,
+      company_id: '42',
       event_name: 'person.updated',
       occurred_at: new Date(sim.company.clock.now()).toISOString().replace('.000Z', 'Z'),
       payload: { id: String(a.id) },

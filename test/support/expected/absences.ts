@@ -24,6 +24,7 @@ export async function expectedAbsences(api: RawPersonio): Promise<Row[]> {
     created_by: text(a(o, 'created_by')),
     created_at: instant(a(o, 'created_at')),
     updated_at: instant(a(o, 'updated_at')),
+    id_v2: text(a(o, 'id_v2')),
   }))
 }
 

@@ -47,4 +47,12 @@ describe('capture > to outgoing', () => {
     expect(out.records).toHaveLength(1)
     expect(out.deadLetters.map((l) => l.key)).toEqual(['["r1",2,""]'])
   })
+
+  it('names the stages an update left alone in a pk.quiet header, and only then', () => {
+    const quiet = { ...event(1, 10), op: 'u' as const, quiet: ['employees_absences_balance', 'x'] }
+    const [withQuiet] = toOutgoing('p.e', codec, [quiet], 0).records
+    expect(withQuiet?.headers?.['pk.quiet']).toBe('employees_absences_balance,x')
+    const [plain] = toOutgoing('p.e', codec, [{ ...event(2, 10), op: 'u' }], 0).records
+    expect(plain?.headers?.['pk.quiet']).toBeUndefined()
+  })
 })

@@ -10,6 +10,8 @@ describe('cli > graceful-stop', () => {
   let stderr: jest.SpyInstance
   const exitCodeBefore = process.exitCode
   beforeEach(() => {
+    // another test file in this worker may have left an exit code behind: these start clean
+    process.exitCode = undefined
     jest.useFakeTimers()
     exit = jest.spyOn(process, 'exit').mockImplementation((() => undefined) as never)
     stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true)

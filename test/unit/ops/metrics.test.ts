@@ -62,6 +62,15 @@ describe('ops > metrics', () => {
     )
   })
 
+  it('shows the pace kept per family, and counts its back-offs', async () => {
+    publish('personio-kafka:personio:rate-limit', { family: 'balances', perSecond: 5, why: 'start' })
+    publish('personio-kafka:personio:rate-limit', { family: 'balances', perSecond: 4, why: 'back-off' })
+    publish('personio-kafka:personio:rate-limit', { family: 'balances', perSecond: 4.5, why: 'rise' })
+    const text = (await scrape()).split('\n')
+    expect(text).toContain('personio_kafka_rate_limit_per_second{family="balances"} 4.5')
+    expect(text).toContain('personio_kafka_rate_limit_backoffs_total{family="balances"} 1')
+  })
+
   it('shows a running snapshot, then its duration and outcome', async () => {
     const cycle = { resource: 'employees', cycleId: 'c1', kind: 'snapshot' as const }
     publish('personio-kafka:capture:cycle', { ...cycle, phase: 'start' })

@@ -3,7 +3,7 @@
 import { MockAgent } from 'undici'
 import { subscribe, type ChannelMessages } from '../../../src/ops/channels'
 import { createPersonioClient } from '../../../src/personio'
-import { RateLimiter, documentedLimits } from '../../../src/personio/rate-limit'
+import { RateLimiter } from '../../../src/personio/rate-limit'
 
 const origin = 'https://api.personio.test'
 type Request = ChannelMessages['personio-kafka:personio:request']
@@ -46,8 +46,8 @@ describe('personio > diagnostics channels', () => {
   it('publishes how long a request waited for its rate-limit token', async () => {
     let now = 0
     const limiter = new RateLimiter(
-      { ...documentedLimits, v1: { rate: 2, burst: 1 } },
       { now: () => now, sleep: async (ms) => void (now += ms) },
+      { limits: { v1: { rate: 2, burst: 1 } } },
     )
     const waits: Wait[] = []
     const off = subscribe('personio-kafka:personio:rate-limit-wait', (m) => waits.push(m))

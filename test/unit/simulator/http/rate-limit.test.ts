@@ -1,4 +1,9 @@
-import { personioLimits, RateLimiter } from '../../../../src/simulator/http/rate-limit'
+import {
+  hiddenLimitsOf,
+  parseHiddenLimits,
+  personioLimits,
+  RateLimiter,
+} from '../../../../src/simulator/http/rate-limit'
 
 /** Requests allowed out of `n` sent at `now()`, one per `stepMs`. */
 function send(limiter: RateLimiter, family: string, clock: { t: number }, n: number, stepMs: number): number {
@@ -46,5 +51,72 @@ describe('simulator > rate limits', () => {
     expect(send(limiter, 'v2-auth', clock, 100, 100)).toBe(9)
     clock.t += 60_000
     expect(send(limiter, 'v2-auth', clock, 20, 0)).toBe(20)
+  })
+
+  it('balances: a bucket of their own, beside the employees listing', () => {
+    const clock = { t: 0 }
+    const limiter = new RateLimiter(personioLimits, () => clock.t)
+    expect(send(limiter, 'employees', clock, 20, 0)).toBe(15)
+    expect(send(limiter, 'balances', clock, 20, 0)).toBe(15)
+  })
+
+  it('all v1 endpoints together: 2,000 per minute, whatever each family allows', () => {
+    const clock = { t: 0 }
+    const limiter = new RateLimiter({ ...personioLimits, v1: { rate: 1000, burst: 1000 } }, () => clock.t)
+    // the v1-wide bucket holds 100, then refills at 33.3/s
+    expect(send(limiter, 'v1', clock, 200, 0)).toBe(100)
+    clock.t += 3000
+    expect(send(limiter, 'v1', clock, 200, 0)).toBe(100)
+    // 60 s of one request every 10 ms: 2,000 of the 6,000 get through
+    for (let minute = 0; minute < 2; minute++) {
+      const through = send(limiter, 'v1', clock, 6000, 10)
+      expect(through).toBeGreaterThanOrEqual(1998)
+      expect(through).toBeLessThanOrEqual(2001)
+    }
+    // v2 is not part of it
+    expect(send(limiter, 'v2', clock, 5, 0)).toBe(5)
+  })
+
+  it('a refusal by all of v1 together leaves the family its token', () => {
+    const clock = { t: 0 }
+    const limiter = new RateLimiter(
+      { balances: { rate: 1, burst: 2 }, 'v1-global': { rate: 1, burst: 1 } },
+      () => clock.t,
+    )
+    expect(limiter.take('balances').allowed).toBe(true)
+    expect(limiter.take('balances').allowed).toBe(false) // v1-wide empty
+    clock.t += 1000
+    expect(limiter.take('balances').allowed).toBe(true) // the family still had one
+  })
+
+  it("hidden limits: a bucket in place of the family's, answered without x-ratelimit-* headers", () => {
+    const clock = { t: 0 }
+    const limiter = new RateLimiter(personioLimits, () => clock.t, { balances: { rate: 2, burst: 3 } })
+    const first = limiter.take('balances')
+    expect(first).toEqual({ allowed: true, headers: {} })
+    expect(send(limiter, 'balances', clock, 10, 0)).toBe(2)
+    clock.t += 1000
+    expect(send(limiter, 'balances', clock, 10, 0)).toBe(2)
+    expect(limiter.take('employees').headers['x-ratelimit-replenish-rate']).toBe('5')
+    // told again once no longer hidden
+    limiter.hide({})
+    expect(limiter.take('balances').headers['x-ratelimit-replenish-rate']).toBe('5')
+    expect(limiter.hiddenLimits()).toEqual({})
+  })
+
+  it('reads hidden limits as text or as the control API body, every entry not understood said', () => {
+    expect(parseHiddenLimits('balances=2.5, employees=10/30')).toEqual({
+      limits: { balances: { rate: 2.5, burst: 8 }, employees: { rate: 10, burst: 30 } },
+      problems: [],
+    })
+    expect(hiddenLimitsOf({ v2: { rate: 4, burst: 2 } })).toEqual({
+      limits: { v2: { rate: 4, burst: 2 } },
+      problems: [],
+    })
+    expect(parseHiddenLimits('nope=3,balances=0').problems).toEqual([
+      expect.stringContaining('"nope=3" is not <family>=<requests per second>[/<burst>]'),
+      expect.stringContaining('"balances=0" is not'),
+    ])
+    expect(hiddenLimitsOf(7).problems).toHaveLength(1)
   })
 })

@@ -1,0 +1,59 @@
+// A plain (not transactional) idempotent producer that resolves only once every in-sync replica
+// has the record (acks=all): the webhook receiver answers Personio after this, never before.
+import './aborted-filter' // before kafkajs: see that file
+import { Partitioners, type Kafka, type Producer } from 'kafkajs'
+import { KafkaError } from '../../errors'
+import type { OutgoingRecord } from '../port'
+
+export interface DurableWriter {
+  write(records: readonly OutgoingRecord[]): Promise<void>
+  close(): Promise<void>
+}
+
+export function createDurableWriter(kafka: Kafka): DurableWriter {
+  let producer: Producer | undefined
+  let connecting: Promise<Producer> | undefined
+  const ready = (): Promise<Producer> => {
+    if (producer !== undefined) return Promise.resolve(producer)
+    connecting ??= (async () => {
+      const p = kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        createPartitioner: Partitioners.DefaultPartitioner,
+        retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
+      })
+      await p.connect()
+      producer = p
+      return p
+    })().finally(() => (connecting = undefined))
+    return connecting
+  }
+  return {
+    async write(records) {
+      const byTopic = new Map<string, OutgoingRecord[]>()
+      for (const r of records) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), r])
+      try {
+        const p = await ready()
+        await p.sendBatch({
+          acks: -1,
+          topicMessages: [...byTopic].map(([topic, rs]) => ({
+            topic,
+            messages: rs.map((r) => ({
+              key: r.key,
+              value: r.value,
+              headers: r.headers,
+              timestamp: r.timestamp === undefined ? undefined : String(r.timestamp),
+            })),
+          })),
+        })
+      } catch (error) {
+        throw new KafkaError(`Writing to Kafka failed: ${(error as Error).message}`, { retriable: true })
+      }
+    },
+    async close() {
+      const p = producer ?? (await connecting?.catch(() => undefined))
+      producer = undefined
+      await p?.disconnect()
+    },
+  }
+}

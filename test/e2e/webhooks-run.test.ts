@@ -1,0 +1,191 @@
+// `run` following Personio's webhooks as a deployment runs it: the service SIGKILLed right after it
+// acknowledged a delivery loses nothing (the delivery was in the inbox before the 202, and Personio
+// will not send it again); two services behind one URL (a load balancer sending each delivery to
+// either) still publish each change once.
+import { createServer as createHttpServer, request as httpRequest } from 'node:http'
+import { createServer, type AddressInfo } from 'node:net'
+import { createHttp } from '../../src/personio/client'
+import { webhookSubscriptions } from '../../src/personio/webhooks'
+import { resources } from '../../src/resources'
+import { defaultCredential, startSimulator, type RunningSimulator } from '../../src/simulator'
+import { testInfra, uniqueName } from '../infra/env'
+import { startCli, type CliChild } from '../support/cli-child'
+import { harnessPreloads } from '../support/cli-preload'
+import { readAll, readTable } from '../support/compacted'
+import { captureEnv } from '../support/exactly-once'
+
+const infra = testInfra()
+const TOKEN = 'Bearer e2e-webhook-token-0123456789'
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer()
+    s.once('error', reject)
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+async function waitFor(
+  what: string,
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (await check()) return
+    await new Promise((r) => setTimeout(r, 300))
+  }
+  throw new Error(`timed out waiting for ${what}`)
+}
+
+async function subscribe(sim: RunningSimulator, url: string): Promise<string> {
+  const http = createHttp({
+    baseUrl: sim.url,
+    credentials: { clientId: defaultCredential.clientId, clientSecret: defaultCredential.clientSecret },
+    appId: 'TEST',
+    timeoutMs: 10_000,
+  })
+  const w = await webhookSubscriptions(http).create({
+    url,
+    description: 'e2e',
+    status: 'ENABLED',
+    auth_type: 'TOKEN',
+    token: TOKEN,
+    enabled_events: [...(resources.employees.webhookEvents ?? [])],
+  })
+  return w.id
+}
+
+const lastNameOf = async (prefix: string, id: number) =>
+  (await readTable(infra.brokers, infra.registryUrl, prefix, 'employees')).table.get(`[${id}]`)?.last_name
+
+describe('e2e > run with webhooks', () => {
+  let sim: RunningSimulator
+  const children: CliChild[] = []
+  beforeEach(async () => {
+    sim = await startSimulator({
+      employees: 8,
+      rateLimits: false,
+      reports: 0,
+      realClock: true,
+      webhooks: { allowHttp: true },
+    })
+  })
+  afterEach(async () => {
+    for (const c of children.splice(0)) {
+      c.child.kill('SIGKILL')
+      await c.done
+    }
+    await sim.close()
+  })
+
+  const runWith = (prefix: string, port: number, publicUrl: string, extra: Record<string, string> = {}) => {
+    const c = startCli(
+      ['run', '--resources', 'employees'],
+      {
+        ...captureEnv(infra, sim, prefix),
+        WEBHOOK_TOKEN: TOKEN,
+        WEBHOOK_PUBLIC_URL: publicUrl,
+        WEBHOOK_PORT: String(port),
+        WEBHOOK_HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+        ...extra,
+      },
+      120_000,
+      harnessPreloads,
+    )
+    children.push(c)
+    return c
+  }
+  const following = (c: CliChild) => /follow Personio's events/.test(c.output().stderr)
+
+  it('SIGKILLed right after acknowledging a delivery, it loses nothing', async () => {
+    const port = await freePort()
+    const url = `http://127.0.0.1:${port}/personio`
+    const id = await subscribe(sim, url)
+    const prefix = uniqueName('hook-kill')
+    const first = runWith(prefix, port, url, { PK_TEST_CRASH_AT: 'webhook-after-ack:1' })
+    await waitFor('webhooks to take over', () => following(first))
+    await waitFor(
+      'the first sync',
+      async () => (await readAll(infra.brokers, `${prefix}.employees`)).length >= 8,
+    )
+    const [someone] = sim.company.list('employees')
+    sim.company.update('employees', someone!.id, { lastName: 'Acknowledged' })
+    const killed = await first.done
+    expect(killed.signal).toBe('SIGKILL')
+    expect(killed.stderr).toContain('killing at webhook-after-ack:1')
+    // Personio saw a 2xx: it will never deliver this event again
+    expect(
+      sim.webhooks
+        .activityOf(id)
+        .filter((d) => d.event.event_name === 'person.updated')
+        .map((d) => d.delivered),
+    ).toEqual([true])
+    expect(await lastNameOf(prefix, someone!.id)).not.toBe('Acknowledged')
+    // only the inbox has it now: the events endpoint (the other safety net) is made to forget it
+    sim.webhooks.recorded.splice(0)
+    const second = runWith(prefix, port, url)
+    await waitFor(
+      'the acknowledged change',
+      async () => (await lastNameOf(prefix, someone!.id)) === 'Acknowledged',
+    )
+    expect(following(second)).toBe(true)
+  }, 180_000)
+
+  it('two services behind one URL publish each change once', async () => {
+    const [portA, portB, front] = [await freePort(), await freePort(), await freePort()]
+    // the load balancer: each delivery to the next service in turn
+    let turn = 0
+    const balancer = createHttpServer((req, res) => {
+      const port = [portA, portB][turn++ % 2]
+      const upstream = httpRequest(
+        { host: '127.0.0.1', port, path: req.url, method: req.method, headers: req.headers },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers)
+          up.pipe(res)
+        },
+      )
+      upstream.on('error', () => {
+        res.writeHead(502)
+        res.end()
+      })
+      req.pipe(upstream)
+    })
+    await new Promise<void>((r) => balancer.listen(front, '127.0.0.1', () => r()))
+    try {
+      const url = `http://127.0.0.1:${front}/personio`
+      await subscribe(sim, url)
+      const prefix = uniqueName('hook-two')
+      const a = runWith(prefix, portA, url)
+      await waitFor('the first service', () => following(a))
+      await waitFor(
+        'the first sync',
+        async () => (await readAll(infra.brokers, `${prefix}.employees`)).length >= 8,
+      )
+      const b = runWith(prefix, portB, url)
+      await waitFor('the second service', () => following(b))
+      const seen = new Set(
+        (await readAll(infra.brokers, `${prefix}.employees`)).map((r) => `${r.partition}:${r.offset}`),
+      )
+      const people = sim.company.list('employees').slice(0, 4)
+      for (const [i, p] of people.entries())
+        sim.company.update('employees', p.id, { lastName: `Balanced ${i}` })
+      await waitFor('every change', async () => {
+        for (const [i, p] of people.entries())
+          if ((await lastNameOf(prefix, p.id)) !== `Balanced ${i}`) return false
+        return true
+      })
+      await new Promise((r) => setTimeout(r, 2_000)) // anything published twice would be here by now
+      const fresh = (await readAll(infra.brokers, `${prefix}.employees`)).filter(
+        (r) => !seen.has(`${r.partition}:${r.offset}`),
+      )
+      expect(fresh.map((r) => r.headers.__op)).toEqual(['u', 'u', 'u', 'u'])
+    } finally {
+      await new Promise((r) => balancer.close(r))
+    }
+  }, 180_000)
+})
