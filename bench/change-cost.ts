@@ -14,7 +14,7 @@
 // PK_BENCH_COST_EMPLOYEES (default 250) sizes the company. About half a minute in all.
 import '../src/kafka/kafkajs/aborted-filter' // before kafkajs: read_committed must hide aborted records
 import { execFileSync, spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Kafka, logLevel } from 'kafkajs'
@@ -130,7 +130,10 @@ async function syncOnce(tree: string, sim: RunningSimulator, infra: Infra, prefi
       PERSONIO_CLIENT_ID: defaultCredential.clientId,
       PERSONIO_CLIENT_SECRET: defaultCredential.clientSecret,
       // the simulator answers as fast as it is asked: the client need not pace itself either
-      PERSONIO_RATE_LIMITS: 'employees=200,v1=200,v2=200,v2-persons=200,v2-periods=200',
+      // (a tree that knows the balances and v1-wide families is told about them too)
+      PERSONIO_RATE_LIMITS: existsSync(join(tree, 'src', 'personio', 'rate-families.ts'))
+        ? 'employees=200,balances=200,v1=200,v1-global=1000,v2=200,v2-persons=200,v2-periods=200'
+        : 'employees=200,v1=200,v2=200,v2-persons=200,v2-periods=200',
       KAFKA_BROKERS: infra.brokers.join(','),
       SCHEMA_REGISTRY_URL: infra.registryUrl,
       TOPIC_PREFIX: prefix,

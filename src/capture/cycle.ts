@@ -1,7 +1,7 @@
 // One cycle of a top-level resource, as its plan says: list (all of it, or what changed since the
 // cursor), map, diff against what was published, publish in transactions, then — after a complete
 // listing — the deletes, and the cursor that covers the whole cycle in the last transaction.
-import { concat, defer, from, last, map, Observable, of, switchMap, tap } from 'rxjs'
+import { concat, defer, finalize, from, last, map, Observable, of, switchMap, tap } from 'rxjs'
 import { PkError } from '../errors'
 import { cycleLogger, inCycle, newCycleId } from '../ops/logger'
 import { publish } from '../ops/channels'
@@ -411,6 +411,11 @@ function runCycle(
     }
     const cycleId = tally.report.cycleId
     const log = cycleLogger(ctx.logger, resource.name, cycleId)
+    // A full listing of a resource followed by webhooks holds its inbox (capture/webhook-capture.ts):
+    // a record the inbox published after the listing passed its page would look deleted, or be
+    // overwritten by the listing's older read. The inbox catches up right after, reading by id.
+    const holdsInbox = ctx.settings[resource.name].followedByWebhooks === true
+    if (holdsInbox) ctx.memory.fullListings.add(resource.name)
     const facts = { resource: resource.name, cycleId, kind: plan.kind }
     publish('personio-kafka:capture:cycle', { ...facts, phase: 'start' })
     log.debug({ plan }, 'cycle starting')
@@ -420,7 +425,12 @@ function runCycle(
       resumeAt: plan.kind === 'snapshot' ? plan.resumeAt : undefined,
       onRestart: (why) => log.warn({ resource: resource.name }, why),
     })
-    const work = of(prepared).pipe(
+    // ...and starts once an inbox batch in flight has been applied
+    const inboxIdle = async () => {
+      while (holdsInbox && ctx.memory.inboxBusy.has(resource.name))
+        await new Promise((r) => setTimeout(r, 50))
+    }
+    const work = from(inboxIdle()).pipe(
       switchMap(() =>
         concat(
           batchPages(
@@ -496,6 +506,10 @@ function runCycle(
     // Everything the cycle starts (the Personio client's retries, kafkajs) logs with its ids.
     return new Observable<CycleReport>((subscriber) =>
       inCycle({ resource: resource.name, cycleId }, () => work.subscribe(subscriber)),
+    ).pipe(
+      finalize(() => {
+        if (holdsInbox) ctx.memory.fullListings.delete(resource.name)
+      }),
     )
   })
 }

@@ -23,6 +23,13 @@ export interface CaptureMemory {
    * state topic: their state is read back, past those offsets, before any more work
    */
   unsettled: Map<string, bigint[]>
+  /**
+   * resources followed by webhooks with a full listing running: their inbox waits until it has
+   * finished, so the listing never diffs or deletes against a change the inbox published meanwhile
+   */
+  fullListings: Set<string>
+  /** resources whose inbox batch is being applied: a full listing starts once it has finished */
+  inboxBusy: Set<string>
 }
 
 export function createCaptureMemory(): CaptureMemory {
@@ -33,5 +40,7 @@ export function createCaptureMemory(): CaptureMemory {
     durableCursors: new Map(),
     fingerprint: createFingerprinter(),
     unsettled: new Map(),
+    fullListings: new Set(),
+    inboxBusy: new Set(),
   }
 }

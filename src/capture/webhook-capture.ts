@@ -5,7 +5,7 @@
 // the inbox offsets. A delete is published only when Personio announced it AND the read answers
 // 404: a late `updated` after a `deleted` reads 404 and publishes nothing (no resurrection), and a
 // 404 without an announcement (a refused read) removes nothing — the reconciliation listing decides.
-import { PersonioHttpError, StoppingError } from '../errors'
+import { isRetriable, PersonioHttpError, StoppingError } from '../errors'
 import type { ConsumedOffsets, IncomingRecord } from '../kafka/port'
 import { publish } from '../ops/channels'
 import type { Resource } from '../resources'
@@ -48,9 +48,10 @@ export function inboxWorkOf(resource: Resource, records: readonly IncomingRecord
   for (const record of records) {
     const event = inboxEvent(record)
     if (event === undefined || !wanted.has(event.name)) continue
-    const id = slot.read === 'by-id' ? (event.personId ?? event.id) : event.id
+    const viaPerson = slot.read === 'by-id' && slot.personIdFirst === true && event.personId !== undefined
+    const id = viaPerson ? (event.personId as string) : event.id
     // an employment's delete is no person's delete: only the entity's own event announces it
-    const deleted = announcesDelete(event.name) && (slot.read !== 'by-id' || event.personId === undefined)
+    const deleted = announcesDelete(event.name) && !viaPerson
     const seen = work.entities.get(id)
     work.entities.set(id, { deleted: (seen?.deleted ?? false) || deleted })
     work.newest = Math.max(work.newest ?? event.occurredAt, event.occurredAt)
@@ -192,6 +193,32 @@ async function byV2IdPart(
   return diffPart(ctx, resource, prepared, items, pending)
 }
 
+/**
+ * One entity's part, or nothing when Personio refuses that one read for good (a 400/403/422 for
+ * one record): the batch goes on, the reconciliation listing reads the record again, and a
+ * warning names it. A failure that may heal (a 5xx, the network) fails the batch, read again.
+ */
+async function entityPart(
+  ctx: CaptureContext,
+  resource: Resource,
+  id: string,
+  read: () => Promise<Part>,
+): Promise<Part> {
+  try {
+    return await read()
+  } catch (error) {
+    if (!(error instanceof PersonioHttpError) || isRetriable(error)) throw error
+    ctx.logger.warn(
+      { resource: resource.name, id, status: error.status },
+      `${resource.name} ${id}, named by a webhook, could not be read (${error.message}); the next full listing reads it again`,
+    )
+    return emptyPart()
+  }
+}
+
+/** How long an inbox batch waits at most for a full listing of its resource to end, per check. */
+const HOLD_CHECK_MS = 200
+
 /** Entities read at once: the rate limiter paces them, concurrency only hides Personio's latency. */
 const READS_AT_ONCE = 4
 
@@ -207,6 +234,29 @@ export async function applyInboxWork(
   consumed?: ConsumedOffsets,
 ): Promise<{ entities: number; events: number }> {
   const slot = slotOf(resource)
+  // A full listing of this resource is running: it must not see what this batch would publish.
+  // Checked and marked in one step (no await between), so a listing either waits for this batch
+  // or this batch for the listing.
+  while (ctx.memory.fullListings.has(resource.name)) {
+    if (ctx.stopping.aborted) throw new StoppingError(`stopping: ${resource.name} left its webhook batch`)
+    await new Promise((r) => setTimeout(r, HOLD_CHECK_MS))
+  }
+  ctx.memory.inboxBusy.add(resource.name)
+  try {
+    return await applyHeld(ctx, resource, prepared, slot, work, consumed)
+  } finally {
+    ctx.memory.inboxBusy.delete(resource.name)
+  }
+}
+
+async function applyHeld(
+  ctx: CaptureContext,
+  resource: Resource,
+  prepared: Prepared,
+  slot: WebhookSlot,
+  work: InboxWork,
+  consumed: ConsumedOffsets | undefined,
+): Promise<{ entities: number; events: number }> {
   return ctx.serial(resource.name, async () => {
     await settleUncertain(ctx, resource.name)
     let part = emptyPart()
@@ -220,9 +270,11 @@ export async function applyInboxWork(
         ids
           .slice(i, i + READS_AT_ONCE)
           .map(([id, w]) =>
-            slot.read === 'by-id'
-              ? byIdPart(ctx, resource, prepared, slot, id, w.deleted, decided)
-              : byV2IdPart(ctx, resource, prepared, slot, id, w.deleted, decided),
+            entityPart(ctx, resource, id, () =>
+              slot.read === 'by-id'
+                ? byIdPart(ctx, resource, prepared, slot, id, w.deleted, decided)
+                : byV2IdPart(ctx, resource, prepared, slot, id, w.deleted, decided),
+            ),
           ),
       )
       part = joinParts([part, ...parts])

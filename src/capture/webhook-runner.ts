@@ -150,8 +150,11 @@ export function webhookPipeline(
     if (handled.size > REMEMBERED_EVENTS) handled.delete(handled.values().next().value as string)
   }
   return from(prepareResource(ctx, resource)).pipe(
-    exhaustMap((prepared) =>
-      merge(
+    exhaustMap((first) => {
+      // re-prepared at each gap fill: a custom attribute the daily listing registered meanwhile
+      // is mapped by the inbox too (one request to Personio's attribute list every interval)
+      let prepared = first
+      return merge(
         new Observable<StageReport>((subscriber) => {
           const feed = options.feed(inboxTopicFor(ctx.prefix))
           const out = report(resource, 'webhooks')
@@ -183,16 +186,17 @@ export function webhookPipeline(
           return () => void feed.stop()
         }),
         timer(0, options.gapFillMs, scheduler).pipe(
-          exhaustMap(() =>
+          exhaustMap((tick) =>
             from(
-              fillGaps(ctx, resource, prepared, options.subscriptionId, options.write).then((n) => ({
-                ...report(resource, 'gap-fill'),
-                parents: n,
-              })),
+              (async () => {
+                if (tick > 0) prepared = await prepareResource(ctx, resource)
+                const n = await fillGaps(ctx, resource, prepared, options.subscriptionId, options.write)
+                return { ...report(resource, 'gap-fill'), parents: n }
+              })(),
             ),
           ),
         ),
-      ),
-    ),
+      )
+    }),
   )
 }

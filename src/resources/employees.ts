@@ -61,7 +61,7 @@ export const employees = defineResource<V1Employee>({
     'employment.terminated',
   ],
   // person and employment events name the person, whose id is the employee's
-  webhook: { read: 'by-id', path: '/v1/company/employees/{id}' },
+  webhook: { read: 'by-id', path: '/v1/company/employees/{id}', personIdFirst: true },
   fields: [
     f.long('id', 'Personio employee id.', (r) => r.long(v('id'), true)),
     f.string('first_name', 'First name.', (r) => r.string(v('first_name'))),

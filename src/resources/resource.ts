@@ -105,8 +105,11 @@ export interface StageSlot {
  * proves it gone only together with a `*.deleted` event for it; otherwise the listing decides.
  */
 export type WebhookSlot =
-  /** the event's id is this resource's key: the record is read by id (`{id}` in the path) */
-  | { read: 'by-id'; path: string }
+  /**
+   * the event's id is this resource's key: the record is read by id (`{id}` in the path); with
+   * `personIdFirst`, an event naming a person (`payload.person_id`, employments) reads that person
+   */
+  | { read: 'by-id'; path: string; personIdFirst?: boolean }
   /**
    * The event's id is a v2 id this resource keeps in `idField` (v1 time-offs carry `id_v2`). A
    * record published before is read by its own key (`path`); a new one is found through the v2

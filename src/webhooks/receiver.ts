@@ -171,10 +171,17 @@ export function startReceiver(o: ReceiverOptions): Promise<Receiver> {
     o.tls === undefined
       ? createHttpServer(listener)
       : createHttpsServer({ cert: readFileSync(o.tls.certFile), key: readFileSync(o.tls.keyFile) }, listener)
+  // The receiver faces the internet: slow or idle senders are cut, and a failed accept (too many
+  // open files) is logged, never an uncaught error that would end the process.
+  server.requestTimeout = 10_000
+  server.headersTimeout = 5_000
+  server.keepAliveTimeout = 5_000
+  server.maxConnections = 512
   return new Promise((resolve, reject) => {
     server.once('error', reject)
     server.listen(o.port, o.host ?? '0.0.0.0', () => {
       server.off('error', reject)
+      server.on('error', (error) => o.onRefused?.(0, `the receiver's socket failed: ${error.message}`))
       const { port } = server.address() as AddressInfo
       const host = o.host === undefined || o.host === '0.0.0.0' || o.host === '::' ? '127.0.0.1' : o.host
       resolve({

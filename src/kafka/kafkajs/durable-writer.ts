@@ -47,6 +47,11 @@ export function createDurableWriter(kafka: Kafka): DurableWriter {
           })),
         })
       } catch (error) {
+        // A send that timed out may still have been written: a fresh producer (a new producer id)
+        // keeps the broker from taking the next send for a duplicate of it and dropping it.
+        const failed = producer
+        producer = undefined
+        await failed?.disconnect().catch(() => undefined)
         throw new KafkaError(`Writing to Kafka failed: ${(error as Error).message}`, { retriable: true })
       }
     },
