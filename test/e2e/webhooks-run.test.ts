@@ -3,7 +3,6 @@
 // will not send it again); two services behind one URL (a load balancer sending each delivery to
 // either) still publish each change once.
 import { createServer as createHttpServer, request as httpRequest } from 'node:http'
-import { createServer, type AddressInfo } from 'node:net'
 import { createHttp } from '../../src/personio/client'
 import { webhookSubscriptions } from '../../src/personio/webhooks'
 import { resources } from '../../src/resources'
@@ -13,33 +12,12 @@ import { startCli, type CliChild } from '../support/cli-child'
 import { harnessPreloads } from '../support/cli-preload'
 import { readAll, readTable } from '../support/compacted'
 import { captureEnv } from '../support/exactly-once'
+import { freePort, waitFor } from '../support/net-wait'
 
 const infra = testInfra()
+/** a CLI child starts slower than an engine in the test process */
+const waitLong = (what: string, check: () => Promise<boolean> | boolean) => waitFor(what, check, 60_000)
 const TOKEN = 'Bearer e2e-webhook-token-0123456789'
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo
-      s.close(() => resolve(port))
-    })
-  })
-}
-
-async function waitFor(
-  what: string,
-  check: () => Promise<boolean> | boolean,
-  timeoutMs = 60_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    if (await check()) return
-    await new Promise((r) => setTimeout(r, 300))
-  }
-  throw new Error(`timed out waiting for ${what}`)
-}
 
 async function subscribe(sim: RunningSimulator, url: string): Promise<string> {
   const http = createHttp({
@@ -108,8 +86,8 @@ describe('e2e > run with webhooks', () => {
     const id = await subscribe(sim, url)
     const prefix = uniqueName('hook-kill')
     const first = runWith(prefix, port, url, { PK_TEST_CRASH_AT: 'webhook-after-ack:1' })
-    await waitFor('webhooks to take over', () => following(first))
-    await waitFor(
+    await waitLong('webhooks to take over', () => following(first))
+    await waitLong(
       'the first sync',
       async () => (await readAll(infra.brokers, `${prefix}.employees`)).length >= 8,
     )
@@ -129,7 +107,7 @@ describe('e2e > run with webhooks', () => {
     // only the inbox has it now: the events endpoint (the other safety net) is made to forget it
     sim.webhooks.recorded.splice(0)
     const second = runWith(prefix, port, url)
-    await waitFor(
+    await waitLong(
       'the acknowledged change',
       async () => (await lastNameOf(prefix, someone!.id)) === 'Acknowledged',
     )
@@ -161,20 +139,20 @@ describe('e2e > run with webhooks', () => {
       await subscribe(sim, url)
       const prefix = uniqueName('hook-two')
       const a = runWith(prefix, portA, url)
-      await waitFor('the first service', () => following(a))
-      await waitFor(
+      await waitLong('the first service', () => following(a))
+      await waitLong(
         'the first sync',
         async () => (await readAll(infra.brokers, `${prefix}.employees`)).length >= 8,
       )
       const b = runWith(prefix, portB, url)
-      await waitFor('the second service', () => following(b))
+      await waitLong('the second service', () => following(b))
       const seen = new Set(
         (await readAll(infra.brokers, `${prefix}.employees`)).map((r) => `${r.partition}:${r.offset}`),
       )
       const people = sim.company.list('employees').slice(0, 4)
       for (const [i, p] of people.entries())
         sim.company.update('employees', p.id, { lastName: `Balanced ${i}` })
-      await waitFor('every change', async () => {
+      await waitLong('every change', async () => {
         for (const [i, p] of people.entries())
           if ((await lastNameOf(prefix, p.id)) !== `Balanced ${i}`) return false
         return true

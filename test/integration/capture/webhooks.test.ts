@@ -3,7 +3,6 @@
 // reach the topics through deliveries with no company-wide listing in between; duplicated and
 // reordered deliveries publish each change once and never bring a deleted record back; a receiver
 // that was down catches up from the events endpoint.
-import { createServer } from 'node:net'
 import { openEngine, type Engine } from '../../../src/capture/engine'
 import { silentLogger } from '../../../src/ops/logger'
 import { createHttp } from '../../../src/personio/client'
@@ -13,34 +12,11 @@ import { defaultCredential, startSimulator, type RunningSimulator } from '../../
 import { testInfra, uniqueName } from '../../infra/env'
 import { readAll, readTable, simulatorTable, tablesEqual } from '../../support/compacted'
 import { configFor, cursorOf } from '../../support/engine-run'
+import { freePort, waitFor } from '../../support/net-wait'
 
 const { brokers, registryUrl } = testInfra()
 const TOKEN = 'Bearer test-token-0123456789abcdef'
 const only: ResourceName[] = ['employees', 'absences', 'attendances', 'employees_absences_balance']
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number }
-      s.close(() => resolve(port))
-    })
-  })
-}
-
-async function waitFor(
-  what: string,
-  check: () => Promise<boolean> | boolean,
-  timeoutMs = 30_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    if (await check()) return
-    await new Promise((r) => setTimeout(r, 250))
-  }
-  throw new Error(`timed out waiting for ${what}`)
-}
 
 const converged = async (sim: RunningSimulator, prefix: string, names: readonly ResourceName[]) => {
   for (const name of names) {
