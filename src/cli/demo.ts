@@ -1,7 +1,9 @@
 // `personio-kafka demo`: the whole flow on one machine, no Personio account. The bundled simulator
 // plays Personio, the local Kafka and schema registry start when none is configured, the producer
 // runs, scripted changes and deletes happen in the simulated company, and the decoded events are
-// shown arriving — a live table on a terminal, one line per change elsewhere.
+// shown arriving — a live table on a terminal, one line per change elsewhere. The simulator
+// delivers Personio's webhooks to a receiver on this machine, so the resources they announce
+// (employees, absences, attendances) arrive through deliveries; `--no-webhooks` polls everything.
 import type { Command } from 'commander'
 import { Kafka, logLevel } from 'kafkajs'
 import { openEngine } from '../capture/engine'
@@ -16,6 +18,7 @@ import { createLogger } from '../ops/logger'
 import { resourceNames, resources } from '../resources'
 import { defaultCredential, startSimulator } from '../simulator'
 import { integer } from './arguments'
+import { deliveryLine, demoWebhookEnv, subscribeDemoReceiver } from './demo-webhooks'
 
 async function localInfra(env: NodeJS.ProcessEnv): Promise<void> {
   if (env.KAFKA_BROKERS !== undefined && env.SCHEMA_REGISTRY_URL !== undefined) return
@@ -37,6 +40,14 @@ async function localInfra(env: NodeJS.ProcessEnv): Promise<void> {
   env.TOPIC_REPLICATION_FACTOR ??= '1'
 }
 
+interface DemoOptions {
+  employees: number
+  duration?: number
+  kafkaFromEnv?: boolean
+  /** false with --no-webhooks */
+  webhooks: boolean
+}
+
 export function registerDemo(program: Command): void {
   program
     .command('demo')
@@ -53,11 +64,15 @@ export function registerDemo(program: Command): void {
       '--kafka-from-env',
       'use the Kafka and registry of KAFKA_BROKERS and SCHEMA_REGISTRY_URL (and their security settings) instead of the local ones; the demo still writes under a topic prefix of its own',
     )
+    .option(
+      '--no-webhooks',
+      "poll every resource instead of following the simulator's webhooks (by default employees, absences and attendances arrive through deliveries to a local receiver)",
+    )
     .addHelpText(
       'after',
-      '\nExamples:\n  $ personio-kafka demo\n  $ npm run demo\n  $ personio-kafka demo --employees 200 --duration 120',
+      '\nExamples:\n  $ personio-kafka demo\n  $ npm run demo\n  $ personio-kafka demo --employees 200 --duration 120\n  $ personio-kafka demo --no-webhooks       # polling only',
     )
-    .action(async (o: { employees: number; duration?: number; kafkaFromEnv?: boolean }) => {
+    .action(async (o: DemoOptions) => {
       // The demo never touches a deployment: settings exported for `run` are not its own. It uses
       // the local Kafka and registry unless told otherwise, and always a fresh topic prefix and its
       // own client id, so its topics, state and transactional ids (personio-kafka.<prefix>.*) are
@@ -75,6 +90,7 @@ export function registerDemo(program: Command): void {
       env.LOG_LEVEL ??= 'warn'
       env.PROGRESS = 'off'
       env.METRICS_PORT ??= '0'
+      await demoWebhookEnv(env, o.webhooks)
       const config = loadConfig({ env })
       process.stderr.write(
         `demo: Kafka ${config.kafka.brokers.join(',')} and registry ${config.registry.url} (${fromEnv ? 'from KAFKA_BROKERS and SCHEMA_REGISTRY_URL, --kafka-from-env' : 'local'}), topic prefix ${config.topics.prefix}, client id ${config.kafka.clientId}\n`,
@@ -82,12 +98,22 @@ export function registerDemo(program: Command): void {
       const logger = createLogger(config.log)
       const tty = process.stdout.isTTY === true
       const duration = (o.duration ?? (tty ? 0 : 60)) * 1000
-      const sim = await startSimulator({ employees: o.employees, realClock: true, rateLimits: false })
+      const sim = await startSimulator({
+        employees: o.employees,
+        realClock: true,
+        rateLimits: false,
+        // Personio delivers only to https; the demo's receiver is plain http on this machine
+        webhooks: { allowHttp: true },
+      })
       const engine = await openEngine({
         config,
         logger,
         personio: { baseUrl: sim.url, ...defaultCredential },
       })
+      const hooks = await subscribeDemoReceiver(config, engine, sim)
+      let started = false
+      const delivery = (done = false) =>
+        deliveryLine(hooks, config.capture.pollIntervalMs, { started, done, noWebhooks: !o.webhooks })
       const serde = createSerde({
         registry: createSchemaRegistry({ url: config.registry.url }),
         keyFormat: config.topics.keyFormat,
@@ -122,7 +148,7 @@ export function registerDemo(program: Command): void {
       const draw = () => {
         if (!tty) return
         process.stdout.write(
-          `\x1b[H\x1b[J${['personio-kafka demo — Ctrl-C to stop', '', ...table.render(note)].join('\n')}\n`,
+          `\x1b[H\x1b[J${['personio-kafka demo — Ctrl-C to stop', delivery(), '', ...table.render(note)].join('\n')}\n`,
         )
       }
       const redraw = setInterval(draw, 500)
@@ -138,12 +164,14 @@ export function registerDemo(program: Command): void {
         process.once('SIGTERM', stop)
         if (duration > 0) setTimeout(stop, duration).unref()
       })
-      const running = engine.run(() => undefined)
+      // the first cycle comes once run has decided which resources follow the webhooks
+      const running = engine.run(() => (started = true))
       // Pauses a Ctrl-C ends at once: the demo stops in well under a second.
       const pause = (ms: number) => Promise.race([new Promise((r) => setTimeout(r, ms).unref()), finished])
       // Let the first snapshot land, then change the company every few seconds.
       const script = (async () => {
         await pause(8_000)
+        if (!tty && !stopping) console.log(`-- ${delivery()}`)
         for (const step of steps) {
           if (stopping) return
           step.run(sim.company)
@@ -163,6 +191,7 @@ export function registerDemo(program: Command): void {
       await engine.close()
       await sim.close()
       if (!tty) for (const line of table.render('')) console.log(line)
+      console.log(`${tty ? '\n' : ''}${delivery(true)}`)
       console.log(
         `\nTopics ${config.topics.prefix}.* on Kafka ${config.kafka.brokers.join(',')}, schemas at ${config.registry.url}. ` +
           'Stop the local Kafka and registry with: npm run infra:down',
