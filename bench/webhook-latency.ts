@@ -23,7 +23,6 @@
 // with webhooks. About 6½ minutes in all.
 import '../src/kafka/kafkajs/aborted-filter' // before kafkajs: read_committed must hide aborted records
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createServer, type AddressInfo } from 'node:net'
 import { Kafka, logLevel, type Consumer } from 'kafkajs'
 import { createSchemaRegistry } from '../src/contract/registry'
 import { createSerde, type Serde } from '../src/contract/serde'
@@ -34,6 +33,7 @@ import { resources, type ResourceName } from '../src/resources'
 import { defaultCredential, startSimulator, type RunningSimulator } from '../src/simulator'
 import { compiledCli } from './compiled-cli'
 import type { BenchFigure, BenchResult } from './run'
+import { freePort } from '../test/support/net-wait'
 
 const EMPLOYEES = Number(process.env.PK_BENCH_HOOK_EMPLOYEES ?? 500)
 const IDLE_SECONDS = Number(process.env.PK_BENCH_HOOK_IDLE_SECONDS ?? 300)
@@ -92,17 +92,6 @@ function seeded(seed: number): () => number {
 
 const percentile = (sorted: readonly number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo
-      s.close(() => resolve(port))
-    })
-  })
-}
 
 async function waitFor(what: string, check: () => boolean, timeoutMs: number, sides: Side[]): Promise<void> {
   const deadline = Date.now() + timeoutMs

@@ -384,26 +384,19 @@ function runCycle(
     const plan: CyclePlan = fill && planned.kind === 'incremental' ? { kind: 'reconcile' } : planned
     // Followed by webhooks: the inbox and the events endpoint carry every change, so there is no
     // incremental listing; only the reconciliation listing (and a first snapshot) read Personio.
+    const report: CycleReport = {
+      resource: resource.name,
+      cycleId: newCycleId(),
+      plan: plan.kind,
+      pages: 0,
+      read: 0,
+      published: { c: 0, u: 0, r: 0, d: 0 },
+      deadLettered: 0,
+    }
     if (plan.kind === 'incremental' && ctx.settings[resource.name].followedByWebhooks === true)
-      return of<CycleReport>({
-        resource: resource.name,
-        cycleId: newCycleId(),
-        plan: plan.kind,
-        pages: 0,
-        read: 0,
-        published: { c: 0, u: 0, r: 0, d: 0 },
-        deadLettered: 0,
-      })
+      return of(report)
     const tally: Tally = {
-      report: {
-        resource: resource.name,
-        cycleId: newCycleId(),
-        plan: plan.kind,
-        pages: 0,
-        read: 0,
-        published: { c: 0, u: 0, r: 0, d: 0 },
-        deadLettered: 0,
-      },
+      report,
       watch: new ListingWatch(),
       withTimestamp: 0,
       started: ctx.clock.now(),

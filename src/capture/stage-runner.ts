@@ -23,7 +23,7 @@ export interface StageReport {
 /** Opens a feed of the given topics for a stage (the engine knows the group id and the client). */
 export type FeedFactory = (resource: ResourceName, topics: string[], untilCaughtUp: boolean) => Feed
 
-const report = (resource: Resource, plan: StageReport['plan']): StageReport => ({
+export const report = (resource: Resource, plan: StageReport['plan']): StageReport => ({
   resource: resource.name,
   cycleId: randomUUID().slice(0, 8),
   plan,

@@ -2,7 +2,6 @@
 // from the inbox (each delivery, coalesced, read by id) and the events endpoint fills what a lost
 // delivery left out; their polling shrinks to the reconciliation listing. Decided once at start:
 // without an ENABLED subscription for our URL that enables a resource's events, it keeps polling.
-import { randomUUID } from 'node:crypto'
 import { exhaustMap, from, merge, Observable, timer, type SchedulerLike } from 'rxjs'
 import type { Feed } from '../kafka/port'
 import { sameUrl, webhookSubscriptions, type WebhookSubscription } from '../personio/webhooks'
@@ -14,7 +13,7 @@ import type { CaptureContext } from './context'
 import { SKEW_MARGIN_MS } from './cycle'
 import { prepareResource, type Prepared } from './prepare'
 import { settleUncertain } from './settle-commit'
-import type { StageReport } from './stage-runner'
+import { report, type StageReport } from './stage-runner'
 import { applyInboxWork, inboxWorkOf } from './webhook-capture'
 import { EVENTS_KEPT_MS, eventsSince, GAP_OVERLAP_MS } from './webhook-gaps'
 
@@ -61,14 +60,6 @@ export async function webhookCoverage(
     }
   return { subscription: ours, covered }
 }
-
-const report = (resource: Resource, plan: StageReport['plan']): StageReport => ({
-  resource: resource.name,
-  cycleId: randomUUID().slice(0, 8),
-  plan,
-  parents: 0,
-  events: 0,
-})
 
 async function saveWebhookAt(
   ctx: CaptureContext,

@@ -3,39 +3,20 @@
 // will not send it again); two services behind one URL (a load balancer sending each delivery to
 // either) still publish each change once.
 import { createServer as createHttpServer, request as httpRequest } from 'node:http'
-import { createHttp } from '../../src/personio/client'
-import { webhookSubscriptions } from '../../src/personio/webhooks'
 import { resources } from '../../src/resources'
-import { defaultCredential, startSimulator, type RunningSimulator } from '../../src/simulator'
+import { startSimulator, type RunningSimulator } from '../../src/simulator'
 import { testInfra, uniqueName } from '../infra/env'
 import { startCli, type CliChild } from '../support/cli-child'
 import { harnessPreloads } from '../support/cli-preload'
 import { readAll, readTable } from '../support/compacted'
 import { captureEnv } from '../support/exactly-once'
 import { freePort, waitFor } from '../support/net-wait'
+import { subscribe } from '../support/subscribe'
 
 const infra = testInfra()
 /** a CLI child starts slower than an engine in the test process */
 const waitLong = (what: string, check: () => Promise<boolean> | boolean) => waitFor(what, check, 60_000)
 const TOKEN = 'Bearer e2e-webhook-token-0123456789'
-
-async function subscribe(sim: RunningSimulator, url: string): Promise<string> {
-  const http = createHttp({
-    baseUrl: sim.url,
-    credentials: { clientId: defaultCredential.clientId, clientSecret: defaultCredential.clientSecret },
-    appId: 'TEST',
-    timeoutMs: 10_000,
-  })
-  const w = await webhookSubscriptions(http).create({
-    url,
-    description: 'e2e',
-    status: 'ENABLED',
-    auth_type: 'TOKEN',
-    token: TOKEN,
-    enabled_events: [...(resources.employees.webhookEvents ?? [])],
-  })
-  return w.id
-}
 
 const lastNameOf = async (prefix: string, id: number) =>
   (await readTable(infra.brokers, infra.registryUrl, prefix, 'employees')).table.get(`[${id}]`)?.last_name
@@ -83,7 +64,7 @@ describe('e2e > run with webhooks', () => {
   it('SIGKILLed right after acknowledging a delivery, it loses nothing', async () => {
     const port = await freePort()
     const url = `http://127.0.0.1:${port}/personio`
-    const id = await subscribe(sim, url)
+    const id = await subscribe(sim, url, TOKEN, resources.employees.webhookEvents ?? [])
     const prefix = uniqueName('hook-kill')
     const first = runWith(prefix, port, url, { PK_TEST_CRASH_AT: 'webhook-after-ack:1' })
     await waitLong('webhooks to take over', () => following(first))
@@ -136,7 +117,7 @@ describe('e2e > run with webhooks', () => {
     await new Promise<void>((r) => balancer.listen(front, '127.0.0.1', () => r()))
     try {
       const url = `http://127.0.0.1:${front}/personio`
-      await subscribe(sim, url)
+      await subscribe(sim, url, TOKEN, resources.employees.webhookEvents ?? [])
       const prefix = uniqueName('hook-two')
       const a = runWith(prefix, portA, url)
       await waitLong('the first service', () => following(a))

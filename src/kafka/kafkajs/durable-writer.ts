@@ -4,6 +4,7 @@ import './aborted-filter' // before kafkajs: see that file
 import { Partitioners, type Kafka, type Producer } from 'kafkajs'
 import { KafkaError } from '../../errors'
 import type { OutgoingRecord } from '../port'
+import { group } from './transactional-sink'
 
 export interface DurableWriter {
   write(records: readonly OutgoingRecord[]): Promise<void>
@@ -30,21 +31,11 @@ export function createDurableWriter(kafka: Kafka): DurableWriter {
   }
   return {
     async write(records) {
-      const byTopic = new Map<string, OutgoingRecord[]>()
-      for (const r of records) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), r])
       try {
         const p = await ready()
         await p.sendBatch({
           acks: -1,
-          topicMessages: [...byTopic].map(([topic, rs]) => ({
-            topic,
-            messages: rs.map((r) => ({
-              key: r.key,
-              value: r.value,
-              headers: r.headers,
-              timestamp: r.timestamp === undefined ? undefined : String(r.timestamp),
-            })),
-          })),
+          topicMessages: group(records),
         })
       } catch (error) {
         // A send that timed out may still have been written: a fresh producer (a new producer id)

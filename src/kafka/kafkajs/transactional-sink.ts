@@ -20,7 +20,8 @@ export interface SinkOptions {
   batchBudget?: (topic: string) => number
 }
 
-function group(records: readonly OutgoingRecord[]) {
+/** Records as kafkajs `topicMessages`, one entry per topic (the durable writer sends them too). */
+export function group(records: readonly OutgoingRecord[]) {
   const byTopic = new Map<string, OutgoingRecord[]>()
   for (const r of records) {
     const list = byTopic.get(r.topic)

@@ -5,14 +5,13 @@
 // that was down catches up from the events endpoint.
 import { openEngine, type Engine } from '../../../src/capture/engine'
 import { silentLogger } from '../../../src/ops/logger'
-import { createHttp } from '../../../src/personio/client'
-import { webhookSubscriptions } from '../../../src/personio/webhooks'
 import { resources, type ResourceName } from '../../../src/resources'
-import { defaultCredential, startSimulator, type RunningSimulator } from '../../../src/simulator'
+import { startSimulator, type RunningSimulator } from '../../../src/simulator'
 import { testInfra, uniqueName } from '../../infra/env'
 import { readAll, readTable, simulatorTable, tablesEqual } from '../../support/compacted'
 import { configFor, cursorOf } from '../../support/engine-run'
 import { freePort, waitFor } from '../../support/net-wait'
+import { subscribe } from '../../support/subscribe'
 
 const { brokers, registryUrl } = testInfra()
 const TOKEN = 'Bearer test-token-0123456789abcdef'
@@ -79,24 +78,6 @@ async function startRun(
   }
 }
 
-async function subscribe(sim: RunningSimulator, port: number): Promise<string> {
-  const http = createHttp({
-    baseUrl: sim.url,
-    credentials: { clientId: defaultCredential.clientId, clientSecret: defaultCredential.clientSecret },
-    appId: 'TEST',
-    timeoutMs: 10_000,
-  })
-  const w = await webhookSubscriptions(http).create({
-    url: `http://127.0.0.1:${port}/personio`,
-    description: 'test',
-    status: 'ENABLED',
-    auth_type: 'TOKEN',
-    token: TOKEN,
-    enabled_events: [...new Set(only.flatMap((n) => resources[n].webhookEvents ?? []))],
-  })
-  return w.id
-}
-
 describe('capture > webhooks', () => {
   let run: Running | undefined
   afterEach(async () => {
@@ -116,7 +97,12 @@ describe('capture > webhooks', () => {
       webhooks: { allowHttp: true },
     })
     const port = await freePort()
-    await subscribe(sim, port)
+    await subscribe(
+      sim,
+      `http://127.0.0.1:${port}/personio`,
+      TOKEN,
+      only.flatMap((n) => resources[n].webhookEvents ?? []),
+    )
     const prefix = uniqueName('hooks')
     const r = await startRun(sim, prefix, port, extra)
     run = { sim, prefix, port, ...r }
