@@ -11,6 +11,7 @@ import type { Resource } from '../resources'
 import type { ChangeEvent, DeadLetter } from './change-event'
 import type { CaptureContext } from './context'
 import type { Cursor } from './cursor'
+import { capturedDependentsOf, deletedIds, inDependentLanes, ridersOf, type Rider } from './cascade'
 import { deadLetterRecord } from './dead-letter'
 import { noteUncertain } from './settle-commit'
 import type { Prepared } from './prepare'
@@ -50,6 +51,23 @@ export async function commitPart(
   part: Part,
   consumed?: ConsumedOffsets,
 ): Promise<Committed> {
+  // Deletes of a record others go with (a person's absences): their tombstones ride along (cascade.ts).
+  const dependents = capturedDependentsOf(ctx, resource.name)
+  const parents = dependents.length === 0 ? new Set<string>() : deletedIds(resource, part.events)
+  if (parents.size === 0) return commitWith(ctx, resource, prepared, part, consumed, [])
+  return inDependentLanes(ctx, dependents, async () =>
+    commitWith(ctx, resource, prepared, part, consumed, await ridersOf(ctx, dependents, parents)),
+  )
+}
+
+async function commitWith(
+  ctx: CaptureContext,
+  resource: Resource,
+  prepared: Prepared,
+  part: Part,
+  consumed: ConsumedOffsets | undefined,
+  riders: readonly Rider[],
+): Promise<Committed> {
   // A stopping service begins no transaction: what this part holds is read again by the next run.
   if (ctx.stopping.aborted) throw new StoppingError(`stopping: ${resource.name} transaction not begun`)
   // This part was diffed against a state an unconfirmed commit may have outdated: diff again once
@@ -60,7 +78,10 @@ export async function commitPart(
       { retriable: true },
     )
   // Record timestamps never go backwards per resource: a tombstone is never older than its upsert.
-  const at = Math.max(ctx.clock.now(), ctx.memory.lastTimestamps.get(resource.name) ?? 0)
+  const at = Math.max(
+    ctx.clock.now(),
+    ...[resource, ...riders.map((r) => r.resource)].map((r) => ctx.memory.lastTimestamps.get(r.name) ?? 0),
+  )
   const topic = topicFor(ctx.prefix, resource.name)
   const encoded = toOutgoing(topic, prepared.codec, part.events, at, ctx.deleteMode, ctx.messageLimit(topic))
   const delta = new Map(part.delta)
@@ -75,12 +96,15 @@ export async function commitPart(
     ...letters.map((l) => deadLetterRecord(ctx.dlqTopic, l, at, ctx.messageLimit(ctx.dlqTopic))),
     ...boundedStateRecords(ctx, resource.name, delta, part.cursor, at),
     ...(limits?.records ?? []),
+    ...riders.flatMap((r) => riderRecords(ctx, r, at)),
   ]
   const started = ctx.clock.now()
   try {
     await ctx.sinkFor(resource.name).publish(records, consumed)
   } catch (error) {
     noteUncertain(ctx, resource.name, error)
+    // the riders' state was in that transaction too: theirs is read back as well
+    for (const r of riders) noteUncertain(ctx, r.resource.name, error)
     publish('personio-kafka:kafka:transaction', {
       resource: resource.name,
       outcome: 'aborted',
@@ -94,6 +118,16 @@ export async function commitPart(
   ctx.memory.lastTimestamps.set(resource.name, at)
   if (part.cursor !== undefined) ctx.memory.durableCursors.set(resource.name, part.cursor)
   ctx.state.commit({ resource: resource.name, known: delta, cursor: part.cursor })
+  for (const r of riders) {
+    ctx.memory.lastTimestamps.set(r.resource.name, at)
+    ctx.state.commit({ resource: r.resource.name, known: r.delta })
+    const count = r.delta.size
+    publish('personio-kafka:capture:events', { resource: r.resource.name, op: 'd', count })
+    ctx.logger.info(
+      { resource: r.resource.name, with: resource.name, count },
+      `${count} ${r.resource.name} record(s) tombstoned with their deleted ${resource.name}`,
+    )
+  }
   publish('personio-kafka:kafka:transaction', {
     resource: resource.name,
     outcome: 'committed',
@@ -111,6 +145,26 @@ export async function commitPart(
     publish('personio-kafka:capture:dead-letter', { resource: resource.name, stage: l.stage, count: 1 })
   }
   return { published, deadLettered: letters.length }
+}
+
+/** A rider's tombstones (as DELETE_MODE says) and the state records that forget its keys. */
+function riderRecords(ctx: CaptureContext, rider: Rider, at: number): OutgoingRecord[] {
+  const topic = topicFor(ctx.prefix, rider.resource.name)
+  const encoded = toOutgoing(
+    topic,
+    rider.prepared.codec,
+    rider.events,
+    at,
+    ctx.deleteMode,
+    ctx.messageLimit(topic),
+  )
+  // A tombstone that could not be encoded leaves its key known: the dependent's next full listing
+  // deletes it. (A key encoded once before always encodes again: it is the same key.)
+  for (const letter of encoded.deadLetters) if (letter.key !== undefined) rider.delta.delete(letter.key)
+  return [
+    ...encoded.records,
+    ...stateRecords(ctx.stateTopic, { resource: rider.resource.name, known: rider.delta }, at),
+  ]
 }
 
 /**

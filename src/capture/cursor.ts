@@ -2,7 +2,7 @@
 // reader (missing fields take defaults; an unknown version is refused rather than guessed at).
 // The state-topic key is the resource (the partition identity); the cursor is only the value.
 import { StateError } from '../errors'
-import type { HeldDeletes } from './delete-guard'
+import { heldOf, type HeldDeletes, type HeldWave } from './delete-guard'
 
 export interface CursorError {
   code: string
@@ -45,7 +45,7 @@ export interface Cursor {
   lastReconcileAt?: number
   /** the last listing moved under the reader, or deletes are held: the next cycle lists everything */
   recheck?: boolean
-  /** deletes a listing found implausibly many of, waiting for the next full listing to confirm them */
+  /** waves of deletes a listing found implausibly many of, waiting for a person or a later listing */
   heldDeletes?: HeldDeletes
   /** the last read saw records stamped ahead of Personio's clock */
   stampedAhead?: StampedAhead
@@ -65,6 +65,11 @@ export interface Cursor {
    */
   webhookAt?: number
   lastSuccessAt?: number
+  /**
+   * how far Personio's clock was ahead of ours (ms, negative when behind) at `lastSuccessAt`:
+   * `status` reads the lag on Personio's clock from it (src/capture/lag.ts)
+   */
+  personioAheadMs?: number
   lastError?: CursorError
 }
 
@@ -79,15 +84,38 @@ export function encodeCursor(cursor: Cursor): Buffer {
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined)
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
 
-function heldOf(v: unknown): HeldDeletes | undefined {
+const keysIn = (v: unknown): string[] | undefined =>
+  Array.isArray(v) && v.every((k) => typeof k === 'string') ? (v as string[]) : undefined
+
+function waveIn(v: unknown): HeldWave | undefined {
+  if (v === null || typeof v !== 'object') return undefined
+  const w = v as Record<string, unknown>
+  const count = num(w.count)
+  const digest = str(w.digest)
+  if (count === undefined || digest === undefined) return undefined
+  const keys = keysIn(w.keys)
+  const decision = w.decision === 'approved' || w.decision === 'rejected' ? w.decision : undefined
+  return {
+    since: num(w.since) ?? 0,
+    count,
+    ...(keys === undefined ? {} : { keys }),
+    digest,
+    ...(decision === undefined ? {} : { decision }),
+    ...(w.unannounced === true ? { unannounced: true } : {}),
+  }
+}
+
+/**
+ * Held deletes: `{waves: [...]}` since waves keep their own first-seen time; the landed release
+ * wrote one wave flat (`{count, keys?, digest, since}`), which reads as a wave of its own.
+ */
+function heldIn(v: unknown): HeldDeletes | undefined {
   if (v === null || typeof v !== 'object') return undefined
   const h = v as Record<string, unknown>
-  const count = num(h.count)
-  const digest = str(h.digest)
-  if (count === undefined || digest === undefined) return undefined
-  const keys =
-    Array.isArray(h.keys) && h.keys.every((k) => typeof k === 'string') ? (h.keys as string[]) : undefined
-  return { count, digest, since: num(h.since) ?? 0, ...(keys === undefined ? {} : { keys }) }
+  const waves = Array.isArray(h.waves)
+    ? h.waves.map(waveIn).filter((w): w is HeldWave => w !== undefined)
+    : [waveIn(h)].filter((w): w is HeldWave => w !== undefined)
+  return heldOf(waves, num(h.warnedAt))
 }
 
 function aheadOf(v: unknown): StampedAhead | undefined {
@@ -133,7 +161,7 @@ export function decodeCursor(resource: string, bytes: Buffer): Cursor {
     fullListing: raw.fullListing === true ? true : undefined,
     lastReconcileAt: num(raw.lastReconcileAt),
     recheck: raw.recheck === true ? true : undefined,
-    heldDeletes: heldOf(raw.heldDeletes),
+    heldDeletes: heldIn(raw.heldDeletes),
     stampedAhead: aheadOf(raw.stampedAhead),
     customFields:
       Array.isArray(raw.customFields) && raw.customFields.every((f) => typeof f === 'string')
@@ -146,6 +174,7 @@ export function decodeCursor(resource: string, bytes: Buffer): Cursor {
     lastRefreshAt: num(raw.lastRefreshAt),
     webhookAt: num(raw.webhookAt),
     lastSuccessAt: num(raw.lastSuccessAt),
+    personioAheadMs: num(raw.personioAheadMs),
     lastError:
       error !== undefined && typeof error.message === 'string'
         ? { code: String(error.code ?? 'UNKNOWN'), message: error.message, at: num(error.at) ?? 0 }

@@ -5,15 +5,17 @@ import { concat, defer, finalize, from, last, map, Observable, of, switchMap, ta
 import { PkError } from '../errors'
 import { cycleLogger, inCycle, newCycleId } from '../ops/logger'
 import { publish } from '../ops/channels'
-import { crashPoint } from '../ops/crash-points'
+import { crashPoint, pausePoint, pausingAt } from '../ops/crash-points'
 import type { Resource, ResourceName } from '../resources'
 import { applyFieldPolicy } from './apply-field-policy'
 import { commitPart, emptyPart, type Part } from './commit'
 import type { CaptureContext } from './context'
 import type { Cursor, StampedAhead } from './cursor'
-import { decideDeletes, heldOf, type HeldDeletes } from './delete-guard'
+import { awaitingApproval, decideDeletes, type GuardPolicy, type HeldDeletes } from './delete-guard'
 import { diffRecords, goneKeys } from './diff'
+import { lagSeconds } from './lag'
 import { ListingWatch } from './listing-watch'
+import { warnAboutWaves } from './wave-warnings'
 import { mapPage } from './map-page'
 import { batchPages } from './operators/batch-pages'
 import { planCycle, type CyclePlan } from './plan'
@@ -173,6 +175,8 @@ function finalCursor(
   }
   // A resumed snapshot began with an older schema: only a listing read whole with this one fills it.
   const readWhole = plan.kind === 'reconcile' || (plan.kind === 'snapshot' && plan.resumeAt === undefined)
+  const ourNow = ctx.clock.now()
+  const personioNow = ctx.http.markPersonioTime()()
   const next: Cursor = {
     ...cursor,
     changedAt: coveredUpTo(plan, cursor, tally),
@@ -188,7 +192,9 @@ function finalCursor(
         : { ...tally.ahead, at: cursor.stampedAhead?.at ?? tally.ahead.at },
     customFields:
       readWhole && prepared.customFields !== undefined ? prepared.customFields : cursor.customFields,
-    lastSuccessAt: ctx.clock.now(),
+    lastSuccessAt: ourNow,
+    // `status` reads the lag on Personio's clock from it, long after this process is gone
+    personioAheadMs: personioNow === undefined ? cursor.personioAheadMs : personioNow - ourNow,
     lastError: undefined,
   }
   if (deletes !== undefined) {
@@ -207,7 +213,9 @@ function finalCursor(
  * in memory only: after a restart the older one re-reads a little more, and fingerprints drop it.
  */
 function cursorMoved(before: Cursor, after: Cursor): boolean {
-  const strip = ({ lastSuccessAt: _, changedAt: __, ...rest }: Cursor) => JSON.stringify(rest)
+  // the clock difference jitters by the `Date` header's second: no reason to write by itself
+  const strip = ({ lastSuccessAt: _, changedAt: __, personioAheadMs: ___, ...rest }: Cursor) =>
+    JSON.stringify(rest)
   return (
     strip(before) !== strip(after) ||
     (before.changedAt === undefined) !== (after.changedAt === undefined) ||
@@ -265,10 +273,10 @@ async function settleDeletes(
       ctx.logger.warn(
         { ...log, candidates: gone.length },
         `the ${resource.name} listing moved while it was read, twice (${watch.shifted ?? second.shifted}; then ` +
-          `${second.shifted}): the ${gone.length} record(s) missing from both are held until a later full listing`,
+          `${second.shifted}): the ${gone.length} record(s) missing from both wait for the next full listing`,
       )
-      const hold = before.heldDeletes ?? (gone.length > 0 ? heldOf(gone, ctx.clock.now()) : undefined)
-      return { publish: [], hold, recheck: true }
+      // nothing is decided: the next cycle lists everything again and judges these afresh
+      return { publish: [], hold: before.heldDeletes, recheck: true }
     }
   }
   if (watch.shifted !== undefined)
@@ -277,26 +285,15 @@ async function settleDeletes(
       `the ${resource.name} listing moved while it was read (${watch.shifted}): deletes were checked ` +
         'against a second listing, and the next cycle reads everything again',
     )
-  const holdMs = ctx.settings[resource.name].deleteHoldMs
-  const decision = decideDeletes(
-    known.size,
-    gone,
-    before.heldDeletes,
-    ctx.deleteGuardShare,
-    ctx.clock.now(),
-    holdMs,
-  )
-  // one line when deletes start to be held, not one per cycle while they wait
-  if (decision.hold !== undefined && decision.hold.since !== before.heldDeletes?.since) {
-    ctx.logger.warn(
-      { ...log, held: decision.hold.count, known: known.size },
-      `a full listing of ${resource.name} would delete ${decision.hold.count} of ${known.size} known records ` +
-        `(more than DELETE_GUARD_PERCENT=${Math.round(ctx.deleteGuardShare * 100)}%): holding those deletes ` +
-        `until a full listing at least ${Math.round(holdMs / 60_000)} min later (DELETE_GUARD_HOLD_MS) finds the ` +
-        'same records gone (an empty or cut answer from Personio, or a credential that now sees fewer records, ' +
-        'deletes nothing)',
-    )
+  const settings = ctx.settings[resource.name]
+  const policy: GuardPolicy = {
+    share: ctx.deleteGuardShare,
+    mode: settings.deleteGuardMode,
+    holdMs: settings.deleteHoldMs,
+    covered: settings.followedByWebhooks === true,
   }
+  const decision = decideDeletes(known.size, gone, before.heldDeletes, policy, ctx.clock.now())
+  warnAboutWaves(ctx, resource, known.size, policy, decision)
   return { publish: decision.publish, hold: decision.hold, recheck: watch.shifted !== undefined }
 }
 
@@ -318,12 +315,16 @@ function finish(
       publish('personio-kafka:capture:cursor', {
         resource: resource.name,
         changedAtMs: cursor.changedAt,
-        lagSeconds: Math.max(0, (now - cursor.changedAt) / 1000),
+        lagSeconds: lagSeconds(cursor.changedAt, now),
       })
     }
     publish('personio-kafka:capture:guard', {
       resource: resource.name,
       deletesHeld: cursor.heldDeletes?.count ?? 0,
+      deletesAwaitingApproval: awaitingApproval(
+        cursor.heldDeletes,
+        ctx.settings[resource.name].deleteGuardMode,
+      ),
       stampedAhead: cursor.stampedAhead?.count ?? 0,
       shifted: tally.watch.shifted !== undefined,
     })
@@ -420,14 +421,16 @@ function runCycle(
     })
     // ...and starts once an inbox batch in flight has been applied
     const inboxIdle = async () => {
-      while (holdsInbox && ctx.memory.inboxBusy.has(resource.name))
+      while (holdsInbox && ctx.memory.inboxBusy.has(resource.name)) {
+        await pausePoint('listing-waits-for-inbox')
         await new Promise((r) => setTimeout(r, 50))
+      }
     }
     const work = from(inboxIdle()).pipe(
       switchMap(() =>
         concat(
           batchPages(
-            listing,
+            pausingAt('listing-page-read', listing),
             (p) => p.items.length,
             ctx.maxTransactionRecords,
             (pages) =>

@@ -82,11 +82,20 @@ export function diffRecords(
       options.watchers === undefined || options.watchers.length === 0
         ? undefined
         : watchHashes(event.record, options.watchers)
+    const refs = refsOf(event.record, options.refFields)
     if (op === undefined) {
-      if (migrated) delta.set(text, { ...had, f: fp, ...(watched === undefined ? {} : { w: watched }) })
+      // State written before a field was remembered (a release that added a cascade) learns it
+      // from the next read, without publishing anything.
+      const stale = options.refFields.some((f) => had?.r?.[f] === undefined)
+      if (migrated || stale)
+        delta.set(text, {
+          ...had,
+          f: fp,
+          ...(refs === undefined ? {} : { r: refs }),
+          ...(watched === undefined ? {} : { w: watched }),
+        })
       continue
     }
-    const refs = refsOf(event.record, options.refFields)
     const read = options.asRead === true
     const quiet = op === 'u' && watched !== undefined ? quietStages(had?.w, watched) : []
     events.push({

@@ -3,7 +3,7 @@
 // topic — then `syncOnce`, `run` or `snapshot` over the coordinator. Personio credentials are
 // required: a product run never falls back to the simulator on its own.
 import { setMaxListeners } from 'node:events'
-import { asyncScheduler, lastValueFrom, toArray, type SchedulerLike, type Subscription } from 'rxjs'
+import { asyncScheduler, EMPTY, lastValueFrom, toArray, type SchedulerLike, type Subscription } from 'rxjs'
 import type { Config } from '../config'
 import { fieldPolicyFromConfig } from '../contract/field-policy'
 import { effectiveKeyFormat } from '../contract/key-format'
@@ -26,6 +26,7 @@ import {
 } from '../kafka/topic-policy'
 import { publish } from '../ops/channels'
 import { crashPoint } from '../ops/crash-points'
+import { humanDuration } from '../ops/duration'
 import type { Logger } from '../ops/logger'
 import { createHttp } from '../personio/client'
 import { rateSettings } from '../personio/rate-settings'
@@ -35,6 +36,7 @@ import { createSerial, stateTopicFor, transactionalIdFor, type CaptureContext, t
 import { createLimitsLedger } from './learned-limits'
 import { createCaptureMemory } from './memory'
 import { captureCycle, type CycleReport } from './cycle'
+import { planCycle } from './plan'
 import { recordLastError } from './last-error'
 import { preflight, probeSubject } from './preflight'
 import { defaultCycleRetry, type CycleRetryPolicy } from './operators/retry-backoff'
@@ -43,7 +45,7 @@ import { newCaptureState, restoreState, restoreStateAfter } from './restore'
 import { stageInputs } from './stage'
 import { inboxRecord, inboxTopicFor } from '../webhooks/inbox'
 import { startReceiver, type Receiver } from '../webhooks/receiver'
-import { webhookCoverage, webhookPipeline, type InboxWrite } from './webhook-runner'
+import { subscriptionWatch, webhookCoverage, webhookPipeline, type InboxWrite } from './webhook-runner'
 import {
   stagePipeline,
   stageRefreshOnce,
@@ -89,7 +91,11 @@ export interface Engine {
   close(): Promise<void>
 }
 
-function credentials(options: EngineOptions): { baseUrl: string; clientId: string; clientSecret: string } {
+function credentials(options: Pick<EngineOptions, 'config' | 'personio'>): {
+  baseUrl: string
+  clientId: string
+  clientSecret: string
+} {
   if (options.personio !== undefined) return options.personio
   const { baseUrl, clientId, clientSecret } = options.config.personio
   if (clientId === undefined || clientSecret === undefined) {
@@ -132,12 +138,21 @@ async function fenceLegacyIds(
   )
 }
 
-export async function openEngine(options: EngineOptions): Promise<Engine> {
-  const { config, logger } = options
-  const settings = resolveSettings(config.capture)
+/**
+ * What openEngine refuses before it touches anything (a ConfigError): `run` asks first, so a bad
+ * configuration is its one line, before the ops endpoint or anything else says a word.
+ */
+export function checkEngineOptions(options: Pick<EngineOptions, 'config' | 'only' | 'personio'>) {
+  const settings = resolveSettings(options.config.capture)
   const personio = credentials(options)
   const chosen = (options.only ?? resourceNames.filter((n) => settings[n].enabled)).map((n) => resources[n])
-  for (const r of chosen) effectiveKeyFormat(r, config.topics.keyFormat)
+  for (const r of chosen) effectiveKeyFormat(r, options.config.topics.keyFormat)
+  return { settings, personio, chosen }
+}
+
+export async function openEngine(options: EngineOptions): Promise<Engine> {
+  const { config, logger } = options
+  const { settings, personio, chosen } = checkEngineOptions(options)
   const prefix = config.topics.prefix
   const stateTopic = stateTopicFor(prefix)
   const stopping = new AbortController()
@@ -286,7 +301,16 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     topLevel.map((resource) => ({
       resource,
       intervalMs: settings[resource.name].pollMs,
-      cycle: () => captureCycle(ctx, resource, force),
+      // Followed by webhooks, a tick that is not due for a full listing reads nothing: it is
+      // skipped before the cycle prepares (no request, no event). The resource is polled again as
+      // soon as the gap fill finds the subscription gone (webhook-runner.ts).
+      cycle: () =>
+        !force &&
+        settings[resource.name].followedByWebhooks === true &&
+        planCycle(resource, state.cursor(resource.name), ctx.clock.now(), settings[resource.name], false)
+          .kind === 'incremental'
+          ? EMPTY
+          : captureCycle(ctx, resource, force),
     }))
 
   /** The failure in the resource's cursor, for `status`; never fails the run itself. */
@@ -326,7 +350,9 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
    */
   async function startWebhooks(): Promise<PipelineSlot<Report>[]> {
     const { token, publicUrl } = config.webhooks as { token: string; publicUrl: string }
-    const writer = (inboxWriter = createDurableWriter(kafka))
+    const writer = (inboxWriter = createDurableWriter(kafka, {
+      batchBudget: (topic) => batchBudget(messageLimit(topic)),
+    }))
     const topic = inboxTopicFor(prefix)
     const write: InboxWrite = (events, source) =>
       writer.write(events.map((e) => inboxRecord(topic, e.event, e.body, source, Date.now())))
@@ -362,14 +388,21 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
       logger.warn(`webhooks: ${coverage.why}; every resource keeps polling`)
       return []
     }
+    const subscription = subscriptionWatch(
+      ctx,
+      coverage.subscription.id,
+      config.webhooks.gapFillIntervalMs / 2,
+    )
+    // each resource's own reconciliation interval, for when it polls again (a subscription gone)
+    const polling = new Map(coverage.covered.map((r) => [r.name, settings[r.name].reconcileMs]))
     for (const r of coverage.covered) {
-      settings[r.name].pollMs = config.webhooks.reconcileIntervalMs
       settings[r.name].reconcileMs = config.webhooks.reconcileIntervalMs
       settings[r.name].followedByWebhooks = true
+      publish('personio-kafka:webhooks:following', { resource: r.name, following: true })
     }
     logger.info(
       { resources: coverage.covered.map((r) => r.name), subscription: coverage.subscription.id },
-      `webhooks: ${coverage.covered.map((r) => r.name).join(', ')} follow Personio's events; listed in full every ${Math.round(config.webhooks.reconcileIntervalMs / 3_600_000)} h`,
+      `webhooks: ${coverage.covered.map((r) => r.name).join(', ')} follow Personio's events; listed in full every ${humanDuration(config.webhooks.reconcileIntervalMs)}`,
     )
     return coverage.covered.map((resource) => ({
       resource,
@@ -386,8 +419,13 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
             return feed
           },
           subscriptionId: coverage.subscription.id,
+          subscription,
           write,
           gapFillMs: config.webhooks.gapFillIntervalMs,
+          reconcile: {
+            following: config.webhooks.reconcileIntervalMs,
+            polling: polling.get(resource.name) ?? settings[resource.name].reconcileMs,
+          },
         }),
     }))
   }

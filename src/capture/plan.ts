@@ -3,6 +3,7 @@
 // reconciliation). Read by the coordinator; a resource never decides *when* itself.
 import type { Resource } from '../resources'
 import type { Cursor } from './cursor'
+import { heldDue } from './delete-guard'
 import type { ResourceSettings } from './settings'
 
 export type CyclePlan =
@@ -18,7 +19,7 @@ export function planCycle(
   cursor: Cursor,
   now: number,
   settings: Pick<ResourceSettings, 'reconcileMs' | 'overlapMs'> &
-    Partial<Pick<ResourceSettings, 'deleteHoldMs'>>,
+    Partial<Pick<ResourceSettings, 'deleteHoldMs' | 'deleteGuardMode'>>,
   forceSnapshot = false,
 ): CyclePlan {
   if (forceSnapshot) return { kind: 'snapshot', deletes: true }
@@ -28,15 +29,15 @@ export function planCycle(
       ? { kind: 'snapshot', deletes: true }
       : { kind: 'snapshot', resumeAt, deletes: false }
   }
-  const held = cursor.heldDeletes
+  const guard = { mode: settings.deleteGuardMode ?? 'approve', holdMs: settings.deleteHoldMs ?? 0 }
   if (
     resource.detect !== 'incremental' ||
     cursor.fullListing === true ||
     cursor.changedAt === undefined ||
     // the last listing moved under the reader
     cursor.recheck === true ||
-    // held deletes may be confirmed now
-    (held !== undefined && now - held.since >= (settings.deleteHoldMs ?? 0)) ||
+    // a held wave was approved, or (hold-then-publish) has waited its time: a listing may publish it
+    heldDue(cursor.heldDeletes, now, guard) ||
     // a cursor in the future (written by a release that followed records' own stamps) reads
     // nothing: one full listing puts it back at Personio's clock
     cursor.changedAt > now + 86_400_000

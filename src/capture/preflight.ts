@@ -4,7 +4,8 @@
 // one cause is said once instead of once per resource. The service (`run`) waits out an outage
 // that may heal (no answer, a 5xx) for a while, as its cycles would; one-shot commands say it at once.
 import type { SchemaRegistryClient } from '../contract/registry'
-import { KafkaError, PersonioHttpError, PkError } from '../errors'
+import { PersonioHttpError, PkError } from '../errors'
+import { kafkaUnreachable } from '../kafka/unreachable'
 import type { Logger } from '../ops/logger'
 import type { PersonioHttp } from '../personio/client'
 import type { Resource } from '../resources'
@@ -38,12 +39,7 @@ async function pingKafka(deps: PreflightDeps): Promise<void> {
   try {
     await deps.pingKafka()
   } catch (error) {
-    if (error instanceof PkError) throw error
-    throw new KafkaError(
-      `Kafka at ${deps.brokers.join(',')} did not answer (${(error as Error).message}); check KAFKA_BROKERS ` +
-        'and that the brokers are up and reachable from here',
-      { cause: error, retriable: true },
-    )
+    throw kafkaUnreachable(deps.brokers, error)
   }
 }
 

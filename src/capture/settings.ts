@@ -3,6 +3,7 @@
 // entry is reported at once, naming the setting and showing a good value.
 import type { Config } from '../config'
 import { ConfigError } from '../errors'
+import type { DeleteGuardMode } from './delete-guard'
 import { resourceNames, type ResourceName } from '../resources'
 
 export interface ResourceSettings {
@@ -11,8 +12,10 @@ export interface ResourceSettings {
   reconcileMs: number
   overlapMs: number
   refreshMs: number
-  /** held mass deletes wait at least this long before a full listing may confirm them */
+  /** hold-then-publish: a wave of deletes waits at least this long before a full listing may publish it */
   deleteHoldMs: number
+  /** whether a wave of deletes waits for a person or only for the hold time (DELETE_GUARD_MODE) */
+  deleteGuardMode: DeleteGuardMode
   /** `run` follows this resource through webhooks: no incremental listing, only reconciliation */
   followedByWebhooks?: boolean
 }
@@ -51,6 +54,7 @@ export function resolveSettings(capture: Config['capture']): Record<ResourceName
         overlapMs: capture.overlapMs,
         refreshMs: capture.stageRefreshIntervalMs,
         deleteHoldMs: capture.deleteGuardHoldMs,
+        deleteGuardMode: capture.deleteGuardMode,
       },
     ]),
   ) as Record<ResourceName, ResourceSettings>

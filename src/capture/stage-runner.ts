@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto'
 import { exhaustMap, from, merge, Observable, timer, type SchedulerLike } from 'rxjs'
 import { topicFor } from '../contract/naming'
-import type { Feed } from '../kafka/port'
+import type { Feed, IncomingRecord } from '../kafka/port'
 import type { Resource, ResourceName } from '../resources'
 import { commitPart } from './commit'
 import type { CaptureContext } from './context'
@@ -137,6 +137,17 @@ async function retryPending(
 const hasPending = (ctx: CaptureContext, resource: Resource) =>
   (ctx.state.cursor(resource.name).pendingParents ?? []).length > 0
 
+/**
+ * How a feed batch's rows are labelled: during the first population, and for a batch of parent
+ * snapshot reads (op r) whenever it comes, as reads (r); otherwise as changes (c/u). On a fresh
+ * start the stage and its parents begin together: a feed that caught up while still empty would
+ * otherwise label the rows of the parents' first snapshot c in one run and r in the next.
+ */
+export function stageModeOf(first: boolean, records: readonly Pick<IncomingRecord, 'headers'>[]): StageMode {
+  if (first) return 'first'
+  return records.length > 0 && records.every((r) => r.headers.__op === 'r') ? 'first' : 'changes'
+}
+
 function feedHandler(
   ctx: CaptureContext,
   resource: Resource,
@@ -156,7 +167,8 @@ function feedHandler(
       for (const id of [...work.refresh]) if (readOnce.has(id)) work.refresh.delete(id)
       for (const id of work.refresh) readOnce.add(id)
     } else readOnce.clear()
-    const done = await applyStageWork(ctx, resource, prepared, work, batch.next, first ? 'first' : 'changes')
+    const mode = stageModeOf(first, batch.records)
+    const done = await applyStageWork(ctx, resource, prepared, work, batch.next, mode)
     out.parents += done.parents
     out.events += done.events
   }

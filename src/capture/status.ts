@@ -1,7 +1,10 @@
 // What `personio-kafka status` shows, from a restored state: per resource its cursor, when it last
 // succeeded, how far behind Personio it is, how many keys it knows, and its last error. Pure.
+import { humanDuration } from '../ops/duration'
 import { resourceNames, resources, type ResourceName } from '../resources'
 import type { Cursor } from './cursor'
+import { heldText } from './delete-guard'
+import { lagSeconds, personioNowFor } from './lag'
 import type { CaptureState } from './state'
 
 export interface ResourceStatus {
@@ -18,7 +21,7 @@ export interface ResourceStatus {
   lastRefreshAt?: string
   knownKeys: number
   fullListing: boolean
-  /** deletes held until the next full listing confirms them */
+  /** deletes held as waves (`personio-kafka deletes list`): how many since when, and what a person decided */
   deletesHeld?: string
   /** the last read saw records stamped ahead of Personio's clock */
   stampedAhead?: string
@@ -64,12 +67,12 @@ export function statusOf(
     }
     if (c.changedAt !== undefined) {
       // changedAt is when the last read began (Personio's clock): the lag is how far capture is
-      // behind, whether or not anything changed since
+      // behind Personio's now, whether or not anything changed since
       out.changedAt = iso(c.changedAt)
-      out.lagSeconds = Math.max(0, Math.round((now - c.changedAt) / 1000))
+      out.lagSeconds = Math.round(lagSeconds(c.changedAt, personioNowFor(c, now)))
     }
-    if (c.heldDeletes !== undefined)
-      out.deletesHeld = `${c.heldDeletes.count} since ${iso(c.heldDeletes.since) ?? '?'}`
+    const held = c.heldDeletes === undefined ? undefined : heldText(c.heldDeletes)
+    if (held !== undefined) out.deletesHeld = held
     if (c.stampedAhead !== undefined)
       out.stampedAhead = `${c.stampedAhead.count} record(s), latest ${iso(c.stampedAhead.maxMs) ?? '?'}`
     if (c.lastSuccessAt !== undefined) out.lastSuccessAt = iso(c.lastSuccessAt)
@@ -82,8 +85,24 @@ export function statusOf(
   })
 }
 
-/** A table a person reads in a terminal. */
-export function statusTable(rows: readonly ResourceStatus[]): string[] {
+export interface TableOptions {
+  /** every column in full, however wide (`status --wide`) */
+  wide?: boolean
+  /** columns the narrow table fits in */
+  columns?: number
+  /** our clock, for "ago" */
+  now: number
+}
+
+/** A table a person reads in a terminal: fits `columns` (100) unless wide. */
+export function statusTable(rows: readonly ResourceStatus[], o: TableOptions): string[] {
+  return o.wide === true ? wideTable(rows) : narrowTable(rows, o.columns ?? 100, o.now)
+}
+
+const dash = (v: string | undefined) => v ?? '-'
+const lagCell = (r: ResourceStatus) => (r.lagSeconds === undefined ? '-' : humanDuration(r.lagSeconds * 1000))
+
+function wideTable(rows: readonly ResourceStatus[]): string[] {
   const head = [
     'resource',
     'phase',
@@ -99,25 +118,58 @@ export function statusTable(rows: readonly ResourceStatus[]): string[] {
     r.resource,
     r.phase + (r.fullListing ? ' (full listings)' : ''),
     String(r.knownKeys),
-    r.changedAt ?? '-',
-    r.lagSeconds === undefined ? '-' : humanSeconds(r.lagSeconds),
-    r.lastSuccessAt ?? '-',
-    r.deletesHeld ?? '-',
-    r.stampedAhead ?? '-',
-    r.lastError ?? '-',
+    dash(r.changedAt),
+    lagCell(r),
+    dash(r.lastSuccessAt),
+    dash(r.deletesHeld),
+    dash(r.stampedAhead),
+    dash(r.lastError),
   ])
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)))
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd()
-  return [line(head), ...body.map(line)]
+  return align([head, ...body])
 }
 
-export function humanSeconds(s: number): string {
-  if (s < 120) return `${s}s`
-  if (s < 7200) return `${Math.round(s / 60)}m`
-  if (s < 172_800) return `${Math.round(s / 3600)}h`
-  return `${Math.round(s / 86_400)}d`
+/**
+ * The columns a person scans first; whatever needs attention (an error, held deletes, records
+ * stamped ahead, full listings) goes into one notes column cut to the width left. The times and
+ * the rest are in `--wide` and `--json`.
+ */
+function narrowTable(rows: readonly ResourceStatus[], columns: number, now: number): string[] {
+  const head = ['resource', 'phase', 'keys', 'lag', 'last success', 'notes']
+  const body = rows.map((r) => [
+    r.resource,
+    r.phase,
+    String(r.knownKeys),
+    lagCell(r),
+    r.lastSuccessAt === undefined ? '-' : `${humanDuration(now - Date.parse(r.lastSuccessAt))} ago`,
+    notes(r),
+  ])
+  const fixed = head
+    .slice(0, -1)
+    .map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)))
+  const room = Math.max('notes'.length, columns - fixed.reduce((a, w) => a + w + GAP.length, 0))
+  return align([head, ...body.map((row) => [...row.slice(0, -1), cut(row.at(-1) ?? '', room)])])
+}
+
+function notes(r: ResourceStatus): string {
+  const out: string[] = []
+  // the time of the error is in --wide; here, what it says
+  if (r.lastError !== undefined) out.push(`error ${r.lastError.replace(/^\S+Z /, '')}`)
+  if (r.deletesHeld !== undefined) out.push(`deletes held: ${r.deletesHeld.split(' ')[0] ?? ''}`)
+  if (r.stampedAhead !== undefined) out.push(`stamped ahead: ${r.stampedAhead.split(' ')[0] ?? ''}`)
+  if (r.fullListing) out.push('full listings (no change stamps)')
+  return out.length === 0 ? '-' : out.join('; ')
+}
+
+const GAP = '  '
+
+const cut = (text: string, width: number) => (text.length <= width ? text : `${text.slice(0, width - 1)}…`)
+
+function align(table: readonly string[][]): string[] {
+  const widths = (table[0] ?? []).map((_, i) => Math.max(...table.map((row) => (row[i] ?? '').length)))
+  return table.map((cells) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join(GAP)
+      .trimEnd(),
+  )
 }

@@ -10,10 +10,10 @@ import type { ConsumedOffsets, IncomingRecord } from '../kafka/port'
 import { publish } from '../ops/channels'
 import type { Resource } from '../resources'
 import type { WebhookSlot } from '../resources/resource'
-import { announcesDelete } from '../webhooks/envelope'
+import { announcesDelete, hasIdShape, type IdShape } from '../webhooks/envelope'
 import { inboxEvent } from '../webhooks/inbox'
 import { applyFieldPolicy } from './apply-field-policy'
-import { commitPart, emptyPart, joinParts, type Part } from './commit'
+import { commitPart, joinParts, type Part } from './commit'
 import type { CaptureContext } from './context'
 import { diffRecords, goneKeys } from './diff'
 import { mapPage } from './map-page'
@@ -21,7 +21,7 @@ import type { Prepared } from './prepare'
 import { listPages } from './read/listing'
 import { refFieldsOf } from './refs'
 import { settleUncertain } from './settle-commit'
-import type { KeyText, Known } from './state'
+import { keyText, type KeyText, type Known } from './state'
 import { watchersOf } from './watch'
 
 /** What a batch of inbox records asks of one resource. */
@@ -30,6 +30,8 @@ export interface InboxWork {
   entities: Map<string, { deleted: boolean }>
   /** the newest occurred_at among them (ms) */
   newest?: number
+  /** events whose id cannot be this resource's (never read: a warning names them) */
+  refused: { event: string; id: string }[]
 }
 
 const slotOf = (resource: Resource): WebhookSlot => {
@@ -38,18 +40,32 @@ const slotOf = (resource: Resource): WebhookSlot => {
 }
 
 /**
+ * The shape of the id a slot reads by: a v2 path or a v2 id takes a UUID, a v1 path a number.
+ * Decided by the declaration, never by the resource's name.
+ */
+export const idShapeOf = (slot: WebhookSlot): IdShape =>
+  slot.read === 'by-v2-id' || slot.path.startsWith('/v2/') ? 'uuid' : 'numeric'
+
+/**
  * The entities a batch names for this resource. Employment events name the person in
- * `person_id`: for a resource read by person id that is the entity.
+ * `person_id`: for a resource read by person id that is the entity. An id of another shape than
+ * the slot reads by is refused here, before any request (the receiver refuses such deliveries;
+ * an inbox written by an older release may still hold one).
  */
 export function inboxWorkOf(resource: Resource, records: readonly IncomingRecord[]): InboxWork {
   const slot = slotOf(resource)
+  const shape = idShapeOf(slot)
   const wanted = new Set(resource.webhookEvents ?? [])
-  const work: InboxWork = { entities: new Map() }
+  const work: InboxWork = { entities: new Map(), refused: [] }
   for (const record of records) {
     const event = inboxEvent(record)
     if (event === undefined || !wanted.has(event.name)) continue
     const viaPerson = slot.read === 'by-id' && slot.personIdFirst === true && event.personId !== undefined
     const id = viaPerson ? (event.personId as string) : event.id
+    if (!hasIdShape(id, shape)) {
+      work.refused.push({ event: event.name, id })
+      continue
+    }
     // an employment's delete is no person's delete: only the entity's own event announces it
     const deleted = announcesDelete(event.name) && !viaPerson
     const seen = work.entities.get(id)
@@ -82,61 +98,78 @@ function knownKeyOf(known: ReadonlyMap<KeyText, Known>, id: string): KeyText | u
   return candidates.find((k) => known.has(k))
 }
 
-function diffPart(
-  ctx: CaptureContext,
-  resource: Resource,
-  prepared: Prepared,
-  items: unknown[],
-  pending: ReadonlyMap<KeyText, Known | null>,
-): Part & { seen: KeyText[] } {
-  const mapped = applyFieldPolicy(prepared.policy, mapPage(resource, items, 'r', false, prepared.mapping))
-  const diff = diffRecords(
-    resource,
-    mapped.events,
-    ctx.state.knownOf(resource.name),
-    {
-      snapshot: false,
-      refFields: refFieldsOf(resource.name),
-      keepImages: ctx.deleteMode !== 'tombstone',
-      fingerprint: ctx.memory.fingerprint,
-      watchers: watchersOf(resource.name),
-    },
-    pending,
-  )
-  return { events: diff.events, deadLetters: mapped.deadLetters, delta: diff.delta, seen: diff.seen }
+/**
+ * What one entity's read found: the records Personio has for it now (one by id, or a person's
+ * listing that holds it), and the key it proved gone (announced and answering 404).
+ */
+export interface EntityRead {
+  items: unknown[]
+  gone?: KeyText
 }
 
-/** A delete of a known key, unless this transaction decided it already. */
-function deletePart(
-  ctx: CaptureContext,
+const nothing = (): EntityRead => ({ items: [] })
+
+/**
+ * The batch's reads as one part. Diffed one after another against what the batch decided so far:
+ * two reads that return the same record (two events of one person's new absences, each listing
+ * that person's time-offs) publish it once. Deletes go first, and a key proved gone is not brought
+ * back by a listing read before the delete.
+ */
+export function decideReads(
+  ctx: Pick<CaptureContext, 'state' | 'deleteMode' | 'memory'>,
   resource: Resource,
-  text: KeyText | undefined,
-  pending: ReadonlyMap<KeyText, Known | null>,
+  prepared: Pick<Prepared, 'policy' | 'mapping'>,
+  reads: readonly EntityRead[],
 ): Part {
-  if (text === undefined || pending.get(text) === null) return emptyPart()
-  const gone = goneKeys(resource, ctx.state.knownOf(resource.name), [text], new Set())
-  return { events: gone.events, deadLetters: [], delta: gone.delta }
+  const known = ctx.state.knownOf(resource.name)
+  const gone = new Set(reads.flatMap((r) => (r.gone === undefined ? [] : [r.gone])))
+  const deletes = goneKeys(resource, known, gone, new Set())
+  let part: Part = { events: deletes.events, deadLetters: [], delta: deletes.delta }
+  const lettered = new Set<string>()
+  for (const read of reads) {
+    if (read.items.length === 0) continue
+    const mapped = applyFieldPolicy(
+      prepared.policy,
+      mapPage(resource, read.items, 'r', false, prepared.mapping),
+    )
+    const alive = mapped.events.filter((e) => !gone.has(keyText(resource.key, e.key)))
+    const diff = diffRecords(
+      resource,
+      alive,
+      known,
+      {
+        snapshot: false,
+        refFields: refFieldsOf(resource.name),
+        keepImages: ctx.deleteMode !== 'tombstone',
+        fingerprint: ctx.memory.fingerprint,
+        watchers: watchersOf(resource.name),
+      },
+      part.delta,
+    )
+    // the same unreadable item, read through two events, is dead-lettered once
+    const letters = mapped.deadLetters.filter((l) => l.key === undefined || !lettered.has(l.key))
+    for (const l of letters) if (l.key !== undefined) lettered.add(l.key)
+    part = joinParts([part, { events: diff.events, deadLetters: letters, delta: diff.delta }])
+  }
+  return part
 }
 
-async function byIdPart(
+async function readById(
   ctx: CaptureContext,
   resource: Resource,
-  prepared: Prepared,
   slot: Extract<WebhookSlot, { read: 'by-id' }>,
   id: string,
   deleted: boolean,
-  pending: ReadonlyMap<KeyText, Known | null>,
-): Promise<Part> {
+): Promise<EntityRead> {
   let body: unknown
   try {
     body = await ctx.http.getJson(slot.path.replace('{id}', encodeURIComponent(id)))
   } catch (error) {
     if (!isNotFound(error)) throw error
-    return deleted
-      ? deletePart(ctx, resource, knownKeyOf(ctx.state.knownOf(resource.name), id), pending)
-      : emptyPart()
+    const text = deleted ? knownKeyOf(ctx.state.knownOf(resource.name), id) : undefined
+    return text === undefined ? nothing() : { items: [], gone: text }
   }
-  return diffPart(ctx, resource, prepared, [entityOf(body)], pending)
+  return { items: [entityOf(body)] }
 }
 
 /** The known key whose remembered `field` holds `value` (refs kept beside the fingerprints). */
@@ -151,30 +184,20 @@ function knownWith(
   return undefined
 }
 
-async function byV2IdPart(
+async function readByV2Id(
   ctx: CaptureContext,
   resource: Resource,
-  prepared: Prepared,
   slot: Extract<WebhookSlot, { read: 'by-v2-id' }>,
   id: string,
   deleted: boolean,
-  pending: ReadonlyMap<KeyText, Known | null>,
-): Promise<Part> {
+): Promise<EntityRead> {
   // Published before: read by its own key, like any other record.
   const mine = knownWith(ctx, resource, slot.idField, id)
   if (mine !== undefined) {
     const [own] = JSON.parse(mine) as unknown[]
-    return byIdPart(
-      ctx,
-      resource,
-      prepared,
-      { read: 'by-id', path: slot.path },
-      String(own),
-      deleted,
-      pending,
-    )
+    return readById(ctx, resource, { read: 'by-id', path: slot.path }, String(own), deleted)
   }
-  if (deleted) return emptyPart() // never published: nothing to remove
+  if (deleted) return nothing() // never published: nothing to remove
   // New: the v2 entity names the person, whose records are listed (the new one among them).
   let person: unknown
   try {
@@ -184,35 +207,41 @@ async function byV2IdPart(
     )
   } catch (error) {
     if (!isNotFound(error)) throw error
-    return emptyPart() // gone again already, or not this resource's (an hourly absence)
+    return nothing() // gone again already, or not this resource's (an hourly absence)
   }
-  if (typeof person !== 'string' && typeof person !== 'number') return emptyPart()
+  if (typeof person !== 'string' && typeof person !== 'number') return nothing()
   const items: unknown[] = []
   for await (const page of listPages(ctx.http, resource, { where: { [slot.personFilter]: [person] } }))
     items.push(...page.items)
-  return diffPart(ctx, resource, prepared, items, pending)
+  return { items }
 }
 
+/** Personio refuses this one entity for good (a bad id, an unprocessable one): not the credential. */
+const refusesEntity = (status: number) => status === 400 || status === 422
+
 /**
- * One entity's part, or nothing when Personio refuses that one read for good (a 400/403/422 for
- * one record): the batch goes on, the reconciliation listing reads the record again, and a
- * warning names it. A failure that may heal (a 5xx, the network) fails the batch, read again.
+ * One entity's read, or nothing when Personio refuses that one read for good (400, 422): the batch
+ * goes on, the reconciliation listing reads the record again, and a warning names it. A 401 (after
+ * the client's one token refresh) or a 403 is the credential, not the entity: it fails the batch,
+ * so nothing is committed past it and the resource stops with that error (status, /readyz). A
+ * failure that may heal (a 5xx, the network) fails the batch too, read again.
  */
-async function entityPart(
+async function entityRead(
   ctx: CaptureContext,
   resource: Resource,
   id: string,
-  read: () => Promise<Part>,
-): Promise<Part> {
+  read: () => Promise<EntityRead>,
+): Promise<EntityRead> {
   try {
     return await read()
   } catch (error) {
-    if (!(error instanceof PersonioHttpError) || isRetriable(error)) throw error
+    if (!(error instanceof PersonioHttpError) || isRetriable(error) || !refusesEntity(error.status))
+      throw error
     ctx.logger.warn(
       { resource: resource.name, id, status: error.status },
       `${resource.name} ${id}, named by a webhook, could not be read (${error.message}); the next full listing reads it again`,
     )
-    return emptyPart()
+    return nothing()
   }
 }
 
@@ -259,26 +288,32 @@ async function applyHeld(
 ): Promise<{ entities: number; events: number }> {
   return ctx.serial(resource.name, async () => {
     await settleUncertain(ctx, resource.name)
-    let part = emptyPart()
+    for (const r of work.refused)
+      ctx.logger.warn(
+        { resource: resource.name, event: r.event },
+        `${resource.name}: a ${r.event} event names ${JSON.stringify(r.id)}, which is not a ${idShapeOf(slot)} id; skipped without a request`,
+      )
     let events = 0
     const ids = [...work.entities]
+    const reads: EntityRead[] = []
     for (let i = 0; i < ids.length; i += READS_AT_ONCE) {
       if (ctx.stopping.aborted)
         throw new StoppingError(`stopping: ${resource.name} left the rest of its webhook batch`)
-      const decided = part.delta
-      const parts = await Promise.all(
-        ids
-          .slice(i, i + READS_AT_ONCE)
-          .map(([id, w]) =>
-            entityPart(ctx, resource, id, () =>
-              slot.read === 'by-id'
-                ? byIdPart(ctx, resource, prepared, slot, id, w.deleted, decided)
-                : byV2IdPart(ctx, resource, prepared, slot, id, w.deleted, decided),
+      reads.push(
+        ...(await Promise.all(
+          ids
+            .slice(i, i + READS_AT_ONCE)
+            .map(([id, w]) =>
+              entityRead(ctx, resource, id, () =>
+                slot.read === 'by-id'
+                  ? readById(ctx, resource, slot, id, w.deleted)
+                  : readByV2Id(ctx, resource, slot, id, w.deleted),
+              ),
             ),
-          ),
+        )),
       )
-      part = joinParts([part, ...parts])
     }
+    const part = decideReads(ctx, resource, prepared, reads)
     if (part.events.length > 0 || part.deadLetters.length > 0 || consumed !== undefined) {
       const done = await commitPart(ctx, resource, prepared, part, consumed)
       events = Object.values(done.published).reduce((a, b) => a + b, 0)

@@ -1,9 +1,13 @@
 // How `run` follows Personio's webhooks (issue #20): the resources a subscription covers are read
 // from the inbox (each delivery, coalesced, read by id) and the events endpoint fills what a lost
-// delivery left out; their polling shrinks to the reconciliation listing. Decided once at start:
-// without an ENABLED subscription for our URL that enables a resource's events, it keeps polling.
-import { exhaustMap, from, merge, Observable, timer, type SchedulerLike } from 'rxjs'
+// delivery left out; their polling shrinks to the reconciliation listing. Decided at start: without
+// an ENABLED subscription for our URL that enables a resource's events, it keeps polling. Each gap
+// fill looks again: a subscription deleted or disabled meanwhile puts the resource back on polling
+// (one warning, a metric) until the subscription is back.
+import { EMPTY, exhaustMap, from, merge, Observable, timer, type SchedulerLike } from 'rxjs'
+import { FencedError, PersonioHttpError } from '../errors'
 import type { Feed } from '../kafka/port'
+import { publish } from '../ops/channels'
 import { sameUrl, webhookSubscriptions, type WebhookSubscription } from '../personio/webhooks'
 import type { Resource } from '../resources'
 import type { WebhookEvent } from '../webhooks/envelope'
@@ -15,7 +19,7 @@ import { prepareResource, type Prepared } from './prepare'
 import { settleUncertain } from './settle-commit'
 import { report, type StageReport } from './stage-runner'
 import { applyInboxWork, inboxWorkOf } from './webhook-capture'
-import { EVENTS_KEPT_MS, eventsSince, GAP_OVERLAP_MS } from './webhook-gaps'
+import { EVENTS_KEPT_MS, eventPages, GAP_OVERLAP_MS } from './webhook-gaps'
 
 /** Writes events into the inbox, durably (the receiver's path, and the gap fill's). */
 export type InboxWrite = (
@@ -79,10 +83,64 @@ async function saveWebhookAt(
   })
 }
 
+/** The subscription (or its events) answered 404: it was deleted. */
+const isNotFound = (error: unknown) => error instanceof PersonioHttpError && error.status === 404
+
+/**
+ * Our subscription as Personio has it now, undefined once it was deleted (404). One read serves
+ * every resource's gap fill for `maxAgeMs`: their fills start together, and each would otherwise
+ * cost a request of its own.
+ */
+export function subscriptionWatch(
+  ctx: Pick<CaptureContext, 'http' | 'clock'>,
+  subscriptionId: string,
+  maxAgeMs: number,
+): () => Promise<WebhookSubscription | undefined> {
+  let last: { at: number; answer: Promise<WebhookSubscription | undefined> } | undefined
+  return () => {
+    const now = ctx.clock.now()
+    if (last === undefined || now - last.at >= maxAgeMs) {
+      const answer = webhookSubscriptions(ctx.http)
+        .get(subscriptionId)
+        .catch((error: unknown) => {
+          if (isNotFound(error)) return undefined
+          throw error
+        })
+      const entry = { at: now, answer }
+      last = entry
+      // a failed read is not kept: the next fill asks again
+      answer.catch(() => {
+        if (last === entry) last = undefined
+      })
+    }
+    return last.answer
+  }
+}
+
+/**
+ * Why our subscription no longer announces this resource's changes (deleted, not ENABLED, its
+ * events dropped), or undefined while it does.
+ */
+export function coverageLost(
+  subscriptionId: string,
+  ours: WebhookSubscription | undefined,
+  resource: Resource,
+): string | undefined {
+  if (ours === undefined) return `webhook subscription ${subscriptionId} was deleted`
+  if (ours.status !== 'ENABLED') return `webhook subscription ${subscriptionId} is ${ours.status}`
+  const missing = (resource.webhookEvents ?? []).filter((e) => !ours.enabled_events.includes(e))
+  if (missing.length > 0)
+    return `webhook subscription ${subscriptionId} no longer enables ${missing.join(', ')}`
+  return undefined
+}
+
 /**
  * The events of this resource that occurred since the last fill, from the events endpoint into the
- * inbox; then the position moves to when this fill began (Personio's clock, less the skew margin).
- * The first fill of a resource only marks where webhooks took over: polling covered what came before.
+ * inbox, page by page (each page written before the next is read; the writer sends it in pieces
+ * below the inbox's max.message.bytes); then the position moves to when this fill began
+ * (Personio's clock, less the skew margin). A fill cut short moves nothing: the next one reads the
+ * same events again, and fingerprints drop what was applied. The first fill of a resource only
+ * marks where webhooks took over: polling covered what came before.
  */
 export async function fillGaps(
   ctx: CaptureContext,
@@ -105,15 +163,108 @@ export async function fillGaps(
     await saveWebhookAt(ctx, resource, prepared, began, true)
     return 0
   }
-  const events = await eventsSince(
+  let filled = 0
+  for await (const events of eventPages(
     ctx.http,
     subscriptionId,
     cursor.webhookAt - GAP_OVERLAP_MS,
     new Set(resource.webhookEvents ?? []),
-  )
-  if (events.length > 0) await write(events, 'events-endpoint')
+  )) {
+    if (events.length > 0) await write(events, 'events-endpoint')
+    filled += events.length
+  }
   await saveWebhookAt(ctx, resource, prepared, Math.max(began, cursor.webhookAt))
-  return events.length
+  return filled
+}
+
+/** The reconciliation interval of a resource while it follows webhooks, and while it polls. */
+export interface ReconcileIntervals {
+  following: number
+  polling: number
+}
+
+/**
+ * Puts a resource on webhooks or back on polling: the settings the poll slot reads (engine.ts
+ * skips its incremental ticks while it follows), one log line on each change, and the metric.
+ */
+function follow(
+  ctx: CaptureContext,
+  resource: Resource,
+  reconcile: ReconcileIntervals,
+  why: string | undefined,
+): void {
+  const settings = ctx.settings[resource.name]
+  const following = why === undefined
+  if ((settings.followedByWebhooks === true) === following) return
+  settings.followedByWebhooks = following
+  settings.reconcileMs = following ? reconcile.following : reconcile.polling
+  publish('personio-kafka:webhooks:following', { resource: resource.name, following })
+  if (following)
+    ctx.logger.info(
+      { resource: resource.name },
+      `${resource.name}: the webhook subscription announces its changes again; back on webhooks`,
+    )
+  else
+    ctx.logger.warn(
+      { resource: resource.name },
+      `${resource.name}: ${why ?? ''}; polled again until it is back (run \`personio-kafka webhooks register\`)`,
+    )
+}
+
+export interface GapFillOptions {
+  subscriptionId: string
+  /** the subscription as Personio has it now (`subscriptionWatch`), undefined once deleted */
+  subscription: () => Promise<WebhookSubscription | undefined>
+  write: InboxWrite
+  gapFillMs: number
+  reconcile: ReconcileIntervals
+}
+
+/**
+ * One gap-fill tick: is the subscription still ours, then the fill. A failing fill never stops
+ * the inbox beside it: a warning, and the next tick tries again from the same position.
+ */
+export async function gapFillTick(
+  ctx: CaptureContext,
+  resource: Resource,
+  prepare: () => Promise<Prepared>,
+  options: GapFillOptions,
+): Promise<number | undefined> {
+  try {
+    const lost = coverageLost(options.subscriptionId, await options.subscription(), resource)
+    follow(ctx, resource, options.reconcile, lost)
+    if (lost !== undefined) return undefined
+    return await fillGaps(ctx, resource, await prepare(), options.subscriptionId, options.write)
+  } catch (error) {
+    if (ctx.stopping.aborted) return undefined
+    // another instance runs this prefix now: this one stops (cli/run.ts), it never fills beside it
+    if (error instanceof FencedError) throw error
+    if (isNotFound(error)) {
+      follow(ctx, resource, options.reconcile, `webhook subscription ${options.subscriptionId} was deleted`)
+      return undefined
+    }
+    ctx.logger.warn(
+      { resource: resource.name, error: (error as Error).message },
+      `${resource.name}: the gap fill from Personio's events endpoint failed (${(error as Error).message}); it tries again in ${Math.round(options.gapFillMs / 1000)} s, the inbox goes on`,
+    )
+    return undefined
+  }
+}
+
+/**
+ * Our company, once known: the events endpoint is read with our credential, so the company its
+ * events name is ours (no setting or subscription field says it). Until then every event passes;
+ * from then on an event naming another company (a token shared by mistake) does not.
+ */
+export function companyGate() {
+  let company: string | undefined
+  return {
+    learn(events: readonly { event: WebhookEvent }[], source: 'delivery' | 'events-endpoint'): void {
+      if (source === 'events-endpoint') company ??= events[0]?.event.companyId
+    },
+    admits: (event: WebhookEvent): boolean => company === undefined || event.companyId === company,
+    company: () => company,
+  }
 }
 
 /** How many handled events a resource remembers, so the gap fill's re-reads cost no request. */
@@ -128,17 +279,26 @@ export function webhookPipeline(
   ctx: CaptureContext,
   resource: Resource,
   scheduler: SchedulerLike,
-  options: {
-    feed: (topic: string) => Feed
-    subscriptionId: string
-    write: InboxWrite
-    gapFillMs: number
-  },
+  options: GapFillOptions & { feed: (topic: string) => Feed },
 ): Observable<StageReport> {
   const handled = new Set<string>()
   const remember = (id: string) => {
     handled.add(id)
     if (handled.size > REMEMBERED_EVENTS) handled.delete(handled.values().next().value as string)
+  }
+  const gate = companyGate()
+  const write: InboxWrite = (events, source) => {
+    gate.learn(events, source)
+    return options.write(events, source)
+  }
+  const ours = (e: WebhookEvent): boolean => {
+    const company = gate.company()
+    if (gate.admits(e)) return true
+    ctx.logger.warn(
+      { resource: resource.name, event: e.name },
+      `${resource.name}: a ${e.name} event names company ${e.companyId}, not ours (${company ?? '?'}); skipped`,
+    )
+    return false
   }
   return from(prepareResource(ctx, resource)).pipe(
     exhaustMap((first) => {
@@ -153,7 +313,7 @@ export function webhookPipeline(
             .run(async (batch) => {
               const fresh = batch.records.filter((r) => {
                 const e = inboxEvent(r)
-                if (e === undefined) return false
+                if (e === undefined || !ours(e)) return false
                 const id = `${e.name}|${e.id}|${e.occurredAt}`
                 if (handled.has(id)) return false
                 remember(id)
@@ -179,11 +339,16 @@ export function webhookPipeline(
         timer(0, options.gapFillMs, scheduler).pipe(
           exhaustMap((tick) =>
             from(
-              (async () => {
-                if (tick > 0) prepared = await prepareResource(ctx, resource)
-                const n = await fillGaps(ctx, resource, prepared, options.subscriptionId, options.write)
-                return { ...report(resource, 'gap-fill'), parents: n }
-              })(),
+              gapFillTick(
+                ctx,
+                resource,
+                async () => (tick === 0 ? prepared : (prepared = await prepareResource(ctx, resource))),
+                { ...options, write },
+              ),
+            ).pipe(
+              exhaustMap((n) =>
+                n === undefined ? EMPTY : [{ ...report(resource, 'gap-fill'), parents: n }],
+              ),
             ),
           ),
         ),

@@ -1,7 +1,7 @@
 // What run, sync and snapshot share: the configuration, the Personio they read (the configured one,
 // or the bundled simulator only when `--simulator` asks for it), the engine, and the summary table.
 import type { Command } from 'commander'
-import { openEngine, type Engine, type Report } from '../capture/engine'
+import { checkEngineOptions, openEngine, type Engine, type Report } from '../capture/engine'
 import type { PipelineEvent } from '../capture/coordinator'
 import { loadConfig, redactConfig, type Config } from '../config'
 import { ConfigError, PkError } from '../errors'
@@ -11,6 +11,7 @@ import { startOps } from '../ops/start-ops'
 import { resourceNames, type ResourceName } from '../resources'
 import { integer, resourceList } from './arguments'
 import { exitCodes } from './exit-codes'
+import { exitOnSignalWhileStarting } from './startup-stop'
 import { defaultCredential, startSimulator, type RunningSimulator } from '../simulator'
 
 export interface CaptureFlags {
@@ -54,7 +55,34 @@ export async function openCapture(flags: CaptureFlags, service = false): Promise
           shown.progress === undefined ? process.stderr.write(line) : shown.progress.write(line),
       })
     : createLogger(config.log)
+  const starting = service ? exitOnSignalWhileStarting(logger) : () => undefined
+  try {
+    return await open(flags, service, config, logger, shown)
+  } finally {
+    starting() // from here on, run's graceful stop answers a signal
+  }
+}
+
+async function open(
+  flags: CaptureFlags,
+  service: boolean,
+  config: Config,
+  logger: Logger,
+  shown: { progress?: Progress },
+): Promise<OpenedCapture> {
   const only = flags.resources
+  const simulated = flags.simulator !== undefined && flags.simulator !== false
+  const employees = flags.simulator === true ? 50 : Number(flags.simulator)
+  if (simulated && (!Number.isInteger(employees) || employees < 1 || employees > 1_000_000))
+    throw new ConfigError([
+      `--simulator: "${String(flags.simulator)}" is not a number of employees (e.g. --simulator 200)`,
+    ])
+  // a bad configuration is one line: refused before the ops endpoint or the simulator says a word
+  checkEngineOptions({
+    config,
+    only,
+    personio: simulated ? { baseUrl: 'http://simulator', ...defaultCredential } : undefined,
+  })
   let engine: Engine | undefined
   const probe = (name: string) => engine?.probes[name]?.() ?? Promise.reject(new Error('starting'))
   const ops = service
@@ -75,12 +103,7 @@ export async function openCapture(flags: CaptureFlags, service = false): Promise
     intervalMs: config.ops.progressIntervalMs,
   }))
   let sim: RunningSimulator | undefined
-  if (flags.simulator !== undefined && flags.simulator !== false) {
-    const employees = flags.simulator === true ? 50 : Number(flags.simulator)
-    if (!Number.isInteger(employees) || employees < 1 || employees > 1_000_000)
-      throw new ConfigError([
-        `--simulator: "${String(flags.simulator)}" is not a number of employees (e.g. --simulator 200)`,
-      ])
+  if (simulated) {
     sim = await startSimulator({ employees, realClock: true })
     logger.warn(
       { url: sim.url },

@@ -11,7 +11,9 @@ import { loadConfig } from '../config'
 import { createSchemaRegistry } from '../contract/registry'
 import { createSerde } from '../contract/serde'
 import { topicFor } from '../contract/naming'
-import { LiveTable, summarise } from '../demo/live-table'
+import { valueSchema } from '../contract/schema-builder'
+import { buildFrame, Screen } from '../demo/frame'
+import { LiveTable, shownAs, summarise } from '../demo/live-table'
 import { demoSteps } from '../demo/script'
 import { InfraError } from '../errors'
 import { createLogger } from '../ops/logger'
@@ -89,14 +91,26 @@ export function registerDemo(program: Command): void {
       env.RECONCILE_INTERVAL_MS ??= '0' // deletes show within one cycle
       env.LOG_LEVEL ??= 'warn'
       env.PROGRESS = 'off'
+      // a person watches: warnings as readable lines, shown by the demo itself (never torn into its table)
+      env.LOG_FORMAT = 'pretty'
       env.METRICS_PORT ??= '0'
       await demoWebhookEnv(env, o.webhooks)
       const config = loadConfig({ env })
       process.stderr.write(
         `demo: Kafka ${config.kafka.brokers.join(',')} and registry ${config.registry.url} (${fromEnv ? 'from KAFKA_BROKERS and SCHEMA_REGISTRY_URL, --kafka-from-env' : 'local'}), topic prefix ${config.topics.prefix}, client id ${config.kafka.clientId}\n`,
       )
-      const logger = createLogger(config.log)
       const tty = process.stdout.isTTY === true
+      // While the frame is on screen, warnings are shown in it; before and after, as plain lines.
+      const logs: string[] = []
+      let framed = false
+      const logger = createLogger(config.log, {
+        isTTY: true, // with LOG_FORMAT=pretty: one readable line per warning, wherever it goes
+        write: (line: string) => {
+          if (!framed) return void process.stdout.write(line.endsWith('\n') ? line : `${line}\n`)
+          logs.push(line.trim())
+          if (logs.length > 20) logs.shift()
+        },
+      })
       const duration = (o.duration ?? (tty ? 0 : 60)) * 1000
       const sim = await startSimulator({
         employees: o.employees,
@@ -120,7 +134,8 @@ export function registerDemo(program: Command): void {
         prefix: config.topics.prefix,
       })
       const byTopic = new Map(resourceNames.map((n) => [topicFor(config.topics.prefix, n), resources[n]]))
-      const table = new LiveTable(tty ? 14 : 0)
+      const dates = new Map(resourceNames.map((n) => [n, shownAs(valueSchema(resources[n]))]))
+      const table = new LiveTable(tty ? 50 : 0)
       const reader = new Kafka({
         brokers: config.kafka.brokers,
         clientId: 'personio-kafka-demo',
@@ -140,18 +155,29 @@ export function registerDemo(program: Command): void {
           const key = JSON.stringify(Object.values(await serde.decodeKey(resource, message.key)))
           const value = message.value === null ? null : await serde.decodeValue(message.value)
           const op = value?.meta.op ?? 'd'
-          const event = { at: Date.now(), topic, op, key, summary: summarise(value?.record ?? null) }
-          table.add(event)
-          if (!tty && op !== 'r') console.log(`${op}  ${topic}  ${key}  ${event.summary}`)
+          const summary = summarise(value?.record ?? null, dates.get(resource.name))
+          table.add({ at: Date.now(), topic: resource.name, op, key, summary })
+          if (!tty && op !== 'r') console.log(`${op}  ${topic}  ${key}  ${summary}`)
         },
       })
+      const screen = new Screen((text) => process.stdout.write(text))
       const draw = () => {
         if (!tty) return
-        process.stdout.write(
-          `\x1b[H\x1b[J${['personio-kafka demo — Ctrl-C to stop', delivery(), '', ...table.render(note)].join('\n')}\n`,
-        )
+        const size = { rows: process.stdout.rows ?? 24, columns: process.stdout.columns ?? 80 }
+        const parts = {
+          title: `personio-kafka demo — topics ${config.topics.prefix}.* — Ctrl-C to stop`,
+          status: [delivery(), note],
+          counts: table.countLines(),
+          events: table.eventLines(),
+          logs,
+        }
+        screen.show(buildFrame(parts, size))
       }
-      const redraw = setInterval(draw, 500)
+      framed = tty
+      // Looked at four times a second (events, warnings, the delivery count and the terminal's
+      // size all change the frame), drawn only when it differs from what is on screen: a snapshot
+      // of thousands of events is a few redraws a second, an idle demo none.
+      const redraw = setInterval(draw, 250)
       const steps = demoSteps()
       let stopping = false
       const finished = new Promise<void>((resolve) => {
@@ -177,6 +203,7 @@ export function registerDemo(program: Command): void {
           step.run(sim.company)
           note = `in the simulator: ${step.say}`
           if (!tty) console.log(`-- ${note}`)
+          draw()
           await pause(5_000)
         }
         note = 'all scripted changes made; the topics now equal the simulated company. Ctrl-C to stop.'
@@ -184,14 +211,16 @@ export function registerDemo(program: Command): void {
       await finished
       clearInterval(redraw)
       draw()
+      if (framed) process.stdout.write('\n') // the frame is final: what is said from here goes below it
+      framed = false
       await engine.stop()
       await running.catch(() => undefined)
       await script.catch(() => undefined)
       await reader.disconnect()
       await engine.close()
       await sim.close()
-      if (!tty) for (const line of table.render('')) console.log(line)
-      console.log(`${tty ? '\n' : ''}${delivery(true)}`)
+      if (!tty) process.stdout.write(`\nevents per resource and op:\n${table.countLines().join('\n')}\n`)
+      console.log(delivery(true))
       console.log(
         `\nTopics ${config.topics.prefix}.* on Kafka ${config.kafka.brokers.join(',')}, schemas at ${config.registry.url}. ` +
           'Stop the local Kafka and registry with: npm run infra:down',

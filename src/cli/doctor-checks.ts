@@ -14,6 +14,7 @@ import { dlqTopic, topicFor } from '../contract/naming'
 import { createSchemaRegistry } from '../contract/registry'
 import { createKafka } from '../kafka/kafkajs/client'
 import { entityTopicSpec, topicConflict } from '../kafka/topic-policy'
+import { kafkaUnreachable } from '../kafka/unreachable'
 import type { Logger } from '../ops/logger'
 import { createPersonioClient } from '../personio'
 import { rateSettings } from '../personio/rate-settings'
@@ -94,8 +95,13 @@ export async function checkKafka(config: Config, logger: Logger): Promise<Findin
   const admin = createKafka({ ...config.kafka, logger }).admin()
   const out: Finding[] = []
   try {
-    await admin.connect()
-    const cluster = await admin.describeCluster()
+    // not reaching the brokers is said as run and status say it, naming KAFKA_BROKERS
+    const cluster = await admin
+      .connect()
+      .then(() => admin.describeCluster())
+      .catch((error: unknown) => {
+        throw kafkaUnreachable(config.kafka.brokers, error)
+      })
     out.push(
       f(
         'ok',

@@ -1,7 +1,12 @@
 // doctor's check of the webhook subscription, when WEBHOOK_PUBLIC_URL is set: it exists for that
 // URL, once, ENABLED, with the events of the selected resources (CAPTURE_RESOURCES) and, when
-// Personio shows it, our token. Each problem says what to run or set.
+// Personio shows it, our token; and of the inbox topic: a 202 to Personio waits for
+// min.insync.replicas copies, which should be min(2, replicas). Each problem says what to run or set.
 import type { Config } from '../config'
+import { createKafka } from '../kafka/kafkajs/client'
+import { createTopicAdmin } from '../kafka/kafkajs/topic-admin'
+import { INBOX_MIN_INSYNC_REPLICAS, inboxDurabilityProblem } from '../kafka/topic-policy'
+import { inboxTopicFor } from '../webhooks/inbox'
 import type { Logger } from '../ops/logger'
 import { sameUrl } from '../personio/webhooks'
 import type { Finding, Verdict } from './doctor-checks'
@@ -10,8 +15,45 @@ import { selectedResources, webhookClient, webhookDescription, webhookEventsFor 
 
 const REGISTER = 'run `personio-kafka webhooks register`'
 
+const f = (verdict: Verdict, text: string): Finding => ({ area: 'webhooks', verdict, text })
+
 export async function checkWebhooks(config: Config, logger: Logger): Promise<Finding[]> {
-  const f = (verdict: Verdict, text: string): Finding => ({ area: 'webhooks', verdict, text })
+  const subscription = await checkSubscription(config, logger)
+  if (config.webhooks.publicUrl === undefined) return subscription
+  return [...subscription, ...(await checkInbox(config, logger))]
+}
+
+/** The inbox topic's durability: how many copies a delivery has when the receiver answers 202. */
+async function checkInbox(config: Config, logger: Logger): Promise<Finding[]> {
+  const topic = inboxTopicFor(config.topics.prefix)
+  const admin = createTopicAdmin(createKafka({ ...config.kafka, logger }))
+  try {
+    const found = (await admin.durability([topic]))[topic]
+    if (found === undefined)
+      return [
+        f(
+          'ok',
+          `inbox topic ${topic} is created on the first run with min.insync.replicas=${INBOX_MIN_INSYNC_REPLICAS} (at most its replicas): a delivery is answered 202 once that many copies have it`,
+        ),
+      ]
+    const problem = inboxDurabilityProblem(topic, found)
+    return [
+      problem === undefined
+        ? f(
+            'ok',
+            `inbox topic ${topic}: min.insync.replicas=${found.minInsyncReplicas} of ${found.replicas} replicas: a delivery is answered 202 once ${found.minInsyncReplicas} ${found.minInsyncReplicas === 1 ? 'copy has' : 'copies have'} it`,
+          )
+        : f('fix', problem),
+    ]
+  } catch (error) {
+    const line = (describeError(error, false).lines[0] ?? String(error)).replace(/^error: [^:]+: /, '')
+    return [f('skip', `cannot look at the inbox topic ${topic}: ${line}`)]
+  } finally {
+    await admin.close().catch(() => undefined)
+  }
+}
+
+async function checkSubscription(config: Config, logger: Logger): Promise<Finding[]> {
   const url = config.webhooks.publicUrl
   if (url === undefined)
     return [

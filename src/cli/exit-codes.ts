@@ -16,7 +16,8 @@ export const exitCodes = {
   check: { code: 7, meaning: 'doctor or schemas check found something to fix' },
   interrupted: {
     code: 130,
-    meaning: 'interrupted (Ctrl-C): nothing half-published is visible to read_committed consumers',
+    meaning:
+      'interrupted: Ctrl-C during sync or snapshot, or a second signal; nothing half-published is visible to read_committed consumers (run stopped by SIGTERM or Ctrl-C exits 0)',
   },
 } as const
 

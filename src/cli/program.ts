@@ -12,6 +12,8 @@ import { registerSimulate } from './simulate'
 import { registerRun } from './run'
 import { registerSnapshot } from './snapshot'
 import { registerStateCommands } from './state-commands'
+import { registerDeletes } from './deletes'
+import { registerStatus } from './status'
 import { registerSync } from './sync'
 import { registerWebhooks } from './webhooks'
 
@@ -49,7 +51,9 @@ export function buildProgram(): Command {
   registerSchemas(program)
   registerDoctor(program)
   registerSimulate(program)
+  registerStatus(program)
   registerStateCommands(program)
+  registerDeletes(program)
   registerDemo(program)
   registerWebhooks(program)
   program.addHelpText(
@@ -62,6 +66,7 @@ Examples:
   $ personio-kafka sync --once                  one cycle of every resource, then exit
   $ personio-kafka snapshot --resources employees
   $ personio-kafka schemas check                check the contract against the registry
+  $ personio-kafka deletes list                 waves of deletes waiting for a person (approve|reject)
   $ personio-kafka webhooks register            subscribe WEBHOOK_PUBLIC_URL to Personio's change events
   $ personio-kafka <command> --help             help and examples for one command
 

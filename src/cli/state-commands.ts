@@ -1,25 +1,24 @@
-// `status`, `reset <resource>` and `resnapshot <resource>`: read or change one resource's cursor
-// in the state topic, the others untouched. Writes go through the resource's own transactional id,
+// `reset <resource>` and `resnapshot <resource>` (`status` is in status.ts): change one resource's
+// cursor in the state topic, the others untouched. Writes go through the resource's own transactional id,
 // so a running service's producer for that resource is fenced rather than racing the change.
 import type { Command } from 'commander'
 import { encodeCursor, initialCursor, type Cursor } from '../capture/cursor'
 import { stateTopicFor, transactionalIdFor } from '../capture/context'
-import { newCaptureState, restoreState } from '../capture/restore'
-import { statusOf, statusTable } from '../capture/status'
+import { restoreState } from '../capture/restore'
 import { cursorTombstone } from '../capture/state'
 import { loadConfig, type Config } from '../config'
 import { createKafka } from '../kafka/kafkajs/client'
 import { createTransactionalSink } from '../kafka/kafkajs/transactional-sink'
 import { createLogger } from '../ops/logger'
 import { resources, type ResourceName } from '../resources'
-import { resourceName, resourceList } from './arguments'
+import { resourceName } from './arguments'
 
 /** A stage started over: a refresh of every parent due at once, publishing every row as a read. */
 export function stageStartOver(name: ResourceName): Cursor {
   return { ...initialCursor(name), snapshotDone: true, resnapshot: true, lastRefreshAt: 0 }
 }
 
-function open(configFile: string | undefined) {
+export function open(configFile: string | undefined) {
   const config = loadConfig({ file: configFile })
   const logger = createLogger(config.log)
   const kafka = createKafka({ ...config.kafka, logger })
@@ -33,7 +32,7 @@ function open(configFile: string | undefined) {
   }
 }
 
-async function stateTopicExists(o: ReturnType<typeof open>): Promise<boolean> {
+export async function stateTopicExists(o: ReturnType<typeof open>): Promise<boolean> {
   const admin = o.kafka.admin()
   await admin.connect()
   try {
@@ -62,27 +61,6 @@ async function writeCursor(
 }
 
 export function registerStateCommands(program: Command): void {
-  program
-    .command('status')
-    .description('per resource: cursor, last success, lag, known keys, last error (from the state topic)')
-    .option('--config <file>', 'JSON config file (environment variables override it)')
-    .option('--resources <list>', 'only these resources', resourceList)
-    .option('--json', 'print JSON instead of a table')
-    .addHelpText(
-      'after',
-      '\nExamples:\n  $ personio-kafka status\n  $ personio-kafka status --json | jq \'.[] | select(.resource=="employees")\'',
-    )
-    .action(async (o: { config?: string; resources?: ResourceName[]; json?: boolean }) => {
-      const c = open(o.config)
-      // Before the first run there is no state topic: every resource is "not started", said at once
-      // (reading a topic that does not exist would wait out kafkajs' retries and then fail).
-      const state = (await stateTopicExists(c))
-        ? await restoreState(c.kafka, c.stateTopic, c.group)
-        : newCaptureState()
-      const rows = statusOf(state, Date.now(), o.resources)
-      if (o.json === true) console.log(JSON.stringify(rows, null, 2))
-      else for (const line of statusTable(rows)) console.log(line)
-    })
   program
     .command('reset')
     .argument('<resource>', 'one resource, e.g. employees', resourceName)

@@ -56,6 +56,7 @@ export interface Config {
     maxTransactionRecords: number
     deleteGuardPercent: number
     deleteGuardHoldMs: number
+    deleteGuardMode: 'approve' | 'hold-then-publish'
   }
   log: {
     level: LogLevel
@@ -374,6 +375,7 @@ export const configSchema: JSONSchemaType<Config> = {
         'maxTransactionRecords',
         'deleteGuardPercent',
         'deleteGuardHoldMs',
+        'deleteGuardMode',
       ],
       properties: {
         resources: {
@@ -450,7 +452,7 @@ export const configSchema: JSONSchemaType<Config> = {
           default: 20,
           env: 'DELETE_GUARD_PERCENT',
           description:
-            "A full listing that would delete more than this share of a resource's known records (and more than one), or all of them, holds those deletes until a full listing DELETE_GUARD_HOLD_MS later finds the same records gone (an empty or cut answer from Personio deletes nothing).",
+            "A full listing that would delete more than this share of a resource's known records (and at least 5), or all of them, holds those deletes as a wave: it waits for `personio-kafka deletes approve|reject` (DELETE_GUARD_MODE). Under webhooks, 2 records missing that Personio never announced are a wave.",
         },
         deleteGuardHoldMs: {
           type: 'integer',
@@ -458,7 +460,15 @@ export const configSchema: JSONSchemaType<Config> = {
           default: 3600000,
           env: 'DELETE_GUARD_HOLD_MS',
           description:
-            'How long deletes held by DELETE_GUARD_PERCENT wait at least before a full listing may confirm them: an outage of Personio data shorter than this deletes nothing.',
+            'DELETE_GUARD_MODE=hold-then-publish only: how long a wave waits at least before a full listing that finds the same records gone publishes them.',
+        },
+        deleteGuardMode: {
+          type: 'string',
+          enum: ['approve', 'hold-then-publish'],
+          default: 'approve',
+          env: 'DELETE_GUARD_MODE',
+          description:
+            'approve: a wave of deletes (DELETE_GUARD_PERCENT) waits for a person (`personio-kafka deletes list|approve|reject`), however long. hold-then-publish: for unattended deployments, published by the first full listing DELETE_GUARD_HOLD_MS later that finds the same records gone.',
         },
       },
     },
@@ -591,7 +601,7 @@ export const configSchema: JSONSchemaType<Config> = {
           default: 9465,
           env: 'WEBHOOK_PORT',
           description:
-            'Port of the webhook receiver that run starts when WEBHOOK_TOKEN is set (Personio POSTs each event there, through your ingress); 0 picks a free one.',
+            'Port of the webhook receiver that run starts when both WEBHOOK_PUBLIC_URL and WEBHOOK_TOKEN are set (Personio POSTs each event there, through your ingress); 0 picks a free one.',
         },
         host: {
           type: 'string',

@@ -7,6 +7,7 @@ import { createHmac } from 'node:crypto'
 import type { Config, FieldPolicyConfig } from '../config'
 import { ConfigError } from '../errors'
 import { resources as allResources, type RecordValue, type Resource } from '../resources'
+import type { WatchedField } from '../resources/resource'
 import { employees } from '../resources/employees'
 import { canonicalJson } from '../resources/fields/canonical-json'
 import { ATTRIBUTE_PROPERTY } from './employee-schema'
@@ -63,6 +64,57 @@ function staticProblems(name: string, rules: Rules, resource: Resource): string[
   return problems
 }
 
+const fieldName = (w: WatchedField) => (typeof w === 'string' ? w : w.field)
+
+/**
+ * What other resources need of `name`'s fields, by declaration: fields a stage names as moving its
+ * rows (an employee's termination_date moves balances), and fields records are found by (a stage's
+ * parent reference, a cascade's `removedWith`: an absence's employee_id).
+ */
+function neededFields(name: string, known: Readonly<Record<string, Resource>>) {
+  const watched = new Map<string, string>()
+  const findsBy = new Map<string, string>()
+  for (const r of Object.values(known)) {
+    const slot = r.stage
+    for (const w of r.removedWith ?? [])
+      if (r.name === name)
+        findsBy.set(w.field, `a deleted ${w.resource} record takes the ${name} records it names along`)
+    if (slot === undefined) continue
+    if (slot.parent === name) for (const f of slot.parentFields ?? []) watched.set(fieldName(f), r.name)
+    for (const w of [...(slot.touchedBy ?? []), ...(slot.refreshAllOn ?? [])])
+      if (w.resource === name) for (const f of w.fields ?? []) watched.set(fieldName(f), r.name)
+    for (const t of slot.touchedBy ?? [])
+      if (t.resource === name && t.field !== undefined && !findsBy.has(t.field))
+        findsBy.set(t.field, `${r.name} reads it to know whose rows a change touches`)
+  }
+  return { watched, findsBy }
+}
+
+/**
+ * A policy must not blind capture: a dropped field no longer changes a fingerprint, so a stage that
+ * watches it never hears of its changes (a hashed one still changes whenever the value does); and a
+ * field records are found by must stay as Personio sends it. Refused at start-up rather than worked
+ * around: publishing an update whose visible value did not change, only to wake a stage, would
+ * puzzle every consumer.
+ */
+function neededProblems(name: string, rules: Rules, known: Readonly<Record<string, Resource>>): string[] {
+  const { watched, findsBy } = neededFields(name, known)
+  const problems: string[] = []
+  for (const field of [...rules.drop, ...rules.hash]) {
+    const why = findsBy.get(field)
+    if (why !== undefined)
+      problems.push(`${where(name, field)}: ${why}; it can be neither dropped nor hashed`)
+  }
+  for (const field of rules.drop) {
+    const stage = watched.get(field)
+    if (stage !== undefined && !findsBy.has(field))
+      problems.push(
+        `${where(name, field)}: ${stage} is read again when it changes; dropped, those changes would go unnoticed. Hash it instead (a keyed hash changes whenever the value does)`,
+      )
+  }
+  return problems
+}
+
 /** The text a hashed value is computed over: what the unhashed field would have carried. */
 function hashInput(value: unknown): string {
   if (typeof value === 'string') return value
@@ -107,7 +159,7 @@ export function compileFieldPolicy(
       continue
     }
     const r: Rules = { drop: given.drop ?? [], hash: given.hash ?? [] }
-    problems.push(...staticProblems(name, r, resource))
+    problems.push(...staticProblems(name, r, resource), ...neededProblems(name, r, known))
     if (r.drop.length + r.hash.length > 0) rules.set(name, r)
   }
   const hashing = [...rules].filter(([, r]) => r.hash.length > 0).map(([name]) => name)

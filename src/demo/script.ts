@@ -27,10 +27,24 @@ export function demoSteps(): DemoStep[] {
         }),
     },
     {
-      say: 'an absence is booked (absences c, balances u)',
+      say: 'three days of paid vacation are booked and approved (absences c, balances u)',
       run: (c) => {
         const e = c.list('employees')[1]
-        if (e !== undefined) c.create('timeOffs', { employeeId: e.id, comment: 'booked in the demo' })
+        const vacation = c.list('timeOffTypes').find((t) => t.category === 'paid_vacation')
+        if (e === undefined || vacation === undefined) return
+        // approved and in two weeks: the available balance of that type falls by three days
+        const start = Math.floor(c.clock.now() / 86_400_000) + 14
+        c.create('timeOffs', {
+          employeeId: e.id,
+          typeId: vacation.id,
+          status: 'approved',
+          startDay: start,
+          endDay: start + 2,
+          daysCount: 3,
+          halfDayStart: false,
+          halfDayEnd: false,
+          comment: 'booked in the demo',
+        })
       },
     },
     {

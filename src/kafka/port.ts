@@ -17,6 +17,17 @@ export interface TopicSpec {
   /** -1: the broker's default */
   replicationFactor: number
   config: Record<string, string>
+  /**
+   * min.insync.replicas wanted, capped at the topic's replica count when it is created (known
+   * only then when replicationFactor is the broker's default)
+   */
+  minInsyncReplicas?: number
+}
+
+/** How many copies a topic keeps, and how many a write with acks=all waits for. */
+export interface TopicDurability {
+  replicas: number
+  minInsyncReplicas: number
 }
 
 export interface TopicAdmin {
@@ -24,6 +35,8 @@ export interface TopicAdmin {
   ensureTopics(specs: readonly TopicSpec[]): Promise<void>
   /** Each topic's max.message.bytes (the broker's message.max.bytes unless the topic sets its own). */
   maxMessageBytes(topics: readonly string[]): Promise<Record<string, number>>
+  /** Each existing topic's replica count and effective min.insync.replicas (missing topics left out). */
+  durability(topics: readonly string[]): Promise<Record<string, TopicDurability>>
   /** Rejects when the cluster does not answer (readiness). */
   ping(): Promise<void>
   close(): Promise<void>

@@ -43,6 +43,8 @@ export interface ChannelMessages {
   'personio-kafka:capture:guard': {
     resource: string
     deletesHeld: number
+    /** records of held waves that wait for a person (DELETE_GUARD_MODE=approve) */
+    deletesAwaitingApproval: number
     stampedAhead: number
     shifted: boolean
   }
@@ -71,6 +73,8 @@ export interface ChannelMessages {
   }
   /** an inbox batch capture handled for a resource: entities read, events published */
   'personio-kafka:webhooks:applied': { resource: string; entities: number; events: number; lagMs?: number }
+  /** a resource follows the webhook subscription (true), or polls again because it is gone (false) */
+  'personio-kafka:webhooks:following': { resource: string; following: boolean }
 }
 
 export type ChannelName = keyof ChannelMessages

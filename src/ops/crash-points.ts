@@ -37,3 +37,36 @@ export function crashPoint(point: CrashPoint): void {
 export function setCrashHook(next: CrashHook | undefined): void {
   hook = next
 }
+
+// Pause points: where a test in the same process holds one piece of work — awaiting, so the rest
+// of the process runs on — while it does another, to make an interleaving that timing makes rare
+// certain (a full listing that read its pages while an inbox batch publishes, say). As with the
+// crash points, production code never installs a hook, and without one a point costs one check.
+export const pausePoints = {
+  'listing-page-read': 'a top-level listing read a page from Personio; it is not yet diffed or published',
+  'listing-waits-for-inbox':
+    'a full listing waits, before its first read, for an inbox batch of its resource in flight',
+} as const
+
+export type PausePoint = keyof typeof pausePoints
+export type PauseHook = (point: PausePoint) => Promise<void>
+
+let pauseHook: PauseHook | undefined
+
+/** Resolves at once without a hook. */
+export function pausePoint(point: PausePoint): Promise<void> {
+  return pauseHook === undefined ? Promise.resolve() : pauseHook(point)
+}
+
+/** `source`, held at `point` after each item it produced and before that item is taken on. */
+export async function* pausingAt<T>(point: PausePoint, source: AsyncIterable<T>): AsyncGenerator<T> {
+  for await (const item of source) {
+    if (pauseHook !== undefined) await pauseHook(point)
+    yield item
+  }
+}
+
+/** For tests only: production code never installs a hook. */
+export function setPauseHook(next: PauseHook | undefined): void {
+  pauseHook = next
+}

@@ -108,7 +108,13 @@ export const metricTable = [
     name: `${P}deletes_held`,
     kind: 'gauge',
     labels: ['resource'],
-    help: 'Deletes a full listing found implausibly many of (DELETE_GUARD_PERCENT), held until the next full listing confirms them.',
+    help: 'Deletes a full listing found implausibly many of (DELETE_GUARD_PERCENT), held as waves (approved ones until the next full listing publishes them; rejected ones not counted).',
+  },
+  {
+    name: `${P}deletes_awaiting_approval`,
+    kind: 'gauge',
+    labels: ['resource'],
+    help: 'Records of held waves of deletes that wait for a person (`personio-kafka deletes approve|reject`); above 0, a wave waits.',
   },
   {
     name: `${P}records_stamped_ahead`,
@@ -164,6 +170,12 @@ export const metricTable = [
     labels: ['resource'],
     help: "From a webhook event's occurred_at (Personio's clock) to its batch being published.",
     buckets: [0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
+  },
+  {
+    name: `${P}webhooks_following`,
+    kind: 'gauge',
+    labels: ['resource'],
+    help: "1 while a resource follows Personio's webhooks; 0 while it is polled again because the subscription was deleted or disabled (checked at each gap fill).",
   },
 ] as const satisfies readonly MetricSpec[]
 
@@ -263,6 +275,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     }),
     subscribe('personio-kafka:capture:guard', (e) => {
       gauge(`${P}deletes_held`).set({ resource: e.resource }, e.deletesHeld)
+      gauge(`${P}deletes_awaiting_approval`).set({ resource: e.resource }, e.deletesAwaitingApproval)
       gauge(`${P}records_stamped_ahead`).set({ resource: e.resource }, e.stampedAhead)
       if (e.shifted) counter(`${P}listings_shifted_total`).inc({ resource: e.resource })
     }),
@@ -287,6 +300,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       if (e.lagMs !== undefined && e.entities > 0)
         histogram(`${P}webhook_lag_seconds`).observe({ resource: e.resource }, Math.max(0, e.lagMs) / 1000)
     }),
+    subscribe('personio-kafka:webhooks:following', (e) =>
+      gauge(`${P}webhooks_following`).set({ resource: e.resource }, e.following ? 1 : 0),
+    ),
   ]
   gauge(`${P}state_restored`).set(0)
   return {

@@ -39,6 +39,8 @@ export function webhookSubscriptions(http: Pick<PersonioHttp, 'getJson' | 'sendJ
         out.push(...page.items)
       return out
     },
+    /** One subscription; a 404 (PersonioHttpError) when it was deleted. */
+    get: async (id: string) => (await http.getJson(path(id))) as WebhookSubscription,
     create: async (w: DesiredWebhook) =>
       (await http.sendJson('POST', '/v2/webhooks', w)) as WebhookSubscription,
     update: async (id: string, patch: Partial<DesiredWebhook>) =>

@@ -21,6 +21,8 @@ export const absencePeriods = defineResource<V1AbsencePeriod>({
   detect: 'incremental',
   changedAtField: 'updated_at',
   deletes: 'reconciliation-scan',
+  // Personio deletes a person's absences with the person and announces none of them
+  removedWith: [{ resource: 'employees', field: 'employee_id' }],
   // v2 absence periods cover hourly absences too, by the same id
   webhookEvents: [
     'absence-period.created',

@@ -22,6 +22,8 @@ export const absences = defineResource<V1TimeOffPeriod>({
   detect: 'incremental',
   changedAtField: 'updated_at',
   deletes: 'reconciliation-scan',
+  // Personio deletes a person's absences with the person and announces none of them
+  removedWith: [{ resource: 'employees', field: 'employee_id' }],
   // v2 absence periods cover daily absences; their ids are v2 ids (a time-off carries id_v2)
   webhookEvents: [
     'absence-period.created',

@@ -19,6 +19,8 @@ export const attendances = defineResource<V2AttendancePeriod>({
   detect: 'incremental',
   changedAtField: 'updated_at',
   deletes: 'reconciliation-scan',
+  // Personio deletes a person's attendances with the person and announces none of them
+  removedWith: [{ resource: 'employees', field: 'employee_id' }],
   // attendance periods are v2 already: the ids match
   webhookEvents: ['attendance-period.created', 'attendance-period.updated', 'attendance-period.deleted'],
   webhook: { read: 'by-id', path: '/v2/attendance-periods/{id}' },

@@ -65,6 +65,16 @@ export interface Watch {
   fields?: readonly WatchedField[]
 }
 
+/**
+ * A delete of `resource` key X removes this resource's records whose `field` is X: a stage's rows
+ * of a gone absence type, or a person's absences (Personio deletes them with the person and sends
+ * no event for them).
+ */
+export interface RemovedWith {
+  resource: ResourceName
+  field: string
+}
+
 /** Another resource whose events touch some parents of a stage. */
 export type StageTouch = Watch &
   (
@@ -90,7 +100,7 @@ export interface StageSlot {
   /** other resources whose events touch some parents */
   touchedBy?: readonly StageTouch[]
   /** a delete of `resource` key X removes this resource's rows whose `field` is X (a type gone) */
-  removedWith?: readonly { resource: ResourceName; field: string }[]
+  removedWith?: readonly RemovedWith[]
   /**
    * resources whose changes touch every parent's rows (a new absence type, or one whose unit
    * changed, changes every balance): such an event re-reads all known parents
@@ -146,6 +156,12 @@ export interface ResourceDefinition<Raw = unknown> {
   /** stage resources only */
   stage?: StageSlot
   /**
+   * Top-level resources: records that go with a deleted record of another resource (a person's
+   * absences). Capture tombstones them in the transaction that publishes that delete, found by the
+   * `field` value it remembers per key; a record moved to another X first is not removed.
+   */
+  removedWith?: readonly RemovedWith[]
+  /**
    * The value schema grows with the custom attributes this v1 endpoint lists for the credential
    * (employees: `dynamic_<n>` fields), checked and registered before the first record using them.
    */
@@ -165,6 +181,11 @@ export function defineResource<Raw>(definition: ResourceDefinition<Raw>): Resour
   // The slots must agree with each other: the coordinator trusts them without asking the name.
   if ((definition.detect === 'stage') !== (definition.stage !== undefined))
     throw new Error(`resource ${definition.name}: detect 'stage' and a stage slot go together`)
+  if (definition.stage !== undefined && definition.removedWith !== undefined)
+    throw new Error(`resource ${definition.name}: a stage declares removedWith in its stage slot`)
+  for (const r of definition.removedWith ?? [])
+    if (!definition.fields.some((f) => f.name === r.field))
+      throw new Error(`resource ${definition.name}: removedWith field ${r.field} is not a field`)
   if (definition.detect === 'incremental' && definition.source.changedSince === undefined)
     throw new Error(`resource ${definition.name}: incremental detection needs source.changedSince`)
   // The field list with a context's extra fields, built once per extra-field list, not per item.

@@ -1,5 +1,6 @@
-// The simulated clock that stamps every change. It stands still unless advanced, so tests can
-// reason about change timestamps exactly; `realClock` ties it to wall time for the demo.
+// The simulated clock that stamps every change. It starts at the wall clock unless a test pins it,
+// and stands still unless advanced, so tests can reason about change timestamps exactly; `real`
+// ties it to wall time for the demo and `simulate`.
 export interface SimClock {
   now(): number
   advance(ms: number): number

@@ -37,7 +37,11 @@ export interface SimulatorOptions {
   customAttributes?: number
   /** default [{clientId:'sim-client', clientSecret:'sim-secret'}] */
   credentials?: SimulatorCredential[]
-  /** simulated clock start; default '2026-01-15T09:00:00Z'. Moves only when advanced, unless realClock */
+  /**
+   * simulated clock start, and the instant the generated company is stamped around; default: the
+   * wall clock at start, as Personio's is. A test that compares with fixed dates pins it (e.g.
+   * '2026-01-15T09:00:00Z'). Moves only when advanced, unless realClock.
+   */
   now?: string
   realClock?: boolean
   /** default 86400 */
@@ -54,7 +58,10 @@ export interface SimulatorOptions {
   hiddenLimits?: Record<string, BucketSpec>
   /** send Retry-After on 429 (Personio does not); default false */
   retryAfterOn429?: boolean
-  /** 403 for credentials in the /v1/auth query string (deprecated; enforced from 2026-12-04); default false */
+  /**
+   * 403 for credentials in the /v1/auth query string, as Personio answers since 2026-12-04 (default
+   * true); false accepts them, as Personio did before
+   */
   forbidQueryCredentials?: boolean
   /** v2 next hrefs absolute (default) or relative */
   absoluteNextLinks?: boolean
@@ -96,7 +103,8 @@ export interface RunningSimulator {
 export const defaultCredential: SimulatorCredential = { clientId: 'sim-client', clientSecret: 'sim-secret' }
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
-  const start = Date.parse(options.now ?? '2026-01-15T09:00:00Z')
+  // whole seconds, as Personio states its clock and stamps its changes
+  const start = options.now === undefined ? Math.floor(Date.now() / 1000) * 1000 : Date.parse(options.now)
   const clock = simClock(start, options.realClock === true)
   const company = new Company(
     {
@@ -137,7 +145,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     absoluteNextLinks: options.absoluteNextLinks ?? true,
     employeesMaxLimit: options.employeesMaxLimit ?? 100,
     naiveZone: options.naiveFilterZone ?? 'Europe/Berlin',
-    forbidQueryCredentials: options.forbidQueryCredentials === true,
+    forbidQueryCredentials: options.forbidQueryCredentials !== false,
     retryAfterOn429: options.retryAfterOn429 === true,
     log,
     counts,

@@ -44,5 +44,27 @@ export function parseEnvelope(body: unknown): { event: WebhookEvent } | { proble
   return { event: { name, id, occurredAt, companyId, ...(personId === undefined ? {} : { personId }) } }
 }
 
+/** The two shapes of Personio's ids: v1 numbers (persons, time-offs) and v2 UUIDs. */
+export type IdShape = 'numeric' | 'uuid'
+
+const SHAPES: Record<IdShape, RegExp> = {
+  numeric: /^[0-9]{1,18}$/,
+  uuid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+}
+
+export const hasIdShape = (id: string, shape: IdShape): boolean => SHAPES[shape].test(id)
+
+/**
+ * Why an event's ids cannot be Personio's, or undefined. Ids end up in request paths: anything
+ * but a number or a UUID (`..`, a slash, a query) could steer an authenticated read elsewhere.
+ */
+export function entityIdProblem(event: WebhookEvent): string | undefined {
+  if (!hasIdShape(event.id, 'numeric') && !hasIdShape(event.id, 'uuid'))
+    return `payload.id ${JSON.stringify(event.id)} is neither a number nor a UUID`
+  if (event.personId !== undefined && !hasIdShape(event.personId, 'numeric'))
+    return `payload.person_id ${JSON.stringify(event.personId)} is not a number`
+  return undefined
+}
+
 /** `person.deleted` and the like: Personio says the entity is gone. */
 export const announcesDelete = (name: string): boolean => name.endsWith('.deleted')

@@ -2,7 +2,8 @@
 // (202) only once it is durable in the inbox topic, so a crash after the 2xx loses nothing and a
 // crash before it lets Personio deliver again (it retries a timeout or a 5xx). It takes a delivery
 // only with the exact token (compared in constant time; the token is never logged), and refuses
-// malformed or oversized bodies with 400 and 413, which Personio does not retry.
+// malformed or oversized bodies with 400 and 413, which Personio does not retry; an id that is not
+// Personio's (a number or a UUID) is malformed: it would end up in the path of an authenticated read.
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import {
@@ -15,7 +16,7 @@ import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { publish, type ChannelMessages } from '../ops/channels'
 import { crashPoint } from '../ops/crash-points'
-import { parseEnvelope, type WebhookEvent } from './envelope'
+import { entityIdProblem, parseEnvelope, type WebhookEvent } from './envelope'
 
 export interface InboxWriter {
   /** resolves once the broker has the delivery with acks=all */
@@ -137,9 +138,10 @@ async function handle(
     return 'ping'
   }
   const parsed = parseEnvelope(json)
-  if ('problem' in parsed) {
-    answer(res, 400, { error: parsed.problem })
-    o.onRefused?.(400, parsed.problem)
+  const problem = 'problem' in parsed ? parsed.problem : entityIdProblem(parsed.event)
+  if (problem !== undefined || !('event' in parsed)) {
+    answer(res, 400, { error: problem })
+    o.onRefused?.(400, problem ?? 'malformed')
     return 'malformed'
   }
   try {

@@ -200,6 +200,24 @@ describe('e2e > cli > messages a person reads', () => {
     expect(Math.max(...retries.map((l) => Number(l.retryTime)))).toBeLessThanOrEqual(2_000)
   })
 
+  it('status with the brokers unreachable: the same one line as run and sync, exit 4', async () => {
+    const run = await runCli(['status'], { KAFKA_BROKERS: '127.0.0.1:1' })
+    expect(run.code).toBe(exitCodes.kafka.code)
+    expect(theErrorLine(run.stderr)).toMatch(
+      /^error: Kafka: Kafka at 127\.0\.0\.1:1 did not answer \(.*ECONNREFUSED.*\); check KAFKA_BROKERS/,
+    )
+    expect(run.stdout).toBe('')
+  })
+
+  it('run with a bad configuration: the one error line, no log line before it, exit 2', async () => {
+    const run = await runCli(['run'], { KAFKA_BROKERS: brokers.join(',') })
+    expect(run.code).toBe(usage)
+    expect(theErrorLine(run.stderr)).toMatch(
+      /^error: configuration: PERSONIO_CLIENT_ID and PERSONIO_CLIENT_SECRET/,
+    )
+    expect(logLines(run.stderr)).toEqual([])
+  })
+
   it('a successful run logs no kafkajs line at warn or error', async () => {
     const run = await runCli(['snapshot', '--resources', 'absence_types'], {
       ...personio(),
@@ -316,13 +334,21 @@ describe('e2e > cli > help', () => {
     expect(run.stdout).toMatch(/^ {2}2 +usage or configuration/m)
   })
 
-  it.each(['snapshot', 'simulate', 'schemas', 'doctor', 'status', 'reset', 'resnapshot', 'demo', 'webhooks'])(
-    '%s --help has examples and unquoted defaults',
-    async (command) => {
-      const run = await runCli([command, '--help'])
-      expect(run.code).toBe(0)
-      expect(run.stdout).toContain('Examples:')
-      expect(run.stdout).not.toContain('(default: "')
-    },
-  )
+  it.each([
+    'snapshot',
+    'simulate',
+    'schemas',
+    'doctor',
+    'status',
+    'reset',
+    'resnapshot',
+    'deletes',
+    'demo',
+    'webhooks',
+  ])('%s --help has examples and unquoted defaults', async (command) => {
+    const run = await runCli([command, '--help'])
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain('Examples:')
+    expect(run.stdout).not.toContain('(default: "')
+  })
 })

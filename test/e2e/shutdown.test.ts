@@ -140,3 +140,30 @@ describe('e2e > shutdown during a first sync', () => {
     await expectExactlyOnce(infra, sim, prefix, resourceNames)
   }, 420_000)
 })
+
+describe('e2e > shutdown during the start-up wait', () => {
+  it('SIGTERM while run waits out an outage at start: one line, exit 0, not killed by the signal', async () => {
+    const sim = await startSimulator({ employees: 2, rateLimits: false, reports: 0 })
+    try {
+      const run = await runThenTerm(
+        {
+          PERSONIO_BASE_URL: sim.url,
+          PERSONIO_CLIENT_ID: 'sim-client',
+          PERSONIO_CLIENT_SECRET: 'sim-secret',
+          SCHEMA_REGISTRY_URL: infra.registryUrl,
+          KAFKA_BROKERS: '127.0.0.1:1', // nobody answers: run waits, warning once per try
+          TOPIC_PREFIX: uniqueName('startup-term'),
+          METRICS_PORT: '0',
+        },
+        (stderr) => linesSoFar(stderr).some((l) => l.check === 'kafka' && l.retryInMs !== undefined),
+      )
+      expect(run.code).toBe(0)
+      expect(hasStack(run.stderr)).toBe(false)
+      expect(linesSoFar(run.stderr).map((l) => l.msg)).toContainEqual(
+        'stopping (SIGTERM) during start-up: nothing was published yet',
+      )
+    } finally {
+      await sim.close()
+    }
+  }, 60_000)
+})

@@ -1,7 +1,10 @@
 // `run` following Personio's webhooks as a deployment runs it: the service SIGKILLed right after it
 // acknowledged a delivery loses nothing (the delivery was in the inbox before the 202, and Personio
-// will not send it again); two services behind one URL (a load balancer sending each delivery to
-// either) still publish each change once.
+// will not send it again); a second service started behind the same URL (a load balancer sending
+// each delivery to either, as in a rolling deploy) takes over: the first is fenced and stops, the
+// deliveries the balancer still sends to it fail and Personio delivers them again, and each change
+// is published once. Two services both capturing one prefix is not a deployment the design allows
+// (one transactional id per resource and prefix: README, "Run one instance per topic prefix").
 import { createServer as createHttpServer, request as httpRequest } from 'node:http'
 import { resources } from '../../src/resources'
 import { startSimulator, type RunningSimulator } from '../../src/simulator'
@@ -95,20 +98,24 @@ describe('e2e > run with webhooks', () => {
     expect(following(second)).toBe(true)
   }, 180_000)
 
-  it('two services behind one URL publish each change once', async () => {
+  it('a second service behind the same URL takes over: the first stops, deliveries sent to it come again, each change once', async () => {
     const [portA, portB, front] = [await freePort(), await freePort(), await freePort()]
-    // the load balancer: each delivery to the next service in turn
+    // the load balancer: each delivery to the next service in turn; what each answered, in order
     let turn = 0
+    const answers: string[] = []
     const balancer = createHttpServer((req, res) => {
       const port = [portA, portB][turn++ % 2]
+      const service = port === portA ? 'first' : 'second'
       const upstream = httpRequest(
         { host: '127.0.0.1', port, path: req.url, method: req.method, headers: req.headers },
         (up) => {
+          answers.push(`${service} ${String(up.statusCode)}`)
           res.writeHead(up.statusCode ?? 502, up.headers)
           up.pipe(res)
         },
       )
       upstream.on('error', () => {
+        answers.push(`${service} unreachable`)
         res.writeHead(502)
         res.end()
       })
@@ -119,7 +126,8 @@ describe('e2e > run with webhooks', () => {
       const url = `http://127.0.0.1:${front}/personio`
       await subscribe(sim, url, TOKEN, resources.employees.webhookEvents ?? [])
       const prefix = uniqueName('hook-two')
-      const a = runWith(prefix, portA, url)
+      // its gap fill (a transaction) comes within 10 s: it learns it was fenced then at the latest
+      const a = runWith(prefix, portA, url, { WEBHOOK_GAP_FILL_INTERVAL_MS: '10000' })
       await waitLong('the first service', () => following(a))
       await waitLong(
         'the first sync',
@@ -127,9 +135,13 @@ describe('e2e > run with webhooks', () => {
       )
       const b = runWith(prefix, portB, url)
       await waitLong('the second service', () => following(b))
+      // one service per prefix: the second fenced the first, which stops at its next transaction
+      const first = await a.done
+      expect([first.code, first.stderr]).toEqual([4, expect.stringContaining('Another instance took over')])
       const seen = new Set(
         (await readAll(infra.brokers, `${prefix}.employees`)).map((r) => `${r.partition}:${r.offset}`),
       )
+      const before = answers.length
       const people = sim.company.list('employees').slice(0, 4)
       for (const [i, p] of people.entries())
         sim.company.update('employees', p.id, { lastName: `Balanced ${i}` })
@@ -143,6 +155,8 @@ describe('e2e > run with webhooks', () => {
         (r) => !seen.has(`${r.partition}:${r.offset}`),
       )
       expect(fresh.map((r) => r.headers.__op)).toEqual(['u', 'u', 'u', 'u'])
+      // every other delivery went to the stopped service and failed; Personio delivered it again
+      expect(new Set(answers.slice(before))).toEqual(new Set(['first unreachable', 'second 202']))
     } finally {
       await new Promise((r) => balancer.close(r))
     }

@@ -41,7 +41,9 @@ export function captureEnv(
     METRICS_PORT: '0',
     // Deletes that pile up during an outage (a leaver and an absence type per changeCompany round)
     // can pass the guard's share of a small table: they are held, and confirmed by the next full
-    // listing instead of an hour later. test/integration/capture/deletes.test.ts tests the hold.
+    // listing instead of an hour later or a person's approval. test/integration/capture/deletes.test.ts
+    // tests the hold, test/integration/capture/delete-approval.test.ts the approval.
+    DELETE_GUARD_MODE: 'hold-then-publish',
     DELETE_GUARD_HOLD_MS: '0',
     ...extra,
   }

@@ -4,7 +4,7 @@ import { ConfigResourceTypes, type Kafka } from 'kafkajs'
 import { KafkaError } from '../../errors'
 import type { TopicAdmin, TopicSpec } from '../port'
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../record-size'
-import { topicConflict } from '../topic-policy'
+import { minInsyncFor, topicConflict } from '../topic-policy'
 
 /** About 7 s in all: what a busy broker takes to spread a new topic's metadata. */
 const propagationAttempts = 6
@@ -43,6 +43,35 @@ export function createTopicAdmin(kafka: Kafka): TopicAdmin {
     )
   }
 
+  async function replicasOf(topics: readonly string[]): Promise<Map<string, number>> {
+    const { topics: described } = await admin.fetchTopicMetadata({ topics: [...topics] })
+    return new Map(described.map((t) => [t.name, t.partitions[0]?.replicas.length ?? 1]))
+  }
+
+  /**
+   * A topic created with the broker's default replication factor learns its replica count only
+   * now: its min.insync.replicas is set (capped at that count) with the rest of its settings, as
+   * AlterConfigs replaces a topic's settings whole.
+   */
+  async function capMinInsync(specs: readonly TopicSpec[]): Promise<void> {
+    if (specs.length === 0) return
+    const replicas = await replicasOf(specs.map((s) => s.topic))
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: specs.map((s) => ({
+        type: ConfigResourceTypes.TOPIC,
+        name: s.topic,
+        configEntries: [
+          ...Object.entries(s.config).map(([name, value]) => ({ name, value })),
+          {
+            name: 'min.insync.replicas',
+            value: String(minInsyncFor(s.minInsyncReplicas ?? 1, replicas.get(s.topic) ?? 1)),
+          },
+        ],
+      })),
+    })
+  }
+
   async function prepare(specs: readonly TopicSpec[]): Promise<void> {
     const existing = new Set(await admin.listTopics())
     const missing = specs.filter((s) => !existing.has(s.topic))
@@ -57,6 +86,9 @@ export function createTopicAdmin(kafka: Kafka): TopicAdmin {
         })),
       })
     }
+    await capMinInsync(
+      missing.filter((s) => s.minInsyncReplicas !== undefined && !('min.insync.replicas' in s.config)),
+    )
     const present = specs.filter((s) => existing.has(s.topic))
     if (present.length === 0) return
     const configs = await describe(present.map((s) => s.topic))
@@ -97,6 +129,23 @@ export function createTopicAdmin(kafka: Kafka): TopicAdmin {
           const bytes = Number(configs.get(t)?.['max.message.bytes'])
           return [t, Number.isSafeInteger(bytes) && bytes > 0 ? bytes : DEFAULT_MAX_MESSAGE_BYTES]
         }),
+      )
+    },
+    async durability(topics) {
+      connected ??= admin.connect()
+      await connected
+      const existing = new Set(await admin.listTopics())
+      const present = topics.filter((t) => existing.has(t))
+      if (present.length === 0) return {}
+      const [replicas, configs] = await Promise.all([replicasOf(present), describe(present)])
+      return Object.fromEntries(
+        present.map((t) => [
+          t,
+          {
+            replicas: replicas.get(t) ?? 1,
+            minInsyncReplicas: Number(configs.get(t)?.['min.insync.replicas'] ?? 1),
+          },
+        ]),
       )
     },
     async ping() {

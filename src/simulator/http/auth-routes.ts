@@ -1,5 +1,6 @@
-// POST /v1/auth (JSON or form body; query-string credentials are deprecated and, once the
-// deprecation is enforced, refused with 403) and POST /v2/auth/token | /v2/auth/revoke (form only).
+// POST /v1/auth (JSON or form body; query-string credentials are refused with 403 since
+// 2026-12-04, unless the simulator is started to accept them as before) and POST /v2/auth/token |
+// /v2/auth/revoke (form only).
 import type { TokenStore } from './auth'
 import type { SimRequest } from './context'
 import { json, oauthError, v1Error, type Reply } from './respond'

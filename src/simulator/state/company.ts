@@ -4,6 +4,7 @@
 import { PkError } from '../../errors'
 import type { SimClock } from '../clock'
 import { recordAttributeChanges } from './attribute-changes'
+import { vacationEntitlement } from './entitlement'
 import { seededRandom, seededUuid, type Random } from '../random'
 import { customAttributeDefs, customValue, generateCompany, type CompanySizes } from './generate'
 import type {
@@ -209,7 +210,23 @@ export class Company {
     const current = this.data[name].get(id)
     if (current === undefined || !this.data[name].delete(id))
       throw simError(`${name} ${String(id)} does not exist`)
+    if (name === 'employees') this.removeRecordsOf(id as number)
     this.changed(name, 'deleted', current, undefined)
+  }
+
+  /**
+   * Deleting a person deletes their absences, hourly absences and attendances, as Personio does;
+   * no webhook or event announces those (only `person.deleted`), so no watcher hears of them.
+   */
+  private removeRecordsOf(employeeId: number): void {
+    for (const name of ['timeOffs', 'absencePeriods', 'attendances'] as const) {
+      const rows = this.data[name] as Map<unknown, { employeeId: number }>
+      let removed = false
+      for (const [id, row] of rows) if (row.employeeId === employeeId) removed = rows.delete(id) || removed
+      if (!removed) continue
+      this.sorted.delete(name)
+      for (const [key, d] of this.derivedValues) if (d.deps.includes(name)) this.derivedValues.delete(key)
+    }
   }
 
   /**
@@ -238,17 +255,19 @@ export class Company {
     return full
   }
 
-  /** v1 balance per employee and time-off type: entitlement minus approved days. */
+  /** v1 balance per employee and time-off type: entitlement (entitlement.ts) minus approved days. */
   balances(employeeId: number): { typeId: number; balance: number; available: number }[] | undefined {
-    if (!this.data.employees.has(employeeId)) return undefined
+    const employee = this.data.employees.get(employeeId)
+    if (employee === undefined) return undefined
     const today = Math.floor(this.clock.now() / 86_400_000)
+    const vacation = vacationEntitlement(employee, today)
     return this.list('timeOffTypes')
       .filter((t) => t.unit === 'day')
       .map((t) => {
         const taken = this.timeOffsOf(employeeId).filter((o) => o.typeId === t.id && o.status === 'approved')
         const past = taken.filter((o) => o.startDay <= today).reduce((s, o) => s + o.daysCount, 0)
         const all = taken.reduce((s, o) => s + o.daysCount, 0)
-        const entitlement = t.category === 'paid_vacation' ? 30 : 0
+        const entitlement = t.category === 'paid_vacation' ? vacation : 0
         const adjust = this.balanceAdjustments.get(`${employeeId}:${t.id}`) ?? 0
         return { typeId: t.id, balance: entitlement - past + adjust, available: entitlement - all + adjust }
       })

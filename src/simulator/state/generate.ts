@@ -313,8 +313,9 @@ export function generateCompany(sizes: CompanySizes, now: number): GeneratedComp
         origin: random.pick(['web', 'api', 'mobile']),
         createdBy: random.chance(0.5) ? e.id : null,
         createdAt,
-        updatedAt: createdAt + random.int(0, 3_600) * 1000,
-        approvedAt: random.chance(0.6) ? createdAt + 3_600_000 : null,
+        // never after the company's now: Personio stamps no change it has not seen yet
+        updatedAt: Math.min(now, createdAt + random.int(0, 3_600) * 1000),
+        approvedAt: random.chance(0.6) ? Math.min(now, createdAt + 3_600_000) : null,
       })
     }
     for (let k = 0; k < sizes.attendancesPerEmployee; k++) {

@@ -112,6 +112,40 @@ describe('capture > change cost', () => {
     await expectTopicsEqualSimulator(sim, prefix, ['employees_absences_balance'])
   })
 
+  it('each employee field that moves an entitlement re-reads that balance, with its new value', async () => {
+    // the simulator derives entitlements from these fields (src/simulator/state/entitlement.ts),
+    // written apart from the declaration: a field missing from `parentFields` leaves a balance stale
+    const today = Math.floor(sim.company.clock.now() / 86_400_000)
+    const yearStart = Date.UTC(new Date(today * 86_400_000).getUTCFullYear(), 0, 1) / 86_400_000
+    const plain = sim.company
+      .list('employees')
+      .filter(
+        (e) =>
+          e.status !== 'inactive' &&
+          e.hireDate < yearStart &&
+          e.terminationDate === null &&
+          e.contractEndDate === null &&
+          e.lastWorkingDay === null,
+      )
+    const changes = [
+      { weeklyWorkingHours: plain[0]?.weeklyWorkingHours === '20' ? '40' : '20' },
+      { terminationDate: yearStart + 100 },
+      { contractEndDate: yearStart + 150 },
+      { lastWorkingDay: yearStart + 200 },
+      { hireDate: yearStart + 50 },
+      { status: 'inactive' as const },
+    ]
+    expect(plain.length).toBeGreaterThanOrEqual(changes.length)
+    const vacation = (id: number) => JSON.stringify(sim.company.balances(id))
+    const before = plain.map((e) => vacation(e.id))
+    const cost = await costOf(() =>
+      changes.forEach((patch, i) => sim.company.update('employees', plain[i]!.id, patch)),
+    )
+    changes.forEach((_, i) => expect(vacation(plain[i]!.id)).not.toBe(before[i])) // each one moved
+    expect(new Set(cost.balanceReads).size).toBe(changes.length)
+    await expectTopicsEqualSimulator(sim, prefix, ['employees_absences_balance'])
+  })
+
   it('what can move an entitlement still reads: a status change one balance, a category change all', async () => {
     const someone = sim.company.list('employees')[5]!
     const status = await costOf(() =>

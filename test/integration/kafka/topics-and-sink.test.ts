@@ -1,12 +1,12 @@
 // The kafkajs adapter against the real broker: topics are created compacted, a wrongly configured
-// topic is refused with a fix, and a batch is atomic as a read_committed consumer sees it: all of
+// topic is refused with a fix, the webhook inbox gets its min.insync.replicas, and a batch is atomic as a read_committed consumer sees it: all of
 // it after a commit, none of it after a send failed mid-transaction.
-import { Kafka } from 'kafkajs'
+import { ConfigResourceTypes, Kafka } from 'kafkajs'
 import { KafkaError } from '../../../src/errors'
 import { createKafka } from '../../../src/kafka/kafkajs/client'
 import { createTopicAdmin } from '../../../src/kafka/kafkajs/topic-admin'
 import { createTransactionalSink } from '../../../src/kafka/kafkajs/transactional-sink'
-import { entityTopicSpec } from '../../../src/kafka/topic-policy'
+import { entityTopicSpec, webhookInboxTopicSpec } from '../../../src/kafka/topic-policy'
 import { silentLogger } from '../../../src/ops/logger'
 import { testInfra, uniqueName } from '../../infra/env'
 import { createTopicsSettled } from '../../support/topics'
@@ -61,6 +61,33 @@ describe('kafka > kafkajs adapter', () => {
       await expect(refused).rejects.toBeInstanceOf(KafkaError)
       await expect(admin.ensureTopics([entityTopicSpec(bad, defaults)])).rejects.toThrow(/must be compacted/)
     } finally {
+      await admin.close()
+    }
+  })
+
+  it("sets the webhook inbox's min.insync.replicas on the topic, also when its replication is the broker's default", async () => {
+    const admin = createTopicAdmin(kafka)
+    const inbox = uniqueName('personio._webhooks')
+    const raw = kafka.admin()
+    try {
+      await admin.ensureTopics([webhookInboxTopicSpec(inbox, { ...defaults, replicationFactor: -1 })])
+      await raw.connect()
+      const { resources } = await raw.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: inbox }],
+      })
+      const entry = (name: string) => resources[0]?.configEntries.find((e) => e.configName === name)
+      // min(2, one replica on this broker), set on the topic, not the broker's default
+      expect(entry('min.insync.replicas')).toMatchObject({
+        configValue: '1',
+        configSource: 1, // DYNAMIC_TOPIC_CONFIG: the topic's own, not the broker's
+      })
+      expect(entry('retention.ms')?.configValue).toBe(String(7 * 86_400_000))
+      expect(await admin.durability([inbox, uniqueName('missing')])).toEqual({
+        [inbox]: { replicas: 1, minInsyncReplicas: 1 },
+      })
+    } finally {
+      await raw.disconnect()
       await admin.close()
     }
   })

@@ -14,7 +14,14 @@ describe('personio > client against the simulator', () => {
     })
 
   beforeAll(async () => {
-    sim = await startSimulator({ employees: 230, absencesPerEmployee: 2, rateLimits: false, reports: 3 })
+    // pinned: absences are created and filtered on fixed days around it (2026-01-20)
+    sim = await startSimulator({
+      now: '2026-01-15T09:00:00Z',
+      employees: 230,
+      absencesPerEmployee: 2,
+      rateLimits: false,
+      reports: 3,
+    })
   })
   afterAll(() => sim.close())
 

@@ -42,6 +42,8 @@ describe('simulator > http', () => {
   let sim: RunningSimulator
   beforeEach(async () => {
     sim = await startSimulator({
+      // pinned: the clock is compared with a fixed date below
+      now: '2026-01-15T09:00:00Z',
       employees: 30,
       rateLimits: false,
       credentials: [
@@ -62,6 +64,36 @@ describe('simulator > http', () => {
     })
     expect(bad.status).toBe(401)
     expect(bad.json).toMatchObject({ success: false, error: { message: 'Wrong credentials' } })
+  })
+
+  it('v1 auth: credentials in the query string are refused with 403 and a v1 error body, as since 2026-12-04', async () => {
+    const query = '/v1/auth?client_id=sim-client&client_secret=sim-secret'
+    const refused = await call(sim, 'POST', query)
+    expect(refused.status).toBe(403)
+    expect(refused.json).toEqual({
+      success: false,
+      error: { code: 403, message: expect.stringMatching(/query string.*request body/) as string },
+    })
+    const before = await startSimulator({ employees: 1, rateLimits: false, forbidQueryCredentials: false })
+    try {
+      expect((await call(before, 'POST', query)).status).toBe(200)
+    } finally {
+      await before.close()
+    }
+  })
+
+  it('without a pinned clock, states the wall clock and stamps nothing after it', async () => {
+    const fresh = await startSimulator({ employees: 20, rateLimits: false })
+    try {
+      const token = await v1Token(fresh)
+      const res = await call(fresh, 'GET', '/v1/company/document-categories', { token })
+      // the Date header against ours: a minute is far more than a loaded machine takes
+      expect(Math.abs(Date.parse(String(res.headers.date)) - Date.now())).toBeLessThan(60_000)
+      const latest = Math.max(...fresh.company.list('absencePeriods').map((p) => p.updatedAt))
+      expect(latest).toBeLessThanOrEqual(fresh.company.clock.now())
+    } finally {
+      await fresh.close()
+    }
   })
 
   it('tokens: 401 without or after expiry, 403 when invalid, echoed in the Authorization response header', async () => {

@@ -1,7 +1,8 @@
 // The webhook receiver against a real broker: a delivery is answered 202 only once it is in the
 // inbox topic; a wrong or missing token gets 401, a body that is not JSON or not Personio's
-// envelope 400, one past the size limit 413 — and none of them writes anything. A broker that
-// cannot take the delivery gets it answered 503, which Personio retries.
+// envelope 400 (an id neither a number nor a UUID too), one past the size limit 413 — and none of
+// them writes anything. A broker that cannot take the delivery gets it answered 503, which Personio
+// retries.
 import { Kafka, logLevel } from 'kafkajs'
 import { request } from 'undici'
 import { createDurableWriter } from '../../../src/kafka/kafkajs/durable-writer'
@@ -85,6 +86,11 @@ describe('webhooks > receiver', () => {
     expect(await post('{not json')).toBe(400)
     expect(await post(JSON.stringify({ event_name: 'person.updated' }))).toBe(400)
     expect(await post(JSON.stringify({ ...envelope('5'), event_name: 'salary.paid' }))).toBe(400)
+    // an id that is neither a number nor a UUID would steer the by-id read (`..` → /v1/company/)
+    expect(await post(JSON.stringify(envelope('..')))).toBe(400)
+    expect(await post(JSON.stringify({ ...envelope('8'), payload: { id: '8', person_id: '8/..' } }))).toBe(
+      400,
+    )
     expect(await post(JSON.stringify({ ...envelope('6'), payload: { note: 'x'.repeat(4096) } }))).toBe(413)
     expect((await inbox()).length).toBe(before)
   })

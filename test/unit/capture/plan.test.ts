@@ -1,6 +1,7 @@
 // What the next cycle does, from the declaration, the cursor and the time.
 import { planCycle } from '../../../src/capture/plan'
 import { initialCursor } from '../../../src/capture/cursor'
+import { heldOf, waveOf } from '../../../src/capture/delete-guard'
 import { resources } from '../../../src/resources'
 
 const settings = { reconcileMs: 3_600_000, overlapMs: 600_000 }
@@ -58,12 +59,21 @@ describe('capture > plan', () => {
   })
 
   it('confirms held deletes by a full listing once they waited, and repairs a cursor in the future', () => {
-    const held = { count: 3, keys: ['[1]', '[2]', '[3]'], digest: 'd', since: 5_000_000 }
-    const s = { ...settings, deleteHoldMs: 3_600_000 }
+    const held = heldOf([waveOf(['[1]', '[2]', '[3]'], 5_000_000)])
+    const s = { ...settings, deleteHoldMs: 3_600_000, deleteGuardMode: 'hold-then-publish' as const }
     expect(planCycle(resources.employees, done({ heldDeletes: held }), 6_000_000, s).kind).toBe('incremental')
     expect(
       planCycle(resources.employees, done({ heldDeletes: held }), 8_700_000, { ...s, reconcileMs: 1e9 }).kind,
     ).toBe('reconcile')
+    // approve (the default): a wave waiting for a person costs no full listings; an approved one does
+    const waiting = { ...s, reconcileMs: 1e9, deleteGuardMode: 'approve' as const }
+    expect(planCycle(resources.employees, done({ heldDeletes: held }), 8_700_000, waiting).kind).toBe(
+      'incremental',
+    )
+    const approved = heldOf([{ ...waveOf(['[1]'], 8_600_000), decision: 'approved' }])
+    expect(planCycle(resources.employees, done({ heldDeletes: approved }), 8_700_000, waiting).kind).toBe(
+      'reconcile',
+    )
     const parked = done({ changedAt: Date.parse('2099-01-01T00:00:00Z') })
     expect(planCycle(resources.employees, parked, 6_000_000, settings).kind).toBe('reconcile')
   })

@@ -2,7 +2,8 @@
 // failed since is running; one silent too long, never committed, or failed since is paused.
 import { initialCursor, type Cursor } from '../../../src/capture/cursor'
 import { newCaptureState } from '../../../src/capture/restore'
-import { SNAPSHOT_SILENT_MS, statusOf } from '../../../src/capture/status'
+import { SNAPSHOT_SILENT_MS, statusOf, statusTable } from '../../../src/capture/status'
+import { resourceNames } from '../../../src/resources'
 
 describe('capture > status', () => {
   const now = Date.UTC(2026, 4, 1, 12, 0, 0)
@@ -61,5 +62,55 @@ describe('capture > status', () => {
     expect(employees({ resnapshot: true, snapshotProgressAt: now - 1_000 })?.phase).toBe(
       'resnapshot requested',
     )
+  })
+
+  it("measures the lag on Personio's clock: a Personio a year behind ours is not a year of lag", () => {
+    const personioAheadMs = -325 * 86_400_000 // the simulator's January against our December
+    const changedAt = now + personioAheadMs - 5_000 // a read that began 5 s ago by Personio's clock
+    const row = employees({ snapshotDone: true, changedAt, personioAheadMs })
+    expect(row?.lagSeconds).toBe(5)
+    // a cursor written before the difference was recorded takes our clock as Personio's
+    expect(employees({ snapshotDone: true, changedAt: now - 90_000 })?.lagSeconds).toBe(90)
+  })
+
+  describe('the table', () => {
+    // every resource, each with everything that makes a row long
+    const busy = () => {
+      const state = newCaptureState()
+      for (const name of resourceNames)
+        state.commit({
+          resource: name,
+          known: new Map([['[1]', { f: 'a' }]]),
+          cursor: {
+            ...initialCursor(name),
+            snapshotDone: true,
+            fullListing: true,
+            changedAt: now - 120_000,
+            lastSuccessAt: now - 3_600_000,
+            stampedAhead: { count: 1, maxMs: Date.parse('2099-01-01T00:00:00Z'), at: now },
+            lastError: { code: 'PK_PERSONIO_HTTP', message: 'Personio answered 503 '.repeat(8), at: now },
+          },
+        })
+      return statusOf(state, now)
+    }
+
+    it('fits 100 columns by default and says what needs attention in words', () => {
+      const lines = statusTable(busy(), { now })
+      expect(lines).toHaveLength(resourceNames.length + 1)
+      for (const line of lines) expect(line.length).toBeLessThanOrEqual(100)
+      expect(lines[1]).toMatch(/^employees +capturing +1 +2 min +1 h ago +error PK_PERSONIO_HTTP: Personi/)
+      expect(lines[1]).toMatch(/…$/)
+    })
+
+    it('shows every column in full with --wide', () => {
+      const lines = statusTable(busy(), { now, wide: true })
+      expect(lines[0]).toMatch(
+        /^resource +phase +known keys +changed up to +lag +last success +deletes held +stamped ahead +last error$/,
+      )
+      expect(lines[1]).toContain('capturing (full listings)')
+      expect(lines[1]).toContain(new Date(now - 3_600_000).toISOString())
+      expect(lines[1]).toContain('1 record(s), latest 2099-01-01T00:00:00.000Z')
+      expect(lines[1]).toContain(`${'Personio answered 503 '.repeat(8).trim()}`)
+    })
   })
 })

@@ -167,3 +167,61 @@ describe('contract > field-policy', () => {
     expect(policy.apply(resources.employees, schema).record(record).email).toBe(hmac(String(record.email)))
   })
 })
+
+// A field policy must not blind capture: dropping a field a stage watches (an employee's
+// termination_date moves balances) would hide its changes from the stage, so it is refused at
+// start-up in one line, with the way out (hash it: a keyed hash changes whenever the value does);
+// a field records are found by (an absence's employee_id) can be neither dropped nor hashed.
+/** The problems a policy is refused with; none when it is accepted. */
+function refusalsOf(fn: () => unknown): readonly string[] {
+  try {
+    fn()
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems
+    throw error
+  }
+  return []
+}
+
+describe('contract > field policy and what stages watch', () => {
+  it('refuses to drop a field a stage watches, and says to hash it instead', () => {
+    expect(
+      refusalsOf(() =>
+        compileFieldPolicy({ employees: { drop: ['termination_date', 'weekly_working_hours'] } }, KEY),
+      ),
+    ).toEqual([
+      'FIELD_POLICY (fields.policy): employees.termination_date: employees_absences_balance is read again when it changes; dropped, those changes would go unnoticed. Hash it instead (a keyed hash changes whenever the value does)',
+      'FIELD_POLICY (fields.policy): employees.weekly_working_hours: employees_absences_balance is read again when it changes; dropped, those changes would go unnoticed. Hash it instead (a keyed hash changes whenever the value does)',
+    ])
+    // an absence's fields a balance counts are watched too
+    expect(refusalsOf(() => compileFieldPolicy({ absences: { drop: ['days_count'] } }, KEY))).toHaveLength(1)
+  })
+
+  it('lets a watched field be hashed, and fields nothing watches be dropped', () => {
+    expect(
+      refusalsOf(() =>
+        compileFieldPolicy(
+          {
+            employees: { hash: ['termination_date'], drop: ['fix_salary'] },
+            absences: { drop: ['comment'] },
+          },
+          KEY,
+        ),
+      ),
+    ).toEqual([])
+  })
+
+  it('refuses to drop or hash the field records are found by', () => {
+    const problems = refusalsOf(() =>
+      compileFieldPolicy(
+        { absences: { hash: ['employee_id'] }, attendances: { drop: ['employee_id'] } },
+        KEY,
+      ),
+    )
+    expect(problems).toHaveLength(2)
+    expect(problems).toEqual([
+      'FIELD_POLICY (fields.policy): absences.employee_id: a deleted employees record takes the absences records it names along; it can be neither dropped nor hashed',
+      'FIELD_POLICY (fields.policy): attendances.employee_id: a deleted employees record takes the attendances records it names along; it can be neither dropped nor hashed',
+    ])
+  })
+})

@@ -1,4 +1,10 @@
-import { deadLetterTopicSpec, entityTopicSpec, topicConflict } from '../../../src/kafka/topic-policy'
+import {
+  deadLetterTopicSpec,
+  entityTopicSpec,
+  inboxDurabilityProblem,
+  topicConflict,
+  webhookInboxTopicSpec,
+} from '../../../src/kafka/topic-policy'
 
 const defaults = { partitions: 3, replicationFactor: -1, deleteRetentionMs: 86_400_000 }
 
@@ -27,5 +33,23 @@ describe('kafka > topic-policy', () => {
     expect(
       topicConflict(deadLetterTopicSpec('personio._dlq', defaults), { 'cleanup.policy': 'compact' }),
     ).toBeUndefined()
+  })
+
+  it('makes a 202 of the webhook receiver wait for min(2, replicas) copies of the delivery', () => {
+    const inbox = (replicationFactor: number) =>
+      webhookInboxTopicSpec('personio._webhooks', { ...defaults, replicationFactor })
+    expect(inbox(3).config['min.insync.replicas']).toBe('2')
+    expect(inbox(1).config['min.insync.replicas']).toBe('1')
+    // the broker's default replication: set once the topic exists and its replicas are known
+    expect(inbox(-1).config['min.insync.replicas']).toBeUndefined()
+    expect(inbox(-1).minInsyncReplicas).toBe(2)
+  })
+
+  it("tells doctor when an inbox topic's acks=all means fewer copies than it should", () => {
+    expect(inboxDurabilityProblem('p._webhooks', { replicas: 3, minInsyncReplicas: 1 })).toMatch(
+      /min.insync.replicas=1 with 3 replicas.*--add-config min.insync.replicas=2/,
+    )
+    expect(inboxDurabilityProblem('p._webhooks', { replicas: 3, minInsyncReplicas: 2 })).toBeUndefined()
+    expect(inboxDurabilityProblem('p._webhooks', { replicas: 1, minInsyncReplicas: 1 })).toBeUndefined()
   })
 })

@@ -1,7 +1,14 @@
 // ops > crash points: a point calls the hook the test harness installed, and only that; the
 // harness's PK_TEST_CRASH_AT=<point>[:<n>] kills on the n-th time its point is reached and refuses
 // a point that does not exist (a misspelt case would otherwise wait for nothing).
-import { crashPoint, setCrashHook, type CrashPoint } from '../../../src/ops/crash-points'
+import {
+  crashPoint,
+  pausePoint,
+  pausingAt,
+  setCrashHook,
+  setPauseHook,
+  type CrashPoint,
+} from '../../../src/ops/crash-points'
 import { crashHookFor } from '../../support/crash-at'
 
 describe('ops > crash points', () => {
@@ -48,5 +55,46 @@ describe('ops > crash points', () => {
 
   it.each(['after-fense:1', 'after-fence:0', 'after-fence:x', ''])('the harness refuses %j', (spec) => {
     expect(() => crashHookFor(spec, () => undefined)).toThrow(/PK_TEST_CRASH_AT/)
+  })
+})
+
+describe('ops > pause points', () => {
+  afterEach(() => setPauseHook(undefined))
+
+  async function* pages() {
+    yield 1
+    yield 2
+  }
+
+  it('hold the work at the point until the hook resolves, each item in turn', async () => {
+    const seen: string[] = []
+    let release: () => void = () => undefined
+    setPauseHook((point) => {
+      seen.push(`paused at ${point}`)
+      return new Promise((r) => (release = r))
+    })
+    const taken: number[] = []
+    const reading = (async () => {
+      for await (const page of pausingAt('listing-page-read', pages())) taken.push(page)
+    })()
+    await new Promise((r) => setImmediate(r))
+    expect([seen, taken]).toEqual([['paused at listing-page-read'], []])
+    release()
+    await new Promise((r) => setImmediate(r))
+    expect([seen.length, taken]).toEqual([2, [1]])
+    release()
+    await reading
+    expect(taken).toEqual([1, 2])
+    const waiting = pausePoint('listing-waits-for-inbox')
+    expect(seen[2]).toBe('paused at listing-waits-for-inbox')
+    release()
+    await waiting
+  })
+
+  it('cost nothing without a hook', async () => {
+    const taken: number[] = []
+    for await (const page of pausingAt('listing-page-read', pages())) taken.push(page)
+    await pausePoint('listing-waits-for-inbox')
+    expect(taken).toEqual([1, 2])
   })
 })

@@ -1,6 +1,6 @@
 // Personio's webhook envelope (personio-api.md §7.8), as its documentation shows it: what the
 // receiver accepts, and why it refuses the rest (the 400 names it).
-import { announcesDelete, parseEnvelope } from '../../../src/webhooks/envelope'
+import { announcesDelete, entityIdProblem, parseEnvelope } from '../../../src/webhooks/envelope'
 
 const documented = {
   company_id: '123',
@@ -45,5 +45,20 @@ describe('webhooks > envelope', () => {
   it('tells a delete announcement', () => {
     expect(announcesDelete('person.deleted')).toBe(true)
     expect(announcesDelete('absence-period.updated.status')).toBe(false)
+  })
+
+  it('accepts only Personio-shaped ids (a number, a UUID): anything else would steer a read', () => {
+    const event = (id: string, personId?: string) => ({
+      name: 'person.updated',
+      id,
+      occurredAt: 0,
+      companyId: '1',
+      ...(personId === undefined ? {} : { personId }),
+    })
+    expect(entityIdProblem(event('4711'))).toBeUndefined()
+    expect(entityIdProblem(event('0b8d6c3e-1f2a-4b5c-8d9e-0123456789ab', '4711'))).toBeUndefined()
+    expect(entityIdProblem(event('..'))).toMatch(/neither a number nor a UUID/)
+    expect(entityIdProblem(event('4711?x=1'))).toMatch(/neither/)
+    expect(entityIdProblem(event('4711', '../7'))).toMatch(/person_id/)
   })
 })

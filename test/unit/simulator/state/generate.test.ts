@@ -44,4 +44,20 @@ describe('simulator > generator', () => {
     expect(company.get('employees', id)).toBeUndefined()
     expect(company.list('employees').map((e) => e.id)).not.toContain(id)
   })
+
+  it('stamps nothing after its own clock: a fresh company has no change Personio has not seen yet', () => {
+    const company = simCompany(300, 4)
+    const now = company.clock.now()
+    const stamps = (
+      ['employees', 'timeOffs', 'absencePeriods', 'attendances', 'projects', 'reports'] as const
+    )
+      .flatMap((name) => company.list(name) as unknown as Record<string, unknown>[])
+      .flatMap((item) =>
+        ['createdAt', 'updatedAt', 'lastModifiedAt', 'approvedAt']
+          .map((field) => item[field])
+          .filter((v): v is number => typeof v === 'number'),
+      )
+    expect(stamps.length).toBeGreaterThan(1000)
+    expect(stamps.filter((t) => t > now).map((t) => new Date(t).toISOString())).toEqual([])
+  })
 })

@@ -1,0 +1,152 @@
+// A full listing of a resource followed by webhooks and an inbox batch of that resource never
+// publish over each other. The interleavings that timing makes rare are made certain with pause
+// points (src/ops/crash-points.ts), and the batch is handed to capture as the inbox feed hands it:
+// - the listing is held after it read its page, before it diffs it; meanwhile a person is renamed
+//   and another hired, and the batch announcing both arrives. A listing that does not hold its
+//   inbox lets the batch publish both, then publishes its older read of the renamed person over
+//   the newer one and tombstones the hire it never saw;
+// - a batch is in flight (past its check for a listing, its reads not begun) when the listing
+//   starts, and the person is renamed after the listing began. A listing that does not wait for
+//   the batch reads the old name first and publishes it over the batch's newer read.
+// Either way the topic must end as Personio has it.
+import { openEngine, type Engine } from '../../../src/capture/engine'
+import { prepareResource } from '../../../src/capture/prepare'
+import { applyInboxWork, inboxWorkOf } from '../../../src/capture/webhook-capture'
+import type { IncomingRecord } from '../../../src/kafka/port'
+import { setPauseHook } from '../../../src/ops/crash-points'
+import { silentLogger } from '../../../src/ops/logger'
+import { resources } from '../../../src/resources'
+import { startSimulator, type RunningSimulator } from '../../../src/simulator'
+import { testInfra, uniqueName } from '../../infra/env'
+import { readTable } from '../../support/compacted'
+import {
+  configFor,
+  expectAllCycled,
+  expectTopicsEqualSimulator,
+  settlePrefix,
+} from '../../support/engine-run'
+import { waitFor } from '../../support/net-wait'
+
+const { brokers, registryUrl } = testInfra()
+const employees = resources.employees
+
+/** An inbox record as the receiver wrote it for one of Personio's deliveries. */
+const delivery = (event_name: string, id: number, offset: number): IncomingRecord => ({
+  topic: 'inbox',
+  partition: 0,
+  offset: String(offset),
+  key: Buffer.from(`person:${id}`),
+  value: Buffer.from(
+    JSON.stringify({
+      company_id: '1',
+      event_name,
+      occurred_at: new Date().toISOString(),
+      payload: { id: String(id) },
+    }),
+  ),
+  headers: {},
+  timestamp: Date.now(),
+})
+
+describe('capture > a full listing and the inbox of the same resource', () => {
+  let sim: RunningSimulator
+  let engine: Engine | undefined
+  beforeEach(async () => {
+    sim = await startSimulator({ employees: 12, rateLimits: false, reports: 0, realClock: true })
+  })
+  afterEach(async () => {
+    setPauseHook(undefined)
+    await engine?.close()
+    engine = undefined
+    await sim.close()
+  })
+
+  /** Employees published by a first sync, then followed by webhooks; every later cycle lists in full. */
+  async function following(prefix: string) {
+    engine = await openEngine({
+      config: configFor(sim, prefix, { CAPTURE_RESOURCES: 'employees', RECONCILE_INTERVAL_MS: '0' }),
+      logger: silentLogger,
+    })
+    const opened = engine
+    expectAllCycled(await opened.syncOnce())
+    // as `run` marks a resource its subscription covers
+    opened.ctx.settings.employees.followedByWebhooks = true
+    return { engine: opened, ctx: opened.ctx, prepared: await prepareResource(opened.ctx, employees) }
+  }
+
+  it('a change the inbox brings while the listing holds its page is neither overwritten nor tombstoned', async () => {
+    const prefix = uniqueName('listing-inbox')
+    const { engine, ctx, prepared } = await following(prefix)
+    const [renamed] = sim.company.list('employees')
+    let hiredId: number | undefined
+    let batch: Promise<unknown> | undefined
+    let pauses = 0
+    setPauseHook(async () => {
+      pauses += 1
+      if (pauses > 1) return
+      sim.company.update('employees', renamed!.id, { lastName: 'Renamed meanwhile' })
+      hiredId = sim.company.create('employees', { firstName: 'New', lastName: 'Hire' }).id
+      const work = inboxWorkOf(employees, [
+        delivery('person.updated', renamed!.id, 0),
+        delivery('person.created', hiredId, 1),
+      ])
+      let applied = false
+      batch = applyInboxWork(ctx, employees, prepared, work).finally(() => {
+        applied = true
+      })
+      // the listing goes on once the batch is applied, or once it waits for the listing (it must
+      // not wait for a batch that waits for it)
+      await waitFor(
+        'the inbox batch to be applied or to wait for the listing',
+        () =>
+          applied ||
+          (ctx.memory.fullListings.has(employees.name) && !ctx.memory.inboxBusy.has(employees.name)),
+        20_000,
+        20,
+      )
+    })
+    expectAllCycled(await engine.syncOnce())
+    await batch
+    expect(pauses).toBeGreaterThan(0) // the listing really was held with its page read
+    await settlePrefix(prefix)
+    const { table, lastOp } = await readTable(brokers, registryUrl, prefix, 'employees')
+    expect({
+      renamed: table.get(`[${renamed!.id}]`)?.last_name,
+      hired: [lastOp.get(`[${hiredId}]`), table.get(`[${hiredId}]`)?.last_name],
+    }).toEqual({ renamed: 'Renamed meanwhile', hired: ['c', 'Hire'] })
+    await expectTopicsEqualSimulator(sim, prefix, ['employees'])
+  }, 120_000)
+
+  it("a full listing waits for an inbox batch in flight: the batch's newer read is not overwritten", async () => {
+    const prefix = uniqueName('listing-inbox')
+    const { engine, ctx, prepared } = await following(prefix)
+    const [renamed] = sim.company.list('employees')
+    // the batch is in flight: past its check for a listing, queued behind a transaction of the
+    // resource that is still open
+    let open: () => void = () => undefined
+    const earlier = ctx.serial(employees.name, () => new Promise<void>((r) => (open = r)))
+    const batch = applyInboxWork(
+      ctx,
+      employees,
+      prepared,
+      inboxWorkOf(employees, [delivery('person.updated', renamed!.id, 0)]),
+    )
+    let paused: string | undefined
+    setPauseHook(async (point) => {
+      if (paused !== undefined) return
+      paused = point
+      // renamed after the listing began: the batch reads after this, so it reads the new name
+      sim.company.update('employees', renamed!.id, { lastName: 'Renamed meanwhile' })
+      open()
+      // a listing that read its page already goes on once the batch is applied
+      if (point === 'listing-page-read') await batch
+    })
+    expectAllCycled(await engine.syncOnce())
+    await Promise.all([batch, earlier])
+    expect(paused).toBeDefined() // the listing started while the batch was in flight
+    await settlePrefix(prefix)
+    const { table } = await readTable(brokers, registryUrl, prefix, 'employees')
+    expect(table.get(`[${renamed!.id}]`)?.last_name).toBe('Renamed meanwhile')
+    await expectTopicsEqualSimulator(sim, prefix, ['employees'])
+  }, 120_000)
+})

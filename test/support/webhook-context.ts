@@ -1,0 +1,117 @@
+// An in-memory CaptureContext for the webhook path's rules: Personio is a table of answers by
+// request path (a body, or an error to throw), Kafka a sink that keeps each transaction, the codec
+// plain JSON. No network, no registry: what a batch reads, publishes and commits is all visible.
+import pino from 'pino'
+import { createSerial, type CaptureContext } from '../../src/capture/context'
+import { createCaptureMemory } from '../../src/capture/memory'
+import type { Prepared } from '../../src/capture/prepare'
+import { newCaptureState } from '../../src/capture/restore'
+import { resolveSettings } from '../../src/capture/settings'
+import { noFieldPolicy } from '../../src/contract/field-policy'
+import type { ResourceCodec } from '../../src/contract/serde'
+import { valueSchema } from '../../src/contract/schema-builder'
+import { loadConfig } from '../../src/config'
+import type { ConsumedOffsets, OutgoingRecord } from '../../src/kafka/port'
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../../src/kafka/record-size'
+import type { PersonioHttp } from '../../src/personio/client'
+import type { Resource } from '../../src/resources'
+
+export interface Transaction {
+  records: OutgoingRecord[]
+  consumed?: ConsumedOffsets
+}
+
+export interface WebhookWorld {
+  ctx: CaptureContext
+  /** every GET, in order */
+  requests: string[]
+  transactions: Transaction[]
+  /** warning lines (their `msg`) */
+  warnings: string[]
+  /** the records of one topic, decoded (JSON codec), in publish order */
+  published(topic: string): { key: unknown; value: unknown }[]
+}
+
+/** `answer(target)`: the body Personio answers a GET with; throw to answer with an error. */
+export function webhookWorld(answer: (target: string) => unknown): WebhookWorld {
+  const requests: string[] = []
+  const transactions: Transaction[] = []
+  const warnings: string[] = []
+  const logger = pino(
+    { level: 'warn' },
+    {
+      write: (line: string) => {
+        warnings.push((JSON.parse(line) as { msg: string }).msg)
+      },
+    },
+  )
+  const http = {
+    getJson: (target: string) => {
+      requests.push(target)
+      try {
+        return Promise.resolve(answer(target))
+      } catch (error) {
+        return Promise.reject(error as Error)
+      }
+    },
+    base: new URL('http://personio.test'),
+    markPersonioTime: () => () => undefined,
+  } as unknown as PersonioHttp
+  const serial = createSerial()
+  const ctx: CaptureContext = {
+    http,
+    registry: undefined as unknown as CaptureContext['registry'],
+    serde: undefined as unknown as CaptureContext['serde'],
+    sinkFor: () => ({
+      publish: (records, consumed) => {
+        transactions.push({ records: [...records], ...(consumed === undefined ? {} : { consumed }) })
+        return Promise.resolve()
+      },
+      open: () => Promise.resolve(),
+      close: () => Promise.resolve(),
+    }),
+    state: newCaptureState(),
+    prefix: 'p',
+    stateTopic: 'p._state',
+    dlqTopic: 'p._dlq',
+    keyFormat: 'avro',
+    deleteMode: 'tombstone',
+    settings: resolveSettings(loadConfig({ env: {} }).capture),
+    maxTransactionRecords: 10_000,
+    messageLimit: () => DEFAULT_MAX_MESSAGE_BYTES,
+    fieldPolicy: noFieldPolicy,
+    clock: { now: () => Date.parse('2026-12-05T12:00:00Z') },
+    logger,
+    deleteGuardShare: 0.2,
+    readState: () => Promise.reject(new Error('no state topic here')),
+    memory: createCaptureMemory(),
+    limits: { load: () => undefined, restored: () => ({}), due: () => undefined, written: () => undefined },
+    serial: (resource, work) => serial.serial(resource, work),
+    stopping: new AbortController().signal,
+  }
+  return {
+    ctx,
+    requests,
+    transactions,
+    warnings,
+    published: (topic) =>
+      transactions
+        .flatMap((t) => t.records)
+        .filter((r) => r.topic === topic)
+        .map((r) => ({
+          key: JSON.parse(r.key.toString('utf8')) as unknown,
+          value: r.value === null ? null : (JSON.parse(r.value.toString('utf8')) as unknown),
+        })),
+  }
+}
+
+/** A resource's codec and field policy without a registry: keys and values as JSON. */
+export function jsonPrepared(resource: Resource): Prepared {
+  const codec: ResourceCodec = {
+    keyFormat: 'avro',
+    valueSchemaId: 1,
+    encodeKey: (record) => Buffer.from(JSON.stringify(resource.key.map((k) => record[k]))),
+    encodeValue: (record) => Buffer.from(JSON.stringify(record)),
+  }
+  return { codec, policy: noFieldPolicy.apply(resource, valueSchema(resource)) }
+}
