@@ -9,6 +9,7 @@ import { cursorTombstone } from '../capture/state'
 import { loadConfig, type Config } from '../config'
 import { createKafka } from '../kafka/kafkajs/client'
 import { createTransactionalSink } from '../kafka/kafkajs/transactional-sink'
+import { kafkaUnreachable } from '../kafka/unreachable'
 import { createLogger } from '../ops/logger'
 import { resources, type ResourceName } from '../resources'
 import { resourceName } from './arguments'
@@ -32,11 +33,17 @@ export function open(configFile: string | undefined) {
   }
 }
 
+/**
+ * The first call of every state command: brokers that do not answer are one line (exit 4) here,
+ * before anything waits out kafkajs' retries or prints its stack traces.
+ */
 export async function stateTopicExists(o: ReturnType<typeof open>): Promise<boolean> {
   const admin = o.kafka.admin()
-  await admin.connect()
   try {
+    await admin.connect()
     return (await admin.listTopics()).includes(o.stateTopic)
+  } catch (error) {
+    throw kafkaUnreachable(o.config.kafka.brokers, error)
   } finally {
     await admin.disconnect()
   }

@@ -3,7 +3,6 @@
 import type { Command } from 'commander'
 import { newCaptureState, restoreState } from '../capture/restore'
 import { statusOf, statusTable } from '../capture/status'
-import { kafkaUnreachable } from '../kafka/unreachable'
 import type { ResourceName } from '../resources'
 import { resourceList } from './arguments'
 import { open, stateTopicExists } from './state-commands'
@@ -35,9 +34,7 @@ export function registerStatus(program: Command): void {
       const c = open(o.config)
       // Before the first run there is no state topic: every resource is "not started", said at once
       // (reading a topic that does not exist would wait out kafkajs' retries and then fail).
-      const exists = await stateTopicExists(c).catch((error: unknown) => {
-        throw kafkaUnreachable(c.config.kafka.brokers, error)
-      })
+      const exists = await stateTopicExists(c)
       const state = exists ? await restoreState(c.kafka, c.stateTopic, c.group) : newCaptureState()
       const now = Date.now()
       const rows = statusOf(state, now, o.resources)

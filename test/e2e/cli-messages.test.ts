@@ -200,14 +200,17 @@ describe('e2e > cli > messages a person reads', () => {
     expect(Math.max(...retries.map((l) => Number(l.retryTime)))).toBeLessThanOrEqual(2_000)
   })
 
-  it('status with the brokers unreachable: the same one line as run and sync, exit 4', async () => {
-    const run = await runCli(['status'], { KAFKA_BROKERS: '127.0.0.1:1' })
-    expect(run.code).toBe(exitCodes.kafka.code)
-    expect(theErrorLine(run.stderr)).toMatch(
-      /^error: Kafka: Kafka at 127\.0\.0\.1:1 did not answer \(.*ECONNREFUSED.*\); check KAFKA_BROKERS/,
-    )
-    expect(run.stdout).toBe('')
-  })
+  it.each(['status', 'deletes list', 'deletes approve'])(
+    '%s with the brokers unreachable: the same one line as run and sync, exit 4',
+    async (command) => {
+      const run = await runCli(command.split(' '), { KAFKA_BROKERS: '127.0.0.1:1' })
+      expect(run.code).toBe(exitCodes.kafka.code)
+      expect(theErrorLine(run.stderr)).toMatch(
+        /^error: Kafka: Kafka at 127\.0\.0\.1:1 did not answer \(.*ECONNREFUSED.*\); check KAFKA_BROKERS/,
+      )
+      expect(run.stdout).toBe('')
+    },
+  )
 
   it('run with a bad configuration: the one error line, no log line before it, exit 2', async () => {
     const run = await runCli(['run'], { KAFKA_BROKERS: brokers.join(',') })

@@ -107,6 +107,19 @@ describe('capture > webhook runner > gap fill', () => {
     expect(world.ctx.state.cursor(resource.name).webhookAt).toBe(Date.parse('2026-12-05T11:00:00Z'))
   })
 
+  it('stops the resource on a refused credential: a lost scope is no warning to retry', async () => {
+    for (const code of [401, 403]) {
+      const { tick, world } = setUp({
+        subscription: () => enabled(),
+        events: () => {
+          throw status(code)
+        },
+      })
+      await expect(tick()).rejects.toMatchObject({ status: code })
+      expect(world.warnings).toEqual([])
+    }
+  })
+
   it('polls a resource again while its subscription is disabled or deleted, and follows webhooks once it is back', async () => {
     let subscription: () => unknown = () => enabled('DISABLED')
     const { tick, world } = setUp({
