@@ -10,11 +10,13 @@
 // theirs is diffed against the state it changes.
 import { resources, type Resource, type ResourceName } from '../resources'
 import type { ChangeEvent } from './change-event'
+import type { Part } from './commit'
 import type { CaptureContext } from './context'
 import { goneKeys } from './diff'
+import type { CaptureMemory } from './memory'
 import { prepareResource, type Prepared } from './prepare'
 import { settleUncertain } from './settle-commit'
-import type { KeyText, Known } from './state'
+import { keyText, type KeyText, type Known } from './state'
 
 /** A resource whose records go with a deleted `parent` record, found by `field`. */
 export interface Dependent {
@@ -118,4 +120,44 @@ export async function ridersOf(
     })
   }
   return riders
+}
+
+/**
+ * How long a cascaded key is remembered: far longer than a listing runs between reading a page and
+ * diffing it. A record Personio deleted never comes back under its id, so remembering it is safe.
+ */
+const CASCADE_MEMORY_MS = 24 * 3_600_000
+
+/** Notes the keys a committed cascade tombstoned, forgetting those older than a listing can be. */
+export function rememberCascaded(
+  memory: Pick<CaptureMemory, 'cascaded'>,
+  resource: ResourceName,
+  keys: Iterable<KeyText>,
+  at: number,
+): void {
+  const seen = memory.cascaded.get(resource) ?? new Map<KeyText, number>()
+  for (const [key, when] of seen) if (when < at - CASCADE_MEMORY_MS) seen.delete(key)
+  for (const key of keys) seen.set(key, at)
+  memory.cascaded.set(resource, seen)
+}
+
+/**
+ * Pure: a listing's part without the records a cascade tombstoned after the listing began. A
+ * listing reads its pages before it diffs them in the resource's lane; a person deleted in
+ * between had their absences tombstoned by the cascade, and the older page still holds them: they
+ * would come back as new records, orphans until the next full listing.
+ */
+export function withoutCascaded(
+  resource: Pick<Resource, 'key'>,
+  part: Part,
+  cascaded: ReadonlyMap<KeyText, number> | undefined,
+  readSince: number,
+): Part {
+  if (cascaded === undefined || cascaded.size === 0) return part
+  const after = (key: KeyText) => (cascaded.get(key) ?? -Infinity) >= readSince
+  return {
+    ...part,
+    events: part.events.filter((e) => e.op === 'd' || !after(keyText(resource.key, e.key))),
+    delta: new Map([...part.delta].filter(([key, known]) => known === null || !after(key))),
+  }
 }

@@ -11,7 +11,14 @@ import type { Resource } from '../resources'
 import type { ChangeEvent, DeadLetter } from './change-event'
 import type { CaptureContext } from './context'
 import type { Cursor } from './cursor'
-import { capturedDependentsOf, deletedIds, inDependentLanes, ridersOf, type Rider } from './cascade'
+import {
+  capturedDependentsOf,
+  deletedIds,
+  inDependentLanes,
+  rememberCascaded,
+  ridersOf,
+  type Rider,
+} from './cascade'
 import { deadLetterRecord } from './dead-letter'
 import { noteUncertain } from './settle-commit'
 import type { Prepared } from './prepare'
@@ -121,6 +128,7 @@ async function commitWith(
   for (const r of riders) {
     ctx.memory.lastTimestamps.set(r.resource.name, at)
     ctx.state.commit({ resource: r.resource.name, known: r.delta })
+    rememberCascaded(ctx.memory, r.resource.name, r.delta.keys(), ctx.clock.now())
     const count = r.delta.size
     publish('personio-kafka:capture:events', { resource: r.resource.name, op: 'd', count })
     ctx.logger.info(

@@ -8,6 +8,7 @@ import { publish } from '../ops/channels'
 import { crashPoint, pausePoint, pausingAt } from '../ops/crash-points'
 import type { Resource, ResourceName } from '../resources'
 import { applyFieldPolicy } from './apply-field-policy'
+import { withoutCascaded } from './cascade'
 import { commitPart, emptyPart, type Part } from './commit'
 import type { CaptureContext } from './context'
 import type { Cursor, StampedAhead } from './cursor'
@@ -452,7 +453,14 @@ function runCycle(
                     lastPage.position,
                     ctx.clock.now(),
                   )
-                const done = await commitPart(ctx, resource, prepared, part)
+                // read before a person's delete took their records along: those stay gone
+                const fresh = withoutCascaded(
+                  resource,
+                  part,
+                  ctx.memory.cascaded.get(resource.name),
+                  tally.started,
+                )
+                const done = await commitPart(ctx, resource, prepared, fresh)
                 for (const op of ['c', 'u', 'r'] as const) tally.report.published[op] += done.published[op]
                 tally.report.deadLettered += done.deadLettered
                 return tally.report

@@ -30,6 +30,11 @@ export interface CaptureMemory {
   fullListings: Set<string>
   /** resources whose inbox batch is being applied: a full listing starts once it has finished */
   inboxBusy: Set<string>
+  /**
+   * per resource, records tombstoned with their deleted parent (cascade.ts) and when: a listing
+   * whose pages were read before then must not publish them again as new
+   */
+  cascaded: Map<string, Map<string, number>>
 }
 
 export function createCaptureMemory(): CaptureMemory {
@@ -42,5 +47,6 @@ export function createCaptureMemory(): CaptureMemory {
     unsettled: new Map(),
     fullListings: new Set(),
     inboxBusy: new Set(),
+    cascaded: new Map(),
   }
 }

@@ -3,7 +3,11 @@
 // none of them): found gone by the employees listing (polling) or announced by `person.deleted`
 // (webhooks), the person's absences, hourly absences and attendances are tombstoned with them, each
 // once — before any listing of those resources — and a record moved to another person first stays.
+import { commitPart } from '../../../src/capture/commit'
+import { deleteEvent } from '../../../src/capture/diff'
 import { openEngine } from '../../../src/capture/engine'
+import { prepareResource } from '../../../src/capture/prepare'
+import { setPauseHook } from '../../../src/ops/crash-points'
 import { silentLogger } from '../../../src/ops/logger'
 import { resources, type ResourceName } from '../../../src/resources'
 import { startSimulator, type RunningSimulator } from '../../../src/simulator'
@@ -105,6 +109,45 @@ describe('capture > a deleted person takes their records along', () => {
     await sim?.close()
     sim = undefined
   })
+
+  it('a listing that read a page before the person went does not bring their records back', async () => {
+    sim = await startSimulator(generated)
+    const prefix = uniqueName('cascade-race')
+    const env = { CAPTURE_RESOURCES: 'employees,absences', RECONCILE_INTERVAL_MS: '0' }
+    expectAllCycled(await syncOnce(sim, prefix, env))
+    const { victim } = pickTwo(sim)
+    const taken = keysOf(sim, 'absences', victim)
+    // the absences listing read its page (the victim's absences on it), then the person is deleted
+    // and the employees' delete commits with its cascade, then the listing diffs its older page
+    const engine = await openEngine({
+      config: configFor(sim, prefix, env),
+      logger: silentLogger,
+      only: ['absences'],
+    })
+    try {
+      const { ctx } = engine
+      const employees = await prepareResource(ctx, resources.employees)
+      let pauses = 0
+      setPauseHook(async () => {
+        pauses += 1
+        if (pauses > 1) return
+        sim!.company.remove('employees', victim)
+        await commitPart(ctx, resources.employees, employees, {
+          events: [deleteEvent(resources.employees, `[${victim}]`, { f: 'gone' })],
+          deadLetters: [],
+          delta: new Map([[`[${victim}]`, null]]),
+        })
+      })
+      expectAllCycled(await engine.syncOnce())
+      expect(pauses).toBeGreaterThan(0)
+    } finally {
+      setPauseHook(undefined)
+      await engine.close()
+    }
+    const d = await deletesOn(prefix, 'absences')
+    expect(d.deleted).toEqual(taken)
+    await expectTopicsEqualSimulator(sim, prefix, ['absences'])
+  }, 120_000)
 
   it('polling: found gone by the employees listing, tombstoned with the person, once', async () => {
     sim = await startSimulator(generated)

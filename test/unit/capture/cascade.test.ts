@@ -2,7 +2,13 @@
 // employee id each record remembers, tombstoned in the very transaction that publishes the person's
 // delete (so exactly when it is published, once), and a record moved to another person stays.
 // The rule against in-memory ports: a sink that keeps what each transaction wrote.
-import { cascadeKeys, deletedIds, dependentsOf } from '../../../src/capture/cascade'
+import {
+  cascadeKeys,
+  deletedIds,
+  dependentsOf,
+  rememberCascaded,
+  withoutCascaded,
+} from '../../../src/capture/cascade'
 import { commitPart, type Part } from '../../../src/capture/commit'
 import { createSerial, type CaptureContext } from '../../../src/capture/context'
 import { deleteEvent, diffRecords } from '../../../src/capture/diff'
@@ -159,5 +165,55 @@ describe('capture > cascade', () => {
     )
     expect(again.events).toEqual([])
     expect(again.delta.get('["a-1"]')).toEqual({ f: before.f, r: { employee_id: 5 } })
+  })
+
+  it('a listing read before the cascade does not bring the tombstoned records back', async () => {
+    const state = new CaptureState()
+    state.commit({ resource: 'employees', known: new Map([['[5]', known(undefined)]]) })
+    state.commit({ resource: 'absences', known: new Map([['[10]', known(5)]]) })
+    const { ctx, transactions } = fakeContext(state)
+    // the absences listing began at 500 and read absence 10 (person 5's) before the person went
+    const readSince = 500
+    const page = diffRecords(
+      resources.absences,
+      [
+        {
+          resource: 'absences',
+          key: { id: 10 },
+          op: 'r',
+          record: { id: 10, employee_id: 5 },
+          snapshot: false,
+        },
+        {
+          resource: 'absences',
+          key: { id: 12 },
+          op: 'r',
+          record: { id: 12, employee_id: 7 },
+          snapshot: false,
+        },
+      ],
+      new Map(),
+      { snapshot: false, refFields: ['employee_id'], keepImages: false },
+    )
+    const part: Part = { events: page.events, deadLetters: [], delta: page.delta }
+    await commitPart(ctx, resources.employees, prepared, {
+      events: [deleteEvent(resources.employees, '[5]', known(undefined))],
+      deadLetters: [],
+      delta: new Map([['[5]', null]]),
+    })
+    expect(transactions.flatMap(topicsOf)).toContain('p.absences {"id":10} null')
+    const kept = withoutCascaded(resources.absences, part, ctx.memory.cascaded.get('absences'), readSince)
+    expect(kept.events.map((e) => e.key)).toEqual([{ id: 12 }])
+    expect([...kept.delta.keys()]).toEqual(['[12]'])
+    // a listing that began after the cascade (clock 1,000) is no longer second-guessed
+    const later = withoutCascaded(resources.absences, part, ctx.memory.cascaded.get('absences'), 2_000)
+    expect(later.events.map((e) => e.key)).toEqual([{ id: 10 }, { id: 12 }])
+  })
+
+  it('forgets cascaded keys a day later', () => {
+    const memory = createCaptureMemory()
+    rememberCascaded(memory, 'absences', ['[1]'], 0)
+    rememberCascaded(memory, 'absences', ['[2]'], 24 * 3_600_000 + 1)
+    expect([...memory.cascaded.get('absences')!.keys()]).toEqual(['[2]'])
   })
 })
