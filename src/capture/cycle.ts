@@ -12,7 +12,13 @@ import { withoutCascaded } from './cascade'
 import { commitPart, emptyPart, type Part } from './commit'
 import type { CaptureContext } from './context'
 import type { Cursor, StampedAhead } from './cursor'
-import { awaitingApproval, decideDeletes, type GuardPolicy, type HeldDeletes } from './delete-guard'
+import {
+  announcesEveryDelete,
+  awaitingApproval,
+  decideDeletes,
+  type GuardPolicy,
+  type HeldDeletes,
+} from './delete-guard'
 import { diffRecords, goneKeys } from './diff'
 import { lagSeconds } from './lag'
 import { ListingWatch } from './listing-watch'
@@ -291,7 +297,10 @@ async function settleDeletes(
     share: ctx.deleteGuardShare,
     mode: settings.deleteGuardMode,
     holdMs: settings.deleteHoldMs,
-    covered: settings.followedByWebhooks === true,
+    covered: announcesEveryDelete(
+      resource,
+      (name) => ctx.settings[name]?.enabled === true && ctx.settings[name]?.followedByWebhooks === true,
+    ),
   }
   const decision = decideDeletes(known.size, gone, before.heldDeletes, policy, ctx.clock.now())
   warnAboutWaves(ctx, resource, known.size, policy, decision)

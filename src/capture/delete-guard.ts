@@ -6,6 +6,7 @@
 // once a later listing, DELETE_GUARD_HOLD_MS on, finds the same keys gone. Each key keeps the
 // time it was first found gone: a second wave never inherits the first one's age.
 import { createHash } from 'node:crypto'
+import type { Resource, ResourceName } from '../resources'
 import type { KeyText } from './state'
 
 export type DeleteGuardMode = 'approve' | 'hold-then-publish'
@@ -76,6 +77,20 @@ export interface DeleteDecision {
   remind?: boolean
   /** covered resources: records missing without an announcement, published anyway (too few for a wave) */
   unannounced?: number
+}
+
+/**
+ * Whether every delete of a resource reaches us announced, so that a record its listing finds
+ * missing is suspicious (GuardPolicy.covered): the resource follows webhooks, and so does every
+ * parent whose delete takes its records along (a person's absences go with the person, announced
+ * by `person.deleted` and cascaded). With the parent polled or not captured, a deleted person's
+ * absences are found missing by the listing, unannounced and ordinary.
+ */
+export function announcesEveryDelete(
+  resource: Pick<Resource, 'name' | 'removedWith'>,
+  followed: (name: ResourceName) => boolean,
+): boolean {
+  return followed(resource.name) && (resource.removedWith ?? []).every((w) => followed(w.resource))
 }
 
 export const digestOf = (keys: readonly KeyText[]): string =>

@@ -2,6 +2,7 @@
 // holds them as a wave. By default a wave waits for a person; publishing after a hold time is an
 // explicit setting. Every key keeps the time it was first found gone; a few deletes go at once.
 import {
+  announcesEveryDelete,
   awaitingApproval,
   decideDeletes,
   heldOf,
@@ -11,6 +12,7 @@ import {
   WAVE_REMINDER_MS,
   type GuardPolicy,
 } from '../../../src/capture/delete-guard'
+import { resources, type ResourceName } from '../../../src/resources'
 
 const keys = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `[${from + i}]`)
 const approve: GuardPolicy = { share: 0.2, mode: 'approve', holdMs: 3_600_000 }
@@ -173,5 +175,17 @@ describe('capture > delete guard', () => {
     expect(hourOn.remind).toBe(true)
     expect(hourOn.hold?.warnedAt).toBe(61 * MIN)
     expect(decideDeletes(250, keys(1, 100), hourOn.hold, approve, 62 * MIN).remind).toBeUndefined()
+  })
+
+  it('counts records missing unannounced as suspicious only where every delete is announced to us', () => {
+    const following =
+      (...names: ResourceName[]) =>
+      (name: ResourceName) =>
+        names.includes(name)
+    // a person's absences go with the person: announced only if employees follow webhooks too
+    expect(announcesEveryDelete(resources.absences, following('absences', 'employees'))).toBe(true)
+    expect(announcesEveryDelete(resources.absences, following('absences'))).toBe(false)
+    expect(announcesEveryDelete(resources.employees, following('employees'))).toBe(true)
+    expect(announcesEveryDelete(resources.employees, following())).toBe(false)
   })
 })
