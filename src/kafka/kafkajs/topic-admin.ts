@@ -24,7 +24,16 @@ function stillPropagating(error: unknown): boolean {
   )
 }
 
-export function createTopicAdmin(kafka: Kafka): TopicAdmin {
+/** A broker that refuses an operation for want of an ACL. */
+const refusedByAcl = (error: unknown): boolean =>
+  /AUTHORIZATION_FAILED$/.test(String((error as { type?: unknown }).type ?? ''))
+
+export interface TopicAdminOptions {
+  /** a problem that stops nothing but needs a person (one line, with the fix) */
+  warn?: (message: string) => void
+}
+
+export function createTopicAdmin(kafka: Kafka, options: TopicAdminOptions = {}): TopicAdmin {
   const admin = kafka.admin()
   let connected: Promise<void> | undefined
 
@@ -86,9 +95,18 @@ export function createTopicAdmin(kafka: Kafka): TopicAdmin {
         })),
       })
     }
-    await capMinInsync(
-      missing.filter((s) => s.minInsyncReplicas !== undefined && !('min.insync.replicas' in s.config)),
+    const uncapped = missing.filter(
+      (s) => s.minInsyncReplicas !== undefined && !('min.insync.replicas' in s.config),
     )
+    await capMinInsync(uncapped).catch((error: unknown) => {
+      // The topic exists and works; only its durability setting is missing. Refusing to run for it
+      // would leave the topic behind and run without the setting the next time anyway.
+      if (!refusedByAcl(error)) throw error
+      options.warn?.(
+        `Cannot set min.insync.replicas on ${uncapped.map((s) => s.topic).join(', ')} (the broker refused ` +
+          'AlterConfigs: grant it on the topic, or set min.insync.replicas there yourself; doctor says how)',
+      )
+    })
     const present = specs.filter((s) => existing.has(s.topic))
     if (present.length === 0) return
     const configs = await describe(present.map((s) => s.topic))

@@ -4,7 +4,7 @@ import type { Kafka } from 'kafkajs'
 import { KafkaError } from '../../../../src/errors'
 import { createTopicAdmin } from '../../../../src/kafka/kafkajs/topic-admin'
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../../../src/kafka/record-size'
-import { entityTopicSpec } from '../../../../src/kafka/topic-policy'
+import { entityTopicSpec, webhookInboxTopicSpec } from '../../../../src/kafka/topic-policy'
 
 const spec = entityTopicSpec('p.employees', {
   partitions: 1,
@@ -72,6 +72,37 @@ describe('kafka > kafkajs > topic admin', () => {
     const { kafka, calls } = brokerThat(() => Promise.reject(refused))
     await expect(createTopicAdmin(kafka).ensureTopics([spec])).rejects.toThrow(/Topic authorization failed/)
     expect(calls.createTopics).toBe(1)
+  })
+
+  it("the inbox's min.insync.replicas refused for want of an ACL is one warning, not a refusal to run", async () => {
+    const inbox = webhookInboxTopicSpec('p._webhooks', {
+      partitions: 1,
+      replicationFactor: -1,
+      deleteRetentionMs: 1,
+    })
+    const refused = Object.assign(new Error('Topic authorization failed'), {
+      type: 'TOPIC_AUTHORIZATION_FAILED',
+    })
+    const brokenDisk = Object.assign(new Error('Kafka storage error'), { type: 'KAFKA_STORAGE_ERROR' })
+    const adminThat = (alterConfigs: () => Promise<unknown>) => ({
+      connect: () => Promise.resolve(),
+      listTopics: () => Promise.resolve([]),
+      createTopics: () => Promise.resolve(true),
+      fetchTopicMetadata: () =>
+        Promise.resolve({ topics: [{ name: inbox.topic, partitions: [{ replicas: [1, 2, 3] }] }] }),
+      alterConfigs,
+    })
+    const warnings: string[] = []
+    const kafka = { admin: () => adminThat(() => Promise.reject(refused)) } as unknown as Kafka
+    await expect(
+      createTopicAdmin(kafka, { warn: (m) => warnings.push(m) }).ensureTopics([inbox]),
+    ).resolves.toBeUndefined()
+    expect(warnings).toEqual([
+      'Cannot set min.insync.replicas on p._webhooks (the broker refused AlterConfigs: grant it on the topic, or set min.insync.replicas there yourself; doctor says how)',
+    ])
+    // any other failure still stops
+    const failing = { admin: () => adminThat(() => Promise.reject(brokenDisk)) } as unknown as Kafka
+    await expect(createTopicAdmin(failing).ensureTopics([inbox])).rejects.toThrow(/storage error/)
   })
 
   it("learns each topic's max.message.bytes, the broker default where the answer has none", async () => {
