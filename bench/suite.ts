@@ -12,6 +12,7 @@ import { runRss } from './run-rss'
 import { scale10k } from './scale-10k'
 import { simulatorScale } from './simulator-scale'
 import { snapshotEndToEnd } from './snapshot-e2e'
+import { webhookBurst } from './webhook-burst'
 import { webhooksVsPolling } from './webhook-latency'
 
 export const benchmarks: Record<string, () => Promise<BenchResult>> = {
@@ -27,4 +28,5 @@ export const benchmarks: Record<string, () => Promise<BenchResult>> = {
   'scale-10k': scale10k,
   'change-cost': changeCost,
   'webhooks-vs-polling': webhooksVsPolling,
+  'webhook-burst': webhookBurst,
 }

@@ -43,7 +43,7 @@ import { defaultCycleRetry, type CycleRetryPolicy } from './operators/retry-back
 import { resolveSettings } from './settings'
 import { newCaptureState, restoreState, restoreStateAfter } from './restore'
 import { stageInputs } from './stage'
-import { inboxRecord, inboxTopicFor } from '../webhooks/inbox'
+import { inboxGroupFor, inboxRecord, inboxTopicFor } from '../webhooks/inbox'
 import { startReceiver, type Receiver } from '../webhooks/receiver'
 import { subscriptionWatch, webhookCoverage, webhookPipeline, type InboxWrite } from './webhook-runner'
 import {
@@ -170,7 +170,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
   })
   const limits = createLimitsLedger(http.rateLimits)
   const kafka = createKafka({ ...config.kafka, logger })
-  const admin = createTopicAdmin(kafka)
+  const admin = createTopicAdmin(kafka, { warn: (message) => logger.warn(message) })
   // Each topic's max.message.bytes, learned once the topics exist: a record above it is
   // dead-lettered, and a transaction is sent in pieces below it (src/kafka/record-size.ts).
   let messageLimits: Record<string, number> = {}
@@ -411,7 +411,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
         webhookPipeline(ctx, resource, scheduler, {
           feed: (inbox) => {
             const feed = createFeed(kafka, {
-              groupId: `${config.kafka.clientId}.${prefix}.${resource.name}.webhooks`,
+              groupId: inboxGroupFor(config.kafka.clientId, prefix, resource.name),
               topics: [inbox],
               untilCaughtUp: false,
             })
@@ -422,6 +422,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
           subscription,
           write,
           gapFillMs: config.webhooks.gapFillIntervalMs,
+          burstMargin: config.webhooks.burstMargin,
           reconcile: {
             following: config.webhooks.reconcileIntervalMs,
             polling: polling.get(resource.name) ?? settings[resource.name].reconcileMs,

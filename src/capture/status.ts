@@ -6,6 +6,8 @@ import type { Cursor } from './cursor'
 import { heldText } from './delete-guard'
 import { lagSeconds, personioNowFor } from './lag'
 import type { CaptureState } from './state'
+import type { IncomingRecord } from '../kafka/port'
+import { inboxWorkOf } from './webhook-capture'
 
 export interface ResourceStatus {
   resource: ResourceName
@@ -25,8 +27,42 @@ export interface ResourceStatus {
   deletesHeld?: string
   /** the last read saw records stamped ahead of Personio's clock */
   stampedAhead?: string
+  /** webhook events in the inbox not applied yet (a resource following webhooks) */
+  inbox?: InboxStatus
   lastError?: string
 }
+
+export interface InboxStatus {
+  events: number
+  /** distinct records they name: what reading them by id would cost */
+  entities: number
+  /** from the oldest one's occurred_at (Personio's clock) */
+  oldestSeconds?: number
+}
+
+/**
+ * A resource's inbox backlog from the records its consumer group has not committed past. `behind`
+ * counts every resource's records; those read (all, unless there were very many) say which are
+ * this resource's and what they name.
+ */
+export function inboxStatusOf(
+  resource: ResourceName,
+  unread: readonly IncomingRecord[],
+  now: number,
+): InboxStatus {
+  const work = inboxWorkOf(resources[resource], unread)
+  return {
+    events: work.events,
+    entities: work.entities.size,
+    ...(work.oldest === undefined
+      ? {}
+      : { oldestSeconds: Math.max(0, Math.round((now - work.oldest) / 1000)) }),
+  }
+}
+
+/** `3000 events, 500 records, oldest 40s` */
+export const inboxText = (i: InboxStatus): string =>
+  `${i.events} events, ${i.entities} records${i.oldestSeconds === undefined ? '' : `, oldest ${humanDuration(i.oldestSeconds * 1000)}`}`
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString())
 
@@ -112,6 +148,7 @@ function wideTable(rows: readonly ResourceStatus[]): string[] {
     'last success',
     'deletes held',
     'stamped ahead',
+    'inbox',
     'last error',
   ]
   const body = rows.map((r) => [
@@ -123,6 +160,7 @@ function wideTable(rows: readonly ResourceStatus[]): string[] {
     dash(r.lastSuccessAt),
     dash(r.deletesHeld),
     dash(r.stampedAhead),
+    r.inbox === undefined ? '-' : inboxText(r.inbox),
     dash(r.lastError),
   ])
   return align([head, ...body])
@@ -156,6 +194,7 @@ function notes(r: ResourceStatus): string {
   if (r.lastError !== undefined) out.push(`error ${r.lastError.replace(/^\S+Z /, '')}`)
   if (r.deletesHeld !== undefined) out.push(`deletes held: ${r.deletesHeld.split(' ')[0] ?? ''}`)
   if (r.stampedAhead !== undefined) out.push(`stamped ahead: ${r.stampedAhead.split(' ')[0] ?? ''}`)
+  if (r.inbox !== undefined && r.inbox.events > 0) out.push(`inbox: ${inboxText(r.inbox)}`)
   if (r.fullListing) out.push('full listings (no change stamps)')
   return out.length === 0 ? '-' : out.join('; ')
 }

@@ -1,5 +1,6 @@
 // Capture from the webhook inbox: a batch of Personio's events, coalesced per entity (duplicates
-// and bursts cost one read), each entity read by id as its resource's `webhook` slot says, mapped
+// and bursts cost one read), each entity read by id as its resource's `webhook` slot says (a batch
+// naming more entities than a listing costs is read with a listing: webhook-burst.ts), mapped
 // by the resource's declaration and diffed by fingerprint (a duplicate delivery, or a
 // `updated.timerange` with nothing changed, publishes nothing), published in one transaction with
 // the inbox offsets. A delete is published only when Personio announced it AND the read answers
@@ -23,13 +24,20 @@ import { refFieldsOf } from './refs'
 import { settleUncertain } from './settle-commit'
 import { keyText, type KeyText, type Known } from './state'
 import { watchersOf } from './watch'
+import { DEFAULT_BURST_MARGIN, listsBurst, readBurst } from './webhook-burst'
 
 /** What a batch of inbox records asks of one resource. */
 export interface InboxWork {
   /** entity id → whether Personio announced its delete */
   entities: Map<string, { deleted: boolean }>
+  /** events of this resource the batch held (duplicates included) */
+  events: number
+  /** entity id → the newest occurred_at of its events (ms, Personio's clock) */
+  occurred: Map<string, number>
   /** the newest occurred_at among them (ms) */
   newest?: number
+  /** the oldest occurred_at among them (ms): where a listing of a burst starts */
+  oldest?: number
   /** events whose id cannot be this resource's (never read: a warning names them) */
   refused: { event: string; id: string }[]
 }
@@ -56,10 +64,11 @@ export function inboxWorkOf(resource: Resource, records: readonly IncomingRecord
   const slot = slotOf(resource)
   const shape = idShapeOf(slot)
   const wanted = new Set(resource.webhookEvents ?? [])
-  const work: InboxWork = { entities: new Map(), refused: [] }
+  const work: InboxWork = { entities: new Map(), events: 0, occurred: new Map(), refused: [] }
   for (const record of records) {
     const event = inboxEvent(record)
     if (event === undefined || !wanted.has(event.name)) continue
+    work.events += 1
     const viaPerson = slot.read === 'by-id' && slot.personIdFirst === true && event.personId !== undefined
     const id = viaPerson ? (event.personId as string) : event.id
     if (!hasIdShape(id, shape)) {
@@ -70,7 +79,9 @@ export function inboxWorkOf(resource: Resource, records: readonly IncomingRecord
     const deleted = announcesDelete(event.name) && !viaPerson
     const seen = work.entities.get(id)
     work.entities.set(id, { deleted: (seen?.deleted ?? false) || deleted })
+    work.occurred.set(id, Math.max(work.occurred.get(id) ?? event.occurredAt, event.occurredAt))
     work.newest = Math.max(work.newest ?? event.occurredAt, event.occurredAt)
+    work.oldest = Math.min(work.oldest ?? event.occurredAt, event.occurredAt)
   }
   return work
 }
@@ -251,6 +262,16 @@ const HOLD_CHECK_MS = 200
 /** Entities read at once: the rate limiter paces them, concurrency only hides Personio's latency. */
 const READS_AT_ONCE = 4
 
+/** What applying a batch did, and which records it read from when (to skip events it covered). */
+export interface Applied {
+  entities: number
+  events: number
+  /** entity ids (as events name them) whose record was read (by id, or in a listing) */
+  read: string[]
+  /** Personio's clock when the reads began: each read saw every change committed before it */
+  readFrom?: number
+}
+
 /**
  * Reads the entities a batch names and publishes what changed, with the inbox offsets (when given)
  * in the same transaction, so a batch is applied once or read again.
@@ -261,7 +282,8 @@ export async function applyInboxWork(
   prepared: Prepared,
   work: InboxWork,
   consumed?: ConsumedOffsets,
-): Promise<{ entities: number; events: number }> {
+  burstMargin = DEFAULT_BURST_MARGIN,
+): Promise<Applied> {
   const slot = slotOf(resource)
   // A full listing of this resource is running: it must not see what this batch would publish.
   // Checked and marked in one step (no await between), so a listing either waits for this batch
@@ -272,7 +294,7 @@ export async function applyInboxWork(
   }
   ctx.memory.inboxBusy.add(resource.name)
   try {
-    return await applyHeld(ctx, resource, prepared, slot, work, consumed)
+    return await applyHeld(ctx, resource, prepared, slot, work, consumed, burstMargin)
   } finally {
     ctx.memory.inboxBusy.delete(resource.name)
   }
@@ -285,7 +307,8 @@ async function applyHeld(
   slot: WebhookSlot,
   work: InboxWork,
   consumed: ConsumedOffsets | undefined,
-): Promise<{ entities: number; events: number }> {
+  burstMargin: number,
+): Promise<Applied> {
   return ctx.serial(resource.name, async () => {
     await settleUncertain(ctx, resource.name)
     for (const r of work.refused)
@@ -294,24 +317,43 @@ async function applyHeld(
         `${resource.name}: a ${r.event} event names ${JSON.stringify(r.id)}, which is not a ${idShapeOf(slot)} id; skipped without a request`,
       )
     let events = 0
-    const ids = [...work.entities]
+    const personioAt = ctx.http.markPersonioTime()
     const reads: EntityRead[] = []
-    for (let i = 0; i < ids.length; i += READS_AT_ONCE) {
+    const read = new Set<string>()
+    let byId = [...work.entities]
+    const known = ctx.state.knownOf(resource.name)
+    if (listsBurst(resource, work.entities.size, known.size, burstMargin)) {
+      const burst = await readBurst(ctx, resource, slot, work.entities, work.oldest, burstMargin, (id) =>
+        slot.read === 'by-id' ? knownKeyOf(known, id) : knownWith(ctx, resource, slot.idField, id),
+      )
+      reads.push({ items: burst.items }, ...burst.gone.map((gone) => ({ items: [], gone })))
+      byId = burst.rest
+      for (const id of burst.listed) read.add(id)
+      publish('personio-kafka:webhooks:listed', {
+        resource: resource.name,
+        entities: work.entities.size,
+        pages: burst.pages,
+        full: burst.full,
+        byId: byId.length,
+      })
+    }
+    for (let i = 0; i < byId.length; i += READS_AT_ONCE) {
       if (ctx.stopping.aborted)
         throw new StoppingError(`stopping: ${resource.name} left the rest of its webhook batch`)
-      reads.push(
-        ...(await Promise.all(
-          ids
-            .slice(i, i + READS_AT_ONCE)
-            .map(([id, w]) =>
-              entityRead(ctx, resource, id, () =>
-                slot.read === 'by-id'
-                  ? readById(ctx, resource, slot, id, w.deleted)
-                  : readByV2Id(ctx, resource, slot, id, w.deleted),
-              ),
-            ),
-        )),
+      const chunk = byId.slice(i, i + READS_AT_ONCE)
+      const answers = await Promise.all(
+        chunk.map(([id, w]) =>
+          entityRead(ctx, resource, id, () =>
+            slot.read === 'by-id'
+              ? readById(ctx, resource, slot, id, w.deleted)
+              : readByV2Id(ctx, resource, slot, id, w.deleted),
+          ),
+        ),
       )
+      answers.forEach((answer, n) => {
+        if (answer.items.length > 0) read.add(chunk[n]?.[0] ?? '')
+      })
+      reads.push(...answers)
     }
     const part = decideReads(ctx, resource, prepared, reads)
     if (part.events.length > 0 || part.deadLetters.length > 0 || consumed !== undefined) {
@@ -320,10 +362,16 @@ async function applyHeld(
     }
     publish('personio-kafka:webhooks:applied', {
       resource: resource.name,
-      entities: ids.length,
+      entities: work.entities.size,
       events,
       ...(work.newest === undefined ? {} : { lagMs: ctx.clock.now() - work.newest }),
     })
-    return { entities: ids.length, events }
+    const began = personioAt()
+    return {
+      entities: work.entities.size,
+      events,
+      read: [...read],
+      ...(began === undefined ? {} : { readFrom: began }),
+    }
   })
 }

@@ -1,11 +1,12 @@
 // How `run` follows Personio's webhooks (issue #20): the resources a subscription covers are read
-// from the inbox (each delivery, coalesced, read by id) and the events endpoint fills what a lost
+// from the inbox (deliveries coalesced and read by id; a burst held and read with one listing,
+// inbox-hold.ts and webhook-burst.ts, issue #30) and the events endpoint fills what a lost
 // delivery left out; their polling shrinks to the reconciliation listing. Decided at start: without
 // an ENABLED subscription for our URL that enables a resource's events, it keeps polling. Each gap
 // fill looks again: a subscription deleted or disabled meanwhile puts the resource back on polling
 // (one warning, a metric) until the subscription is back.
 import { EMPTY, exhaustMap, from, merge, Observable, timer, type SchedulerLike } from 'rxjs'
-import { FencedError, PersonioHttpError } from '../errors'
+import { AuthError, FencedError, PersonioHttpError } from '../errors'
 import type { Feed } from '../kafka/port'
 import { publish } from '../ops/channels'
 import { sameUrl, webhookSubscriptions, type WebhookSubscription } from '../personio/webhooks'
@@ -18,6 +19,9 @@ import { SKEW_MARGIN_MS } from './cycle'
 import { prepareResource, type Prepared } from './prepare'
 import { settleUncertain } from './settle-commit'
 import { report, type StageReport } from './stage-runner'
+import { inboxCoverage } from './inbox-coverage'
+import { inboxHold } from './inbox-hold'
+import { DEFAULT_BURST_MARGIN, listsBurst } from './webhook-burst'
 import { applyInboxWork, inboxWorkOf } from './webhook-capture'
 import { EVENTS_KEPT_MS, eventPages, GAP_OVERLAP_MS } from './webhook-gaps'
 
@@ -218,7 +222,13 @@ export interface GapFillOptions {
   write: InboxWrite
   gapFillMs: number
   reconcile: ReconcileIntervals
+  /** WEBHOOK_BURST_MARGIN: list a burst naming more entities than this many times a listing's pages; 0 never */
+  burstMargin?: number
 }
+
+const refusesCredential = (error: unknown): boolean =>
+  error instanceof AuthError ||
+  (error instanceof PersonioHttpError && (error.status === 401 || error.status === 403))
 
 /**
  * One gap-fill tick: is the subscription still ours, then the fill. A failing fill never stops
@@ -239,6 +249,9 @@ export async function gapFillTick(
     if (ctx.stopping.aborted) return undefined
     // another instance runs this prefix now: this one stops (cli/run.ts), it never fills beside it
     if (error instanceof FencedError) throw error
+    // a refused credential (after the client's one token refresh) is the resource's error, as on a
+    // by-id read: a lost scope must show in status and /readyz, not as a warning every interval
+    if (refusesCredential(error)) throw error
     if (isNotFound(error)) {
       follow(ctx, resource, options.reconcile, `webhook subscription ${options.subscriptionId} was deleted`)
       return undefined
@@ -309,6 +322,33 @@ export function webhookPipeline(
         new Observable<StageReport>((subscriber) => {
           const feed = options.feed(inboxTopicFor(ctx.prefix))
           const out = report(resource, 'webhooks')
+          const margin = options.burstMargin ?? DEFAULT_BURST_MARGIN
+          const coverage = inboxCoverage()
+          const hold = inboxHold({
+            scheduler,
+            isBurst: (work) =>
+              listsBurst(resource, work.entities.size, ctx.state.knownOf(resource.name).size, margin),
+            apply: async (work, next) => {
+              // a listing applied while this work was held may have read some of it already
+              const done = await applyInboxWork(
+                ctx,
+                resource,
+                prepared,
+                coverage.uncovered(work),
+                next,
+                margin,
+              )
+              coverage.note(done)
+              out.parents += done.entities
+              out.events += done.events
+              if (done.events > 0) subscriber.next({ ...out })
+            },
+            onError: (error) => {
+              subscriber.error(error)
+              void feed.stop()
+            },
+            onBacklog: (b) => publish('personio-kafka:webhooks:backlog', { resource: resource.name, ...b }),
+          })
           feed
             .run(async (batch) => {
               const fresh = batch.records.filter((r) => {
@@ -319,22 +359,16 @@ export function webhookPipeline(
                 remember(id)
                 return true
               })
-              const done = await applyInboxWork(
-                ctx,
-                resource,
-                prepared,
-                inboxWorkOf(resource, fresh),
-                batch.next,
-              )
-              out.parents += done.entities
-              out.events += done.events
-              if (done.events > 0) subscriber.next({ ...out })
+              await hold.add(coverage.uncovered(inboxWorkOf(resource, fresh)), batch.next)
             })
             .then(
               () => subscriber.complete(),
               (error: unknown) => subscriber.error(error),
             )
-          return () => void feed.stop()
+          return () => {
+            hold.stop()
+            void feed.stop()
+          }
         }),
         timer(0, options.gapFillMs, scheduler).pipe(
           exhaustMap((tick) =>

@@ -2,8 +2,10 @@
 // the state topic. Fits 100 columns; `--wide` shows every time and detail, `--json` all of it.
 import type { Command } from 'commander'
 import { newCaptureState, restoreState } from '../capture/restore'
-import { statusOf, statusTable } from '../capture/status'
-import type { ResourceName } from '../resources'
+import { inboxStatusOf, statusOf, statusTable, type ResourceStatus } from '../capture/status'
+import { readBehindGroup } from '../kafka/kafkajs/behind-group'
+import { resources, type ResourceName } from '../resources'
+import { inboxGroupFor, inboxTopicFor } from '../webhooks/inbox'
 import { resourceList } from './arguments'
 import { open, stateTopicExists } from './state-commands'
 
@@ -14,11 +16,46 @@ interface StatusOptions {
   wide?: boolean
 }
 
+/** Records read at most per resource to tell its inbox backlog (each is a small envelope). */
+const INBOX_READ_MAX = 100_000
+
+/**
+ * With webhooks configured, each resource Personio announces by webhook gets its inbox backlog:
+ * what its consumer group has not committed past (usually nothing: no read at all then).
+ */
+async function addInboxBacklog(c: ReturnType<typeof open>, rows: ResourceStatus[], now: number) {
+  const { webhooks, kafka } = c.config
+  if (webhooks.publicUrl === undefined || webhooks.token === undefined) return
+  const topic = inboxTopicFor(c.prefix)
+  const admin = c.kafka.admin()
+  await admin.connect()
+  const exists = await admin
+    .listTopics()
+    .then((topics) => topics.includes(topic))
+    .finally(() => void admin.disconnect())
+  if (!exists) return
+  for (const row of rows) {
+    // only a captured resource Personio announces by webhook reads the inbox
+    if (resources[row.resource].webhook === undefined || !c.config.capture.resources.includes(row.resource))
+      continue
+    const unread = await readBehindGroup(
+      c.kafka,
+      topic,
+      inboxGroupFor(kafka.clientId, c.prefix, row.resource),
+      {
+        max: INBOX_READ_MAX,
+        timeoutMs: 15_000,
+      },
+    )
+    row.inbox = inboxStatusOf(row.resource, unread.records, now)
+  }
+}
+
 export function registerStatus(program: Command): void {
   program
     .command('status')
     .description(
-      'per resource: phase, lag behind Personio, known keys, last success, last error (from the state topic)',
+      'per resource: phase, lag behind Personio, known keys, last success, last error (from the state topic), webhook inbox backlog',
     )
     .option('--config <file>', 'JSON config file (environment variables override it)')
     .option('--resources <list>', 'only these resources', resourceList)
@@ -38,6 +75,7 @@ export function registerStatus(program: Command): void {
       const state = exists ? await restoreState(c.kafka, c.stateTopic, c.group) : newCaptureState()
       const now = Date.now()
       const rows = statusOf(state, now, o.resources)
+      await addInboxBacklog(c, rows, now)
       if (o.json === true) console.log(JSON.stringify(rows, null, 2))
       else for (const line of statusTable(rows, { wide: o.wide, now })) console.log(line)
     })

@@ -83,6 +83,7 @@ export interface Config {
     maxBodyBytes: number
     reconcileIntervalMs: number
     gapFillIntervalMs: number
+    burstMargin: number
   }
 }
 
@@ -452,7 +453,7 @@ export const configSchema: JSONSchemaType<Config> = {
           default: 20,
           env: 'DELETE_GUARD_PERCENT',
           description:
-            "A full listing that would delete more than this share of a resource's known records (and at least 5), or all of them, holds those deletes as a wave: it waits for `personio-kafka deletes approve|reject` (DELETE_GUARD_MODE). Under webhooks, 2 records missing that Personio never announced are a wave.",
+            "A full listing that would delete more than this share of a resource's known records (and at least 5), or all of them, holds those deletes as a wave: it waits for personio-kafka deletes approve|reject (DELETE_GUARD_MODE). Under webhooks, 2 records missing that Personio never announced are a wave.",
         },
         deleteGuardHoldMs: {
           type: 'integer',
@@ -468,7 +469,7 @@ export const configSchema: JSONSchemaType<Config> = {
           default: 'approve',
           env: 'DELETE_GUARD_MODE',
           description:
-            'approve: a wave of deletes (DELETE_GUARD_PERCENT) waits for a person (`personio-kafka deletes list|approve|reject`), however long. hold-then-publish: for unattended deployments, published by the first full listing DELETE_GUARD_HOLD_MS later that finds the same records gone.',
+            'approve: a wave of deletes (DELETE_GUARD_PERCENT) waits for a person (personio-kafka deletes list|approve|reject), however long. hold-then-publish: for unattended deployments, published by the first full listing DELETE_GUARD_HOLD_MS later that finds the same records gone.',
         },
       },
     },
@@ -572,7 +573,7 @@ export const configSchema: JSONSchemaType<Config> = {
     webhooks: {
       type: 'object',
       additionalProperties: false,
-      required: ['port', 'host', 'maxBodyBytes', 'reconcileIntervalMs', 'gapFillIntervalMs'],
+      required: ['port', 'host', 'maxBodyBytes', 'reconcileIntervalMs', 'gapFillIntervalMs', 'burstMargin'],
       properties: {
         publicUrl: {
           type: 'string',
@@ -659,6 +660,14 @@ export const configSchema: JSONSchemaType<Config> = {
           env: 'WEBHOOK_GAP_FILL_INTERVAL_MS',
           description:
             "How often the subscription's events endpoint is read for events whose delivery was lost (also at start).",
+        },
+        burstMargin: {
+          type: 'integer',
+          minimum: 0,
+          default: 2,
+          env: 'WEBHOOK_BURST_MARGIN',
+          description:
+            'Inbox events naming more records of a resource than this many times the pages of its full listing (a bulk edit) are read with one listing, not one request per record; 0 reads every record by id.',
         },
       },
     },

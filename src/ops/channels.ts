@@ -75,6 +75,16 @@ export interface ChannelMessages {
   'personio-kafka:webhooks:applied': { resource: string; entities: number; events: number; lagMs?: number }
   /** a resource follows the webhook subscription (true), or polls again because it is gone (false) */
   'personio-kafka:webhooks:following': { resource: string; following: boolean }
+  /** a burst of inbox events read with a listing (issue #30): its pages, and what was left to read by id */
+  'personio-kafka:webhooks:listed': {
+    resource: string
+    entities: number
+    pages: number
+    full: boolean
+    byId: number
+  }
+  /** inbox events received and not yet applied: how many, the entities they name, the oldest's occurred_at */
+  'personio-kafka:webhooks:backlog': { resource: string; events: number; entities: number; oldestMs?: number }
 }
 
 export type ChannelName = keyof ChannelMessages

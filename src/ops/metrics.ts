@@ -177,6 +177,24 @@ export const metricTable = [
     labels: ['resource'],
     help: "1 while a resource follows Personio's webhooks; 0 while it is polled again because the subscription was deleted or disabled (checked at each gap fill).",
   },
+  {
+    name: `${P}webhook_backlog_events`,
+    kind: 'gauge',
+    labels: ['resource'],
+    help: 'Webhook events of the resource read from the inbox and not yet applied (a burst held to be read with one listing, or being applied).',
+  },
+  {
+    name: `${P}webhook_backlog_entities`,
+    kind: 'gauge',
+    labels: ['resource'],
+    help: 'Distinct records those backlog events name (what reading them by id would cost in requests).',
+  },
+  {
+    name: `${P}webhook_backlog_oldest_seconds`,
+    kind: 'gauge',
+    labels: ['resource'],
+    help: "Age of the oldest backlog event at scrape time, from its occurred_at (Personio's clock); 0 when none waits.",
+  },
 ] as const satisfies readonly MetricSpec[]
 
 export type MetricName = (typeof metricTable)[number]['name']
@@ -215,13 +233,20 @@ export interface MetricsOptions {
 
 type AnyMetric = Counter | Gauge | Histogram
 
-function build(spec: MetricSpec, registry: Registry): AnyMetric {
+function build(spec: MetricSpec, registry: Registry, collect?: (gauge: Gauge) => void): AnyMetric {
   const common = { name: spec.name, help: spec.help, labelNames: [...spec.labels], registers: [registry] }
   switch (spec.kind) {
     case 'counter':
       return new Counter(common)
     case 'gauge':
-      return new Gauge(common)
+      return collect === undefined
+        ? new Gauge(common)
+        : new Gauge({
+            ...common,
+            collect() {
+              collect(this)
+            },
+          })
     case 'histogram':
       return new Histogram({ ...common, buckets: [...(spec.buckets ?? [])] })
   }
@@ -230,7 +255,17 @@ function build(spec: MetricSpec, registry: Registry): AnyMetric {
 export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new Registry()
   if (options.processMetrics === true) collectDefaultMetrics({ register: registry })
-  const m = new Map<string, AnyMetric>(metricTable.map((s) => [s.name, build(s, registry)]))
+  // an age grows between events: computed when scraped, from the oldest backlog event per resource
+  const oldest = new Map<string, number>()
+  const ages = (g: Gauge) => {
+    for (const [resource, at] of oldest) g.set({ resource }, Math.max(0, (Date.now() - at) / 1000))
+  }
+  const m = new Map<string, AnyMetric>(
+    metricTable.map((s) => [
+      s.name,
+      build(s, registry, s.name === `${P}webhook_backlog_oldest_seconds` ? ages : undefined),
+    ]),
+  )
   const counter = (name: MetricName) => m.get(name) as Counter
   const gauge = (name: MetricName) => m.get(name) as Gauge
   const histogram = (name: MetricName) => m.get(name) as Histogram
@@ -303,6 +338,14 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     subscribe('personio-kafka:webhooks:following', (e) =>
       gauge(`${P}webhooks_following`).set({ resource: e.resource }, e.following ? 1 : 0),
     ),
+    subscribe('personio-kafka:webhooks:backlog', (e) => {
+      gauge(`${P}webhook_backlog_events`).set({ resource: e.resource }, e.events)
+      gauge(`${P}webhook_backlog_entities`).set({ resource: e.resource }, e.entities)
+      if (e.oldestMs === undefined) {
+        oldest.delete(e.resource)
+        gauge(`${P}webhook_backlog_oldest_seconds`).set({ resource: e.resource }, 0)
+      } else oldest.set(e.resource, e.oldestMs)
+    }),
   ]
   gauge(`${P}state_restored`).set(0)
   return {

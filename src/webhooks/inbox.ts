@@ -6,6 +6,10 @@ import { parseEnvelope, type WebhookEvent } from './envelope'
 
 export const inboxTopicFor = (prefix: string): string => `${prefix}._webhooks`
 
+/** The consumer group a resource reads the inbox with (offsets committed in its transactions). */
+export const inboxGroupFor = (clientId: string, prefix: string, resource: string): string =>
+  `${clientId}.${prefix}.${resource}.webhooks`
+
 /** How an inbox record says where it came from: a delivery, or the events endpoint (a gap fill). */
 export type InboxSource = 'delivery' | 'events-endpoint'
 

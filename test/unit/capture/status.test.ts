@@ -2,7 +2,8 @@
 // failed since is running; one silent too long, never committed, or failed since is paused.
 import { initialCursor, type Cursor } from '../../../src/capture/cursor'
 import { newCaptureState } from '../../../src/capture/restore'
-import { SNAPSHOT_SILENT_MS, statusOf, statusTable } from '../../../src/capture/status'
+import { inboxStatusOf, SNAPSHOT_SILENT_MS, statusOf, statusTable } from '../../../src/capture/status'
+import type { IncomingRecord } from '../../../src/kafka/port'
 import { resourceNames } from '../../../src/resources'
 
 describe('capture > status', () => {
@@ -105,12 +106,45 @@ describe('capture > status', () => {
     it('shows every column in full with --wide', () => {
       const lines = statusTable(busy(), { now, wide: true })
       expect(lines[0]).toMatch(
-        /^resource +phase +known keys +changed up to +lag +last success +deletes held +stamped ahead +last error$/,
+        /^resource +phase +known keys +changed up to +lag +last success +deletes held +stamped ahead +inbox +last error$/,
       )
       expect(lines[1]).toContain('capturing (full listings)')
       expect(lines[1]).toContain(new Date(now - 3_600_000).toISOString())
       expect(lines[1]).toContain('1 record(s), latest 2099-01-01T00:00:00.000Z')
       expect(lines[1]).toContain(`${'Personio answered 503 '.repeat(8).trim()}`)
     })
+  })
+
+  it("shows a webhook inbox's backlog: this resource's events, the records they name, the oldest's age", () => {
+    const record = (event_name: string, id: string, at: number): IncomingRecord => ({
+      topic: 'p._webhooks',
+      partition: 0,
+      offset: '0',
+      key: null,
+      value: Buffer.from(
+        JSON.stringify({
+          company_id: '1',
+          event_name,
+          occurred_at: new Date(at).toISOString(),
+          payload: { id },
+        }),
+      ),
+      headers: {},
+      timestamp: at,
+    })
+    const inbox = inboxStatusOf(
+      'employees',
+      [
+        record('person.updated', '7', now - 90_000),
+        record('person.updated', '7', now - 60_000),
+        record('person.updated', '8', now - 30_000),
+        record('attendance-period.updated', '0b8d6c3e-1f2a-4b5c-8d9e-000000000001', now - 600_000),
+      ],
+      now,
+    )
+    expect(inbox).toEqual({ events: 3, entities: 2, oldestSeconds: 90 })
+    const [row] = statusOf(withCursor({ snapshotDone: true }), now, ['employees'])
+    const lines = statusTable([{ ...row!, inbox }], { now })
+    expect(lines[1]).toMatch(/inbox: 3 events, 2 records, oldest 1.5 min$/)
   })
 })

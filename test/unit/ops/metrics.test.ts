@@ -163,6 +163,27 @@ describe('ops > metrics', () => {
     other.close()
   })
 
+  it("shows the webhook inbox backlog: events, records, and the oldest one's age when scraped", async () => {
+    const oldestMs = Date.now() - 90_000
+    publish('personio-kafka:webhooks:backlog', {
+      resource: 'employees',
+      events: 3000,
+      entities: 500,
+      oldestMs,
+    })
+    const text = (await scrape()).split('\n')
+    expect(text).toContain('personio_kafka_webhook_backlog_events{resource="employees"} 3000')
+    expect(text).toContain('personio_kafka_webhook_backlog_entities{resource="employees"} 500')
+    const age = text.find((l) =>
+      l.startsWith('personio_kafka_webhook_backlog_oldest_seconds{resource="employees"}'),
+    )
+    expect(Number(age?.split(' ')[1])).toBeGreaterThanOrEqual(90)
+    publish('personio-kafka:webhooks:backlog', { resource: 'employees', events: 0, entities: 0 })
+    expect((await scrape()).split('\n')).toContain(
+      'personio_kafka_webhook_backlog_oldest_seconds{resource="employees"} 0',
+    )
+  })
+
   it('declares every metric with help text and a personio_kafka_ name', async () => {
     const text = await scrape()
     for (const m of metricTable) {

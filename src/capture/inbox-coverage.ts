@@ -1,0 +1,58 @@
+// Events a read has already seen (issue #30). A record read when Personio's clock said T reflects
+// every change committed before T, less the skew margin; an event of that record that occurred
+// before then asks for nothing new. A bulk edit is delivered over seconds after it is made: the
+// listing that read the first deliveries' records has seen the changes the later deliveries
+// announce, so those cost no read and a change behind them waits for none. An announced delete is
+// never skipped: only its own read (a 404, or a full listing's absence) publishes it.
+import { SKEW_MARGIN_MS } from './cycle'
+import type { Applied, InboxWork } from './webhook-capture'
+
+/** Records remembered per resource (the oldest forgotten first): forgetting one costs a read. */
+const REMEMBERED = 20_000
+
+export interface InboxCoverage {
+  /** what a batch read, and from when */
+  note(applied: Pick<Applied, 'read' | 'readFrom'>): void
+  /** the work without the entities whose every event occurred before their last read */
+  uncovered(work: InboxWork): InboxWork
+}
+
+export function inboxCoverage(): InboxCoverage {
+  const seenUntil = new Map<string, number>()
+  return {
+    note({ read, readFrom }) {
+      if (readFrom === undefined) return // Personio stated no time: nothing is known to be covered
+      const until = readFrom - SKEW_MARGIN_MS
+      for (const id of read) {
+        const before = seenUntil.get(id)
+        seenUntil.delete(id) // re-inserted last: the map forgets in order of reading
+        seenUntil.set(id, Math.max(before ?? until, until))
+      }
+      for (const id of seenUntil.keys()) {
+        if (seenUntil.size <= REMEMBERED) break
+        seenUntil.delete(id)
+      }
+    },
+    uncovered(work) {
+      const covered = (id: string, deleted: boolean) => {
+        const until = seenUntil.get(id)
+        const at = work.occurred.get(id)
+        return !deleted && until !== undefined && at !== undefined && at <= until
+      }
+      const kept = [...work.entities].filter(([id, w]) => !covered(id, w.deleted))
+      if (kept.length === work.entities.size) return work
+      const times = kept.flatMap(([id]) => {
+        const at = work.occurred.get(id)
+        return at === undefined ? [] : [at]
+      })
+      // a listing of the rest starts at the oldest of their newest events: each record's change
+      // stamp is at least that
+      return {
+        ...work,
+        entities: new Map(kept),
+        occurred: new Map(kept.map(([id]) => [id, work.occurred.get(id) ?? 0])),
+        ...(times.length === 0 ? { oldest: undefined } : { oldest: Math.min(...times) }),
+      }
+    },
+  }
+}
