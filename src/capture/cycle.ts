@@ -415,10 +415,11 @@ function runCycle(
     }
     const cycleId = tally.report.cycleId
     const log = cycleLogger(ctx.logger, resource.name, cycleId)
-    // A full listing of a resource followed by webhooks holds its inbox (capture/webhook-capture.ts):
-    // a record the inbox published after the listing passed its page would look deleted, or be
-    // overwritten by the listing's older read. The inbox catches up right after, reading by id.
-    const holdsInbox = ctx.settings[resource.name].followedByWebhooks === true
+    // A listing of a resource with an inbox holds that inbox (capture/webhook-capture.ts): a record
+    // the inbox published after the listing passed its page would look deleted, or be overwritten
+    // by the listing's older read. The inbox catches up right after, reading by id. It holds while
+    // the resource polls again for a lost subscription too: deliveries still reach the inbox.
+    const holdsInbox = ctx.settings[resource.name].followedByWebhooks !== undefined
     if (holdsInbox) ctx.memory.fullListings.add(resource.name)
     const facts = { resource: resource.name, cycleId, kind: plan.kind }
     publish('personio-kafka:capture:cycle', { ...facts, phase: 'start' })

@@ -392,6 +392,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
       ctx,
       coverage.subscription.id,
       config.webhooks.gapFillIntervalMs / 2,
+      publicUrl,
     )
     // each resource's own reconciliation interval, for when it polls again (a subscription gone)
     const polling = new Map(coverage.covered.map((r) => [r.name, settings[r.name].reconcileMs]))

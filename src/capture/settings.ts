@@ -16,7 +16,11 @@ export interface ResourceSettings {
   deleteHoldMs: number
   /** whether a wave of deletes waits for a person or only for the hold time (DELETE_GUARD_MODE) */
   deleteGuardMode: DeleteGuardMode
-  /** `run` follows this resource through webhooks: no incremental listing, only reconciliation */
+  /**
+   * `run` follows this resource through webhooks: no incremental listing, only reconciliation.
+   * false: its inbox pipeline runs, but the subscription no longer covers it, so it polls again;
+   * undefined: no inbox pipeline at all
+   */
   followedByWebhooks?: boolean
 }
 

@@ -91,25 +91,34 @@ async function saveWebhookAt(
 const isNotFound = (error: unknown) => error instanceof PersonioHttpError && error.status === 404
 
 /**
- * Our subscription as Personio has it now, undefined once it was deleted (404). One read serves
- * every resource's gap fill for `maxAgeMs`: their fills start together, and each would otherwise
- * cost a request of its own.
+ * Our subscription as Personio has it now, undefined once it was deleted (404) and none for our
+ * URL took its place. One read serves every resource's gap fill for `maxAgeMs`: their fills start
+ * together, and each would otherwise cost a request of its own. A subscription registered again
+ * after a delete (`webhooks register`) has a new id: it is found by our URL and followed from then
+ * on, so the resources go back to webhooks without a restart.
  */
 export function subscriptionWatch(
   ctx: Pick<CaptureContext, 'http' | 'clock'>,
   subscriptionId: string,
   maxAgeMs: number,
+  publicUrl?: string,
 ): () => Promise<WebhookSubscription | undefined> {
   let last: { at: number; answer: Promise<WebhookSubscription | undefined> } | undefined
+  let id = subscriptionId
+  const client = webhookSubscriptions(ctx.http)
+  const byUrl = async (): Promise<WebhookSubscription | undefined> => {
+    if (publicUrl === undefined) return undefined
+    const found = (await client.list()).find((w) => sameUrl(w.url, publicUrl))
+    if (found !== undefined) id = found.id
+    return found
+  }
   return () => {
     const now = ctx.clock.now()
     if (last === undefined || now - last.at >= maxAgeMs) {
-      const answer = webhookSubscriptions(ctx.http)
-        .get(subscriptionId)
-        .catch((error: unknown) => {
-          if (isNotFound(error)) return undefined
-          throw error
-        })
+      const answer = client.get(id).catch((error: unknown) => {
+        if (isNotFound(error)) return byUrl()
+        throw error
+      })
       const entry = { at: now, answer }
       last = entry
       // a failed read is not kept: the next fill asks again
@@ -241,10 +250,11 @@ export async function gapFillTick(
   options: GapFillOptions,
 ): Promise<number | undefined> {
   try {
-    const lost = coverageLost(options.subscriptionId, await options.subscription(), resource)
+    const ours = await options.subscription()
+    const lost = coverageLost(ours?.id ?? options.subscriptionId, ours, resource)
     follow(ctx, resource, options.reconcile, lost)
-    if (lost !== undefined) return undefined
-    return await fillGaps(ctx, resource, await prepare(), options.subscriptionId, options.write)
+    if (lost !== undefined || ours === undefined) return undefined
+    return await fillGaps(ctx, resource, await prepare(), ours.id, options.write)
   } catch (error) {
     if (ctx.stopping.aborted) return undefined
     // another instance runs this prefix now: this one stops (cli/run.ts), it never fills beside it

@@ -62,7 +62,7 @@ describe('capture > a full listing and the inbox of the same resource', () => {
   })
 
   /** Employees published by a first sync, then followed by webhooks; every later cycle lists in full. */
-  async function following(prefix: string) {
+  async function following(prefix: string, followed = true) {
     engine = await openEngine({
       config: configFor(sim, prefix, { CAPTURE_RESOURCES: 'employees', RECONCILE_INTERVAL_MS: '0' }),
       logger: silentLogger,
@@ -70,52 +70,60 @@ describe('capture > a full listing and the inbox of the same resource', () => {
     const opened = engine
     expectAllCycled(await opened.syncOnce())
     // as `run` marks a resource its subscription covers
-    opened.ctx.settings.employees.followedByWebhooks = true
+    // false: its inbox still runs while it polls again for a lost subscription
+    opened.ctx.settings.employees.followedByWebhooks = followed
     return { engine: opened, ctx: opened.ctx, prepared: await prepareResource(opened.ctx, employees) }
   }
 
-  it('a change the inbox brings while the listing holds its page is neither overwritten nor tombstoned', async () => {
-    const prefix = uniqueName('listing-inbox')
-    const { engine, ctx, prepared } = await following(prefix)
-    const [renamed] = sim.company.list('employees')
-    let hiredId: number | undefined
-    let batch: Promise<unknown> | undefined
-    let pauses = 0
-    setPauseHook(async () => {
-      pauses += 1
-      if (pauses > 1) return
-      sim.company.update('employees', renamed!.id, { lastName: 'Renamed meanwhile' })
-      hiredId = sim.company.create('employees', { firstName: 'New', lastName: 'Hire' }).id
-      const work = inboxWorkOf(employees, [
-        delivery('person.updated', renamed!.id, 0),
-        delivery('person.created', hiredId, 1),
-      ])
-      let applied = false
-      batch = applyInboxWork(ctx, employees, prepared, work).finally(() => {
-        applied = true
+  it.each([
+    ['following webhooks', true],
+    ['polled again for a lost subscription', false],
+  ])(
+    '%s: a change the inbox brings while the listing holds its page is neither overwritten nor tombstoned',
+    async (_, followed) => {
+      const prefix = uniqueName('listing-inbox')
+      const { engine, ctx, prepared } = await following(prefix, followed)
+      const [renamed] = sim.company.list('employees')
+      let hiredId: number | undefined
+      let batch: Promise<unknown> | undefined
+      let pauses = 0
+      setPauseHook(async () => {
+        pauses += 1
+        if (pauses > 1) return
+        sim.company.update('employees', renamed!.id, { lastName: 'Renamed meanwhile' })
+        hiredId = sim.company.create('employees', { firstName: 'New', lastName: 'Hire' }).id
+        const work = inboxWorkOf(employees, [
+          delivery('person.updated', renamed!.id, 0),
+          delivery('person.created', hiredId, 1),
+        ])
+        let applied = false
+        batch = applyInboxWork(ctx, employees, prepared, work).finally(() => {
+          applied = true
+        })
+        // the listing goes on once the batch is applied, or once it waits for the listing (it must
+        // not wait for a batch that waits for it)
+        await waitFor(
+          'the inbox batch to be applied or to wait for the listing',
+          () =>
+            applied ||
+            (ctx.memory.fullListings.has(employees.name) && !ctx.memory.inboxBusy.has(employees.name)),
+          20_000,
+          20,
+        )
       })
-      // the listing goes on once the batch is applied, or once it waits for the listing (it must
-      // not wait for a batch that waits for it)
-      await waitFor(
-        'the inbox batch to be applied or to wait for the listing',
-        () =>
-          applied ||
-          (ctx.memory.fullListings.has(employees.name) && !ctx.memory.inboxBusy.has(employees.name)),
-        20_000,
-        20,
-      )
-    })
-    expectAllCycled(await engine.syncOnce())
-    await batch
-    expect(pauses).toBeGreaterThan(0) // the listing really was held with its page read
-    await settlePrefix(prefix)
-    const { table, lastOp } = await readTable(brokers, registryUrl, prefix, 'employees')
-    expect({
-      renamed: table.get(`[${renamed!.id}]`)?.last_name,
-      hired: [lastOp.get(`[${hiredId}]`), table.get(`[${hiredId}]`)?.last_name],
-    }).toEqual({ renamed: 'Renamed meanwhile', hired: ['c', 'Hire'] })
-    await expectTopicsEqualSimulator(sim, prefix, ['employees'])
-  }, 120_000)
+      expectAllCycled(await engine.syncOnce())
+      await batch
+      expect(pauses).toBeGreaterThan(0) // the listing really was held with its page read
+      await settlePrefix(prefix)
+      const { table, lastOp } = await readTable(brokers, registryUrl, prefix, 'employees')
+      expect({
+        renamed: table.get(`[${renamed!.id}]`)?.last_name,
+        hired: [lastOp.get(`[${hiredId}]`), table.get(`[${hiredId}]`)?.last_name],
+      }).toEqual({ renamed: 'Renamed meanwhile', hired: ['c', 'Hire'] })
+      await expectTopicsEqualSimulator(sim, prefix, ['employees'])
+    },
+    120_000,
+  )
 
   it("a full listing waits for an inbox batch in flight: the batch's newer read is not overwritten", async () => {
     const prefix = uniqueName('listing-inbox')

@@ -161,6 +161,58 @@ describe('capture > webhook runner > gap fill', () => {
   })
 })
 
+describe('capture > webhook runner > subscription registered again', () => {
+  it('follows the new subscription for our URL after the old one was deleted, without a restart', async () => {
+    const NEW = 'c0ffee00-0000-4000-8000-000000000002'
+    const url = 'https://hooks.example.com/personio'
+    let registered = false
+    const world = webhookWorld((target) => {
+      if (target === `/v2/webhooks/${SUB}`) throw status(404)
+      if (target.startsWith('/v2/webhooks?'))
+        return { _data: registered ? [{ ...enabled(), id: NEW, url }] : [], _meta: { links: {} } }
+      if (registered && target === `/v2/webhooks/${NEW}`) return { ...enabled(), id: NEW, url }
+      if (registered && target.startsWith(`/v2/webhooks/${NEW}/events`))
+        return { _data: [event(1)], _meta: { links: {} } }
+      throw status(404)
+    })
+    world.ctx.state.commit({
+      resource: resource.name,
+      known: new Map(),
+      cursor: {
+        v: 1,
+        resource: resource.name,
+        snapshotDone: true,
+        webhookAt: Date.parse('2026-12-05T11:00:00Z'),
+      },
+    })
+    world.ctx.settings[resource.name].followedByWebhooks = true
+    const writes: number[] = []
+    const subscription = subscriptionWatch(world.ctx, SUB, 0, url)
+    const tick = () =>
+      gapFillTick(world.ctx, resource, () => Promise.resolve(jsonPrepared(resource)), {
+        subscriptionId: SUB,
+        subscription,
+        write: (events) => {
+          writes.push(events.length)
+          return Promise.resolve()
+        },
+        gapFillMs: 300_000,
+        reconcile,
+      })
+    await tick() // deleted, nothing in its place: polled again
+    expect(world.ctx.settings[resource.name].followedByWebhooks).toBe(false)
+    registered = true // `webhooks register` made a new one
+    await expect(tick()).resolves.toBe(1)
+    expect(world.ctx.settings[resource.name].followedByWebhooks).toBe(true)
+    expect(writes).toEqual([1])
+    expect(world.requests.filter((r) => r.startsWith(`/v2/webhooks/${NEW}/events`))).toHaveLength(1)
+    // from then on the new one is asked for by its id: the old id costs no more requests
+    const asked = world.requests.length
+    await tick()
+    expect(world.requests.slice(asked).filter((r) => !r.includes('/events'))).toEqual([`/v2/webhooks/${NEW}`])
+  })
+})
+
 describe('capture > webhook runner > company', () => {
   it('learns our company from the events endpoint, then refuses events naming another', () => {
     const gate = companyGate()
