@@ -227,8 +227,18 @@ async function readByV2Id(
   return { items }
 }
 
-/** Personio refuses this one entity for good (a bad id, an unprocessable one): not the credential. */
-const refusesEntity = (status: number) => status === 400 || status === 422
+/**
+ * Personio refuses this one entity for good (a bad id, an unprocessable one): not the credential.
+ * A v2 endpoint the credential lost its right to may answer 400 "Unauthorized token" instead of
+ * 403 (personio-api.md §2.5, §3.3): that 400 is the credential's, and stops the resource.
+ */
+export function refusesEntity(
+  error: Pick<PersonioHttpError, 'status' | 'personioMessage' | 'message'>,
+): boolean {
+  if (error.status === 422) return true
+  if (error.status !== 400) return false
+  return !/unauthori[sz]ed|token/i.test(error.personioMessage ?? error.message)
+}
 
 /**
  * One entity's read, or nothing when Personio refuses that one read for good (400, 422): the batch
@@ -246,8 +256,7 @@ async function entityRead(
   try {
     return await read()
   } catch (error) {
-    if (!(error instanceof PersonioHttpError) || isRetriable(error) || !refusesEntity(error.status))
-      throw error
+    if (!(error instanceof PersonioHttpError) || isRetriable(error) || !refusesEntity(error)) throw error
     ctx.logger.warn(
       { resource: resource.name, id, status: error.status },
       `${resource.name} ${id}, named by a webhook, could not be read (${error.message}); the next full listing reads it again`,

@@ -3,7 +3,7 @@
 // `*.deleted` event announces a delete; an id of the wrong shape is never requested. And what a
 // batch publishes, against an in-memory Personio and sink: a record two events resolve to once;
 // a credential refused stops the batch with nothing committed, one entity refused does not.
-import { applyInboxWork, inboxWorkOf } from '../../../src/capture/webhook-capture'
+import { applyInboxWork, inboxWorkOf, refusesEntity } from '../../../src/capture/webhook-capture'
 import { PersonioHttpError } from '../../../src/errors'
 import type { ConsumedOffsets, IncomingRecord } from '../../../src/kafka/port'
 import { resources } from '../../../src/resources'
@@ -82,8 +82,13 @@ const consumed: ConsumedOffsets = {
   offsets: [{ topic: 'p._webhooks', partition: 0, offset: '9' }],
 }
 
-const refused = (status: number) =>
-  new PersonioHttpError(`Personio GET failed: ${status}`, { status, method: 'GET', endpoint: '/x' })
+const refused = (status: number, personioMessage?: string) =>
+  new PersonioHttpError(`Personio GET failed: ${status}`, {
+    status,
+    method: 'GET',
+    endpoint: '/x',
+    personioMessage,
+  })
 
 describe('capture > webhook capture > a batch', () => {
   it("publishes a new person's two absences once each, though both events list them both", async () => {
@@ -118,6 +123,20 @@ describe('capture > webhook capture > a batch', () => {
       applyInboxWork(world.ctx, resources.employees, jsonPrepared(resources.employees), work, consumed),
     ).rejects.toMatchObject({ status: 403 })
     expect(world.transactions).toEqual([])
+  })
+
+  it("stops the batch on a v2 400 that says the token may not read it: Personio's 403 in other words", async () => {
+    const world = webhookWorld(() => {
+      throw refused(400, 'Unauthorized token')
+    })
+    const id = '0b8d6c3e-1f2a-4b5c-8d9e-000000000001'
+    const work = inboxWorkOf(resources.attendances, [delivery('attendance-period.updated', { id })])
+    await expect(
+      applyInboxWork(world.ctx, resources.attendances, jsonPrepared(resources.attendances), work, consumed),
+    ).rejects.toMatchObject({ status: 400 })
+    expect(world.transactions).toEqual([])
+    // a 400 about the request itself is that one entity's
+    expect(refusesEntity(refused(400, 'Provided request parameters are invalid.'))).toBe(true)
   })
 
   it('skips one entity Personio refuses (422) with a warning, and commits the inbox offset', async () => {
