@@ -101,7 +101,8 @@ const at = (value: unknown, path: readonly string[]): unknown =>
     value,
   )
 
-const isNotFound = (error: unknown) => error instanceof PersonioHttpError && error.status === 404
+/** Personio answered 404: the record (or subscription) is not there, or no longer. */
+export const isNotFound = (error: unknown) => error instanceof PersonioHttpError && error.status === 404
 
 /** The key text the state holds for a single-field key given as text (`4711` or a uuid). */
 function knownKeyOf(known: ReadonlyMap<KeyText, Known>, id: string): KeyText | undefined {

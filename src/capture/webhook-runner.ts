@@ -22,7 +22,7 @@ import { report, type StageReport } from './stage-runner'
 import { inboxCoverage } from './inbox-coverage'
 import { inboxHold } from './inbox-hold'
 import { DEFAULT_BURST_MARGIN, listsBurst } from './webhook-burst'
-import { applyInboxWork, inboxWorkOf } from './webhook-capture'
+import { applyInboxWork, inboxWorkOf, isNotFound } from './webhook-capture'
 import { EVENTS_KEPT_MS, eventPages, GAP_OVERLAP_MS } from './webhook-gaps'
 
 /** Writes events into the inbox, durably (the receiver's path, and the gap fill's). */
@@ -87,8 +87,6 @@ async function saveWebhookAt(
   })
 }
 
-/** The subscription (or its events) answered 404: it was deleted. */
-const isNotFound = (error: unknown) => error instanceof PersonioHttpError && error.status === 404
 
 /**
  * Our subscription as Personio has it now, undefined once it was deleted (404) and none for our
