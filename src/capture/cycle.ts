@@ -21,7 +21,7 @@ import {
 } from './delete-guard'
 import { diffRecords, goneKeys } from './diff'
 import { lagSeconds } from './lag'
-import { ListingWatch } from './listing-watch'
+import { ListingWatch, selfCheckingPaging } from './listing-watch'
 import { warnAboutWaves } from './wave-warnings'
 import { mapPage } from './map-page'
 import { batchPages } from './operators/batch-pages'
@@ -231,10 +231,6 @@ function cursorMoved(before: Cursor, after: Cursor): boolean {
   )
 }
 
-/** Pagings where a record deleted between two pages cannot hide a live one unnoticed. */
-const selfChecking = (resource: Resource) =>
-  resource.source.paging === 'record-offset' || resource.source.paging === 'none'
-
 /** The keys of a second, independent listing, and whether that one moved too. */
 async function relist(ctx: CaptureContext, resource: Resource, prepared: Prepared): Promise<ListingWatch> {
   const watch = new ListingWatch()
@@ -272,7 +268,7 @@ async function settleDeletes(
   }
   const known = ctx.state.knownOf(resource.name)
   let gone = [...known.keys()].filter((k) => !watch.seen.has(k))
-  if (gone.length > 0 && (watch.shifted !== undefined || !selfChecking(resource))) {
+  if (gone.length > 0 && (watch.shifted !== undefined || !selfCheckingPaging(resource))) {
     const second = await relist(ctx, resource, prepared)
     gone = gone.filter((k) => !second.seen.has(k))
     if (second.keyless > 0) return { publish: [], hold: before.heldDeletes, recheck: false }

@@ -3,8 +3,17 @@
 // have skipped a live record, so its deletes prove nothing until a listing that did not move
 // agrees. A count that grew does not count: a record created before the reader only makes a row
 // come twice, never one go missing (and a row twice is flagged on its own). Pure bookkeeping.
+import type { Resource } from '../resources'
 import type { RawPage } from './read/listing'
 import type { KeyText } from './state'
+
+/**
+ * Pagings where a record deleted between two pages cannot hide a live one unnoticed (record
+ * offsets re-read each page's last row); a listing by page number or by cursor is never trusted
+ * alone to prove a record absent.
+ */
+export const selfCheckingPaging = (resource: Pick<Resource, 'source'>): boolean =>
+  resource.source.paging === 'record-offset' || resource.source.paging === 'none'
 
 export class ListingWatch {
   readonly seen = new Set<KeyText>()

@@ -6,10 +6,12 @@
 // oldest event (Personio's clock, less the resource's overlap) and publishes, through the same
 // fingerprints, whatever it returns. What it does not return proves nothing: an entity it misses is
 // read by id as before (a few), or found in one full listing (many); only an announced delete is
-// ever a delete — answering 404, or absent from a complete, unshifted full listing.
+// ever a delete — answering 404, or absent from a complete, unshifted full listing by record
+// offset (a listing by page number or cursor cannot tell a moved record from a missing one).
 import type { Resource } from '../resources'
 import type { WebhookSlot } from '../resources/resource'
 import type { CaptureContext } from './context'
+import { ListingWatch, selfCheckingPaging } from './listing-watch'
 import { listPages } from './read/listing'
 import type { KeyText } from './state'
 
@@ -46,12 +48,27 @@ export function listsBurst(resource: Resource, entities: number, known: number, 
 
 /** The id an event names for a listed item: its key (by id), or the v2 id it carries (by v2 id). */
 function entityIdOf(resource: Resource, slot: WebhookSlot, item: unknown): string | undefined {
+  return listedEntityOf(resource, slot, item)?.id
+}
+
+/**
+ * The entity an item is (its id as events name it) and its change stamp (ms), when the resource
+ * has one and the item carries it; undefined for an item that cannot be mapped (read by id, where
+ * it is dead-lettered).
+ */
+export function listedEntityOf(
+  resource: Resource,
+  slot: WebhookSlot,
+  item: unknown,
+): { id: string; stamp?: number } | undefined {
   try {
     const record = resource.toRecord(item)
     const value = slot.read === 'by-v2-id' ? record[slot.idField] : record[resource.key[0] ?? 'id']
-    return value === null || value === undefined ? undefined : String(value)
+    if (value === null || value === undefined) return undefined
+    const stamp = resource.changedAtField === undefined ? undefined : record[resource.changedAtField]
+    return { id: String(value), ...(typeof stamp === 'number' ? { stamp } : {}) }
   } catch {
-    return undefined // not mappable: read by id, where it is dead-lettered
+    return undefined
   }
 }
 
@@ -74,25 +91,25 @@ async function list(
   resource: Resource,
   slot: WebhookSlot,
   changedSince: number | undefined,
-): Promise<{ items: unknown[]; ids: Set<string>; pages: number; shifted: boolean }> {
+): Promise<{ items: unknown[]; ids: Set<string>; pages: number; trusted: boolean }> {
   const items: unknown[] = []
-  const ids = new Set<string>()
+  const watch = new ListingWatch()
   let pages = 0
-  let shifted = false
   for await (const page of listPages(
     ctx.http,
     resource,
     changedSince === undefined ? {} : { changedSince },
   )) {
     pages += 1
-    shifted ||= page.shifted !== undefined
-    for (const item of page.items) {
-      items.push(item)
-      const id = entityIdOf(resource, slot, item)
-      if (id !== undefined) ids.add(id)
-    }
+    items.push(...page.items)
+    watch.page(
+      page,
+      page.items.map((item) => entityIdOf(resource, slot, item)),
+    )
   }
-  return { items, ids, pages, shifted }
+  // what it left out proves something only for a paging that checks itself, unmoved, every item known
+  const trusted = selfCheckingPaging(resource) && watch.shifted === undefined && watch.keyless === 0
+  return { items, ids: watch.seen, pages, trusted }
 }
 
 /**
@@ -129,8 +146,9 @@ export async function readBurst(
   }
   // an incremental listing proves nothing by what it leaves out: those are read by id
   if (full === undefined) return { items, gone: [], rest, listed, pages, full: false }
-  // a full listing that moved under the reader may have skipped live records: read them by id
-  if (full.shifted) return { items, gone: [], rest, listed, pages, full: true }
+  // a full listing that moved under the reader (or pages by number or cursor, which cannot tell)
+  // may have skipped live records: read them by id
+  if (!full.trusted) return { items, gone: [], rest, listed, pages, full: true }
   // absent from a complete listing: gone when announced; else nothing to read (a 404 would prove
   // nothing either, and the reconciliation listing decides)
   const gone = rest.flatMap(([id, w]) => {

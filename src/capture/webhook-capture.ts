@@ -24,7 +24,7 @@ import { refFieldsOf } from './refs'
 import { settleUncertain } from './settle-commit'
 import { keyText, type KeyText, type Known } from './state'
 import { watchersOf } from './watch'
-import { DEFAULT_BURST_MARGIN, listsBurst, readBurst } from './webhook-burst'
+import { DEFAULT_BURST_MARGIN, listedEntityOf, listsBurst, readBurst } from './webhook-burst'
 
 /** What a batch of inbox records asks of one resource. */
 export interface InboxWork {
@@ -272,12 +272,30 @@ const HOLD_CHECK_MS = 200
 /** Entities read at once: the rate limiter paces them, concurrency only hides Personio's latency. */
 const READS_AT_ONCE = 4
 
+/**
+ * Each entity a batch's reads returned, with its record's change stamp: the evidence that the read
+ * saw a change (inbox-coverage.ts). Only what came back counts, never the id a read asked for: a
+ * person's time-offs that do not hold the v2 id asked for cover nothing of it.
+ */
+function stampsOf(resource: Resource, slot: WebhookSlot, reads: readonly EntityRead[]): [string, number][] {
+  const out = new Map<string, number>()
+  for (const r of reads)
+    for (const item of r.items) {
+      const entity = listedEntityOf(resource, slot, item)
+      if (entity?.stamp !== undefined) out.set(entity.id, Math.max(entity.stamp, out.get(entity.id) ?? 0))
+    }
+  return [...out]
+}
+
 /** What applying a batch did, and which records it read from when (to skip events it covered). */
 export interface Applied {
   entities: number
   events: number
-  /** entity ids (as events name them) whose record was read (by id, or in a listing) */
-  read: string[]
+  /**
+   * entity ids (as events name them) whose record was read (by id, or in a listing), with the
+   * change stamp the record carried (ms); a record without one is not listed
+   */
+  read: [string, number][]
   /** Personio's clock when the reads began: each read saw every change committed before it */
   readFrom?: number
 }
@@ -329,7 +347,6 @@ async function applyHeld(
     let events = 0
     const personioAt = ctx.http.markPersonioTime()
     const reads: EntityRead[] = []
-    const read = new Set<string>()
     let byId = [...work.entities]
     const known = ctx.state.knownOf(resource.name)
     if (listsBurst(resource, work.entities.size, known.size, burstMargin)) {
@@ -338,7 +355,6 @@ async function applyHeld(
       )
       reads.push({ items: burst.items }, ...burst.gone.map((gone) => ({ items: [], gone })))
       byId = burst.rest
-      for (const id of burst.listed) read.add(id)
       publish('personio-kafka:webhooks:listed', {
         resource: resource.name,
         entities: work.entities.size,
@@ -360,9 +376,6 @@ async function applyHeld(
           ),
         ),
       )
-      answers.forEach((answer, n) => {
-        if (answer.items.length > 0) read.add(chunk[n]?.[0] ?? '')
-      })
       reads.push(...answers)
     }
     const part = decideReads(ctx, resource, prepared, reads)
@@ -380,7 +393,7 @@ async function applyHeld(
     return {
       entities: work.entities.size,
       events,
-      read: [...read],
+      read: stampsOf(resource, slot, reads),
       ...(began === undefined ? {} : { readFrom: began }),
     }
   })

@@ -221,4 +221,32 @@ describe('capture > webhook bursts > absences (page numbers, v2 ids in the event
     for (const o of company.list('timeOffs'))
       expect(topic.get(`[${o.id}]`)).toMatchObject(absences.toRecord(renderTimeOff(o, company)))
   })
+
+  it('reads by id what a listing by page numbers left out: it cannot tell a moved record from a missing one', async () => {
+    const absences = resources.absences
+    const company = simCompany(40)
+    company.clock.advance(86_400_000)
+    const all = company.list('timeOffs')
+    const moved = all[0]!
+    // the full listing's pages shifted under the reader (a time-off deleted on page 1): one row
+    // was never on any page it read, and a listing by page number cannot notice
+    const listing = timeOffs(company)
+    let fullListings = 0
+    const world = webhookWorld((target) => {
+      const url = new URL(target, 'http://personio.test')
+      const period = /^\/v2\/absence-periods\/([^/?]+)$/.exec(url.pathname)
+      if (period !== null) return { id: period[1], person: { id: String(moved.employeeId) } }
+      const answer = listing(target) as { data: { attributes: { id: number } }[] }
+      if (url.pathname !== '/v1/company/time-offs' || url.searchParams.has('updated_from')) return answer
+      if (url.searchParams.has('employees[]')) return answer
+      fullListings += 1
+      return { ...answer, data: answer.data.filter((o) => o.attributes.id !== moved.id) }
+    })
+    const created = all.map((o) => delivery('absence-period.created', timeOffUuid(o.id), company.clock.now()))
+    await applyInboxWork(world.ctx, absences, jsonPrepared(absences), inboxWorkOf(absences, created))
+    expect(fullListings).toBeGreaterThan(0)
+    expect(world.requests).toContain(`/v2/absence-periods/${timeOffUuid(moved.id)}`)
+    const topic = new Map(world.published('p.absences').map((r) => [JSON.stringify(r.key), r.value]))
+    expect(topic.get(`[${moved.id}]`)).toMatchObject(absences.toRecord(renderTimeOff(moved, company)))
+  })
 })
