@@ -225,13 +225,16 @@ describe('e2e > personio-kafka webhooks', () => {
   })
 
   it('doctor: webhooks not configured, a missing, a disabled, then a good subscription', async () => {
+    const prefix = uniqueName('doctor-wh')
     const doctorEnv = (extra: Record<string, string> = {}) =>
       env({
         KAFKA_BROKERS: brokers.join(','),
         SCHEMA_REGISTRY_URL: registryUrl,
-        TOPIC_PREFIX: uniqueName('doctor-wh'),
+        TOPIC_PREFIX: prefix,
         ...extra,
       })
+    // no run has created the inbox yet: doctor says how it will be made
+    const inbox = `  ✓ inbox topic ${prefix}._webhooks is created on the first run with min.insync.replicas=2 (at most its replicas): a delivery is answered 202 once that many copies have it`
     const section = (stdout: string) => stdout.split('\nWebhooks\n')[1]?.split('\n\n')[0]?.split('\n') ?? []
 
     const off = await runCli(['doctor'], doctorEnv({ WEBHOOK_PUBLIC_URL: '' }))
@@ -244,6 +247,7 @@ describe('e2e > personio-kafka webhooks', () => {
     expect(missing.code).toBe(exitCodes.check.code)
     expect(section(missing.stdout)).toEqual([
       `  ✗ no webhook subscription for ${PUBLIC_URL}: Personio announces no changes to this service; run \`personio-kafka webhooks register\``,
+      inbox,
     ])
 
     expect((await runCli(['webhooks', 'register'], doctorEnv({ CAPTURE_RESOURCES: 'employees' }))).code).toBe(
@@ -256,12 +260,14 @@ describe('e2e > personio-kafka webhooks', () => {
     expect(section(disabled.stdout)).toEqual([
       `  ✗ webhook ${id} for ${PUBLIC_URL} is DISABLED: Personio delivers nothing to it; run \`personio-kafka webhooks register\``,
       `  ✗ webhook ${id} events differ from the selected resources (CAPTURE_RESOURCES): missing ${[...absenceEvents, ...attendanceEvents].join(', ')}; run \`personio-kafka webhooks register\``,
+      inbox,
     ])
 
     expect((await runCli(['webhooks', 'register'], doctorEnv())).code).toBe(0)
     const good = await runCli(['doctor'], doctorEnv())
     expect(section(good.stdout)).toEqual([
       `  ✓ webhook ${id} for ${PUBLIC_URL}: ENABLED, 15 events of the selected resources`,
+      inbox,
     ])
     expect(good.code).toBe(0)
   })
