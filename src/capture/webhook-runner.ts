@@ -87,7 +87,6 @@ async function saveWebhookAt(
   })
 }
 
-
 /**
  * Our subscription as Personio has it now, undefined once it was deleted (404) and none for our
  * URL took its place. One read serves every resource's gap fill for `maxAgeMs`: their fills start
