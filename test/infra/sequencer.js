@@ -12,6 +12,8 @@ const measured = {
   'test/integration/capture/faults-kill-later-cycle.test.ts': 173,
   'test/integration/capture/faults-personio.test.ts': 118,
   'test/downstream/downstream.test.ts': 115,
+  'test/downstream/connect-iceberg.test.ts': 70,
+  'test/downstream/connect-jdbc.test.ts': 40,
   'test/integration/capture/faults-broker.test.ts': 140,
   'test/system/infra/two-checkouts.test.ts': 85,
   'test/integration/capture/faults-instances.test.ts': 75,
