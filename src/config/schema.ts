@@ -343,7 +343,8 @@ export const configSchema: JSONSchemaType<Config> = {
           enum: ['avro', 'string'],
           default: 'avro',
           env: 'KEY_FORMAT',
-          description: 'avro: key is an Avro record; string: plain UTF-8 (single-field keys only).',
+          description:
+            'avro: key is an Avro record; string: plain UTF-8 (single-field keys only). Frozen per topic: string keys on a topic written with Avro keys are refused.',
         },
         deleteMode: {
           type: 'string',

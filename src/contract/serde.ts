@@ -1,7 +1,7 @@
 // Encodes change events for one resource: keys and values framed with their registry ids.
 // `prepare` registers both schemas once (pre-flight checked), before the first record is encoded.
 import type { KeyFormat } from '../config'
-import { ContractError } from '../errors'
+import { ConfigError, ContractError } from '../errors'
 import { keyOf, type RecordValue, type Resource } from '../resources/resource'
 import { avroTypeFor, invalidPaths } from './avro'
 import { effectiveKeyFormat, parseStringKey, stringKey } from './key-format'
@@ -34,6 +34,14 @@ export async function prepareCodec(
 ): Promise<ResourceCodec> {
   const keyFormat = effectiveKeyFormat(resource, configuredKeyFormat)
   const keyAvro = keySchema(resource)
+  // A key's bytes never change on a compacted topic: string keys beside Avro ones would be two
+  // keys for one record (compaction keeps both, partitions differ). Avro keys registered a key
+  // subject; its presence says what the topic holds.
+  if (keyFormat === 'string' && (await registry.latest(keySubject(topic))) !== undefined)
+    throw new ConfigError([
+      `topics.keyFormat (KEY_FORMAT): string, but ${topic} was written with Avro keys (${keySubject(topic)} ` +
+        'is registered); the same record would get a second key. Keep KEY_FORMAT=avro, or use a new TOPIC_PREFIX',
+    ])
   const keySchemaId =
     keyFormat === 'avro' ? await registry.register(keySubject(topic), keyAvro, { frozen: true }) : undefined
   const valueSchemaId = await registry.register(valueSubject(topic), schema)

@@ -4,6 +4,7 @@
 // fences the first through the transactional ids, the first stops with one clear line, and the
 // topics never hold both instances' output.
 import { exitCodes } from '../../../src/cli/exit-codes'
+import { freePort } from '../../../src/infra/ports'
 import type { ResourceName } from '../../../src/resources'
 import { startSimulator, type RunningSimulator } from '../../../src/simulator'
 import { testInfra, uniqueName } from '../../infra/env'
@@ -57,14 +58,24 @@ describe('capture > faults > registry outage and a second instance', () => {
     if (first.code !== 0) throw new Error(said(first))
 
     // Down in the middle of a `run` with changes coming in; up again after a while.
+    const opsPort = await freePort()
     const run = startCli(
       ['run', '--resources', only.join(',')],
-      { ...env, POLL_INTERVAL_MS: '1000', LOG_LEVEL: 'warn' },
+      { ...env, POLL_INTERVAL_MS: '1000', LOG_LEVEL: 'warn', METRICS_PORT: String(opsPort) },
       200_000,
     )
     let shoeSize: string
     try {
-      await new Promise((r) => setTimeout(r, 3_000))
+      // past its start-up checks (a loaded machine may take seconds): the outage meets a cycle
+      await waitFor(
+        () =>
+          fetch(`http://127.0.0.1:${opsPort}/readyz`).then(
+            (res) => res.status,
+            () => 0,
+          ),
+        (status) => status === 200,
+        90_000,
+      )
       proxy.down()
       changeCompany(sim, 1)
       // A running process has its schemas already; a new custom attribute grows the employees

@@ -49,6 +49,19 @@ describe('contract > registry', () => {
     })
   })
 
+  it('refuses string keys on a topic written with Avro keys: one record would get a second key', async () => {
+    const topic = topicFor(uniqueName('reg'), 'employees')
+    await prepareCodec(registry, resources.employees, topic, 'avro')
+    await expect(prepareCodec(registry, resources.employees, topic, 'string')).rejects.toThrow(
+      /KEY_FORMAT.*string, but .*employees was written with Avro keys/,
+    )
+    // a topic that never had Avro keys takes string keys
+    const fresh = topicFor(uniqueName('reg'), 'employees')
+    await expect(prepareCodec(registry, resources.employees, fresh, 'string')).resolves.toMatchObject({
+      keyFormat: 'string',
+    })
+  })
+
   it('coalesces concurrent registrations of the same schema into one id', async () => {
     const topic = topicFor(uniqueName('reg'), 'projects')
     const codecs = await Promise.all(
