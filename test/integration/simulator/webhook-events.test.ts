@@ -28,6 +28,9 @@ describe('simulator > webhooks > events', () => {
     hooks = await webhookReceiver(script)
     sim = await startSimulator({
       employees: 3,
+      // pinned: Personio fires employment.started at a date's Berlin midnight; near midnight UTC the
+      // wall clock's "tomorrow" would already have begun in Berlin
+      now: '2026-01-15T09:00:00Z',
       rateLimits: false,
       webhooks: { allowHttp: true, retryDelaysMs: [20, 20], ...webhooks },
     })
