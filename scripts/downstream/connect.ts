@@ -4,13 +4,12 @@
 // worker's own classpath is connect-runtime (the broker's Kafka version) with a log4j binding;
 // each connector and converter is a plugin folder under plugin.path, so their dependencies
 // (Hibernate, Avro, Jackson versions) stay isolated from the worker's and from each other.
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import {
   closeSync,
   existsSync,
   mkdirSync,
   openSync,
-  readFileSync,
   readdirSync,
   renameSync,
   rmSync,
@@ -23,6 +22,8 @@ import { root, versions } from '../../src/infra/layout'
 import { freePort } from '../../src/infra/ports'
 import { tail } from '../../src/infra/processes'
 import { connectVersions as cv, workerProperties, type ConnectorConfig } from './connect-config'
+import { stderrLog4j } from './log4j'
+import { ensureVenv } from './python'
 
 const home = join(root, 'downstream', 'connect')
 
@@ -285,20 +286,8 @@ export async function startConnect(
   const log4jFile = join(run, 'log4j2.properties')
   writeFileSync(
     log4jFile,
-    [
-      'status = error',
-      'appender.out.type = Console',
-      'appender.out.name = OUT',
-      'appender.out.target = SYSTEM_ERR',
-      'appender.out.layout.type = PatternLayout',
-      'appender.out.layout.pattern = [%d] %p %m (%c)%n',
-      'rootLogger.level = WARN',
-      'rootLogger.appenderRef.out.ref = OUT',
-      // the lines that say a worker started, a connector and its tasks run
-      'logger.connect.name = org.apache.kafka.connect.runtime',
-      'logger.connect.level = INFO',
-      '',
-    ].join('\n'),
+    // the lines that say a worker started, a connector and its tasks run
+    stderrLog4j(['logger.connect.name = org.apache.kafka.connect.runtime', 'logger.connect.level = INFO']),
   )
   const log = join(run, 'connect.log')
   const out = openSync(log, 'w')
@@ -393,18 +382,9 @@ export async function startConnect(
 
 /** pyiceberg in its own venv under .infra/downstream/iceberg-python, pinned by iceberg-requirements.txt. */
 export function ensureIcebergPython(): string {
-  const venv = join(root, 'downstream', 'iceberg-python')
-  const requirements = join(__dirname, 'iceberg-requirements.txt')
-  const python = join(venv, 'bin', 'python')
-  const stamp = join(venv, 'requirements.installed')
-  const wanted = readFileSync(requirements, 'utf8')
-  const installed = existsSync(stamp) ? readFileSync(stamp, 'utf8') : undefined
-  const imports =
-    existsSync(python) &&
-    spawnSync(python, ['-c', 'import pyiceberg.catalog.sql, pyarrow'], { stdio: 'ignore' }).status === 0
-  if (imports && installed === wanted) return python
-  if (!existsSync(python)) execFileSync('python3', ['-m', 'venv', venv], { stdio: 'inherit' })
-  execFileSync(python, ['-m', 'pip', 'install', '--quiet', '-r', requirements], { stdio: 'inherit' })
-  writeFileSync(stamp, wanted)
-  return python
+  return ensureVenv(
+    join(root, 'downstream', 'iceberg-python'),
+    join(__dirname, 'iceberg-requirements.txt'),
+    'import pyiceberg.catalog.sql, pyarrow',
+  )
 }

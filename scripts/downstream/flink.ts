@@ -19,6 +19,7 @@ import { InfraError } from '../../src/errors'
 import { findJava } from '../../src/infra/java'
 import { tail } from '../../src/infra/processes'
 import { downstreamLayout as layout, downstreamVersions as v } from './layout'
+import { stderrLog4j } from './log4j'
 
 const dep = (g: string, a: string, version: string) =>
   `<dependency><groupId>${g}</groupId><artifactId>${a}</artifactId><version>${version}</version></dependency>`
@@ -92,20 +93,7 @@ export function ensureFlinkProgram(): { java: string; classpath: string } {
     })
     if (result.status !== 0) throw new InfraError(`javac failed:\n${result.stderr}${result.stdout}`)
   }
-  writeFileSync(
-    layout.flink.log4j,
-    [
-      'status = error',
-      'appender.out.type = Console',
-      'appender.out.name = OUT',
-      'appender.out.target = SYSTEM_ERR',
-      'appender.out.layout.type = PatternLayout',
-      'appender.out.layout.pattern = [%d] %p %m (%c)%n',
-      'rootLogger.level = WARN',
-      'rootLogger.appenderRef.out.ref = OUT',
-      '',
-    ].join('\n'),
-  )
+  writeFileSync(layout.flink.log4j, stderrLog4j())
   return { java, classpath: classpath(libs, [out]) }
 }
 

@@ -17,6 +17,7 @@ import { columnsOf, type Column } from '../../scripts/downstream/flink-sql'
 import { startPostgres, type RunningPostgres } from '../../scripts/downstream/postgres'
 import { testInfra, uniqueName } from '../infra/env'
 import { differences, expectedRecords, type Rows } from './expected'
+import { changeEveryResource } from './changes'
 import { runSyncOnce, type SyncEnv } from './run-sync-once'
 
 jest.setTimeout(240_000)
@@ -185,25 +186,7 @@ describe('downstream > Kafka Connect: the Debezium JDBC sink keeps a PostgreSQL 
   })
 
   it('changes and deletes in Personio: after a sync the rows follow and the deleted rows are gone', async () => {
-    const c = sim.company
-    c.clock.advance(3_600_000)
-    const [e1, e2] = c.list('employees')
-    c.update('employees', (e1 as { id: number }).id, { position: 'Head of Sinks', fixSalary: 98765.43 })
-    c.remove('employees', (e2 as { id: number }).id)
-    const [o1, o2] = c.list('timeOffs')
-    c.update('timeOffs', (o1 as { id: number }).id, { status: 'rejected', comment: 'changed' })
-    c.remove('timeOffs', (o2 as { id: number }).id)
-    c.remove('absencePeriods', (c.list('absencePeriods')[0] as { id: string }).id)
-    const [a1, a2] = c.list('attendances')
-    c.update('attendances', (a1 as { id: string }).id, { comment: 'moved', end: null })
-    c.remove('attendances', (a2 as { id: string }).id)
-    const [p1, p2] = c.list('projects')
-    c.update('projects', (p1 as { id: string }).id, { billable: !(p1 as { billable: boolean }).billable })
-    c.remove('projects', (p2 as { id: string }).id)
-    c.update('timeOffTypes', (c.list('timeOffTypes')[0] as { id: number }).id, { name: 'Renamed leave' })
-    c.remove('documentCategories', (c.list('documentCategories')[0] as { id: number }).id)
-    c.create('documentCategories', { name: 'Sink contracts' })
-    c.remove('reports', (c.list('reports').find((r) => r.status === 'up_to_date') as { id: string }).id)
+    const { changed } = changeEveryResource(sim.company, 'Head of Sinks', 98765.43)
     const before = pg.psql(`SELECT count(*) FROM ${quote(sinkTable(prefix, 'employees'))};`)
 
     await runSyncOnce(env)
@@ -211,7 +194,7 @@ describe('downstream > Kafka Connect: the Debezium JDBC sink keeps a PostgreSQL 
     const employees = quote(sinkTable(prefix, 'employees'))
     expect(Number(pg.psql(`SELECT count(*) FROM ${employees};`))).toBe(Number(before) - 1)
     // the metadata columns carry the event: the changed employee's row is an update
-    const id = (e1 as { id: number }).id
+    const id = changed
     expect(
       pg
         .psql(

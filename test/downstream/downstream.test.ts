@@ -27,6 +27,7 @@ import { testInfra, uniqueName } from '../infra/env'
 import { differences, expectedRecords, identity, metadataDisagreements, type Rows } from './expected'
 import { readPostgres, readWithConfluent } from './readers'
 import { runSyncOnce, type SyncEnv } from './run-sync-once'
+import { changeEveryResource } from './changes'
 
 jest.setTimeout(300_000)
 
@@ -197,25 +198,7 @@ describe('downstream > Confluent deserializers and Flink SQL into PostgreSQL equ
 
   it('changes and deletes in Personio: after a sync the tables follow and deleted rows are gone', async () => {
     const before = await expected()
-    const c = sim.company
-    c.clock.advance(3_600_000)
-    const [e1, e2] = c.list('employees')
-    c.update('employees', (e1 as { id: number }).id, { position: 'Head of Downstream', fixSalary: 123456.78 })
-    c.remove('employees', (e2 as { id: number }).id)
-    const [o1, o2] = c.list('timeOffs')
-    c.update('timeOffs', (o1 as { id: number }).id, { status: 'rejected', comment: 'changed' })
-    c.remove('timeOffs', (o2 as { id: number }).id)
-    c.remove('absencePeriods', (c.list('absencePeriods')[0] as { id: string }).id)
-    const [a1, a2] = c.list('attendances')
-    c.update('attendances', (a1 as { id: string }).id, { comment: 'moved', end: null })
-    c.remove('attendances', (a2 as { id: string }).id)
-    const [p1, p2] = c.list('projects')
-    c.update('projects', (p1 as { id: string }).id, { billable: !(p1 as { billable: boolean }).billable })
-    c.remove('projects', (p2 as { id: string }).id)
-    c.update('timeOffTypes', (c.list('timeOffTypes')[0] as { id: number }).id, { name: 'Renamed leave' })
-    c.remove('documentCategories', (c.list('documentCategories')[0] as { id: number }).id)
-    c.create('documentCategories', { name: 'Downstream contracts' })
-    c.remove('reports', (c.list('reports').find((r) => r.status === 'up_to_date') as { id: string }).id)
+    changeEveryResource(sim.company, 'Head of Downstream', 123456.78)
 
     await runSyncOnce(env)
     const after = await expected()
