@@ -2,28 +2,32 @@
 // one long file starting last. Jest's own order needs timings from an earlier run on this machine
 // (a clean clone has none) and falls back to file size, which says little here: the fault suites
 // are short files that run for minutes. Seconds measured on a clean CI run (three workers, Node
-// 24); a file missing from the table weighs its size, so a new file still gets a place.
+// 24; files of 20 s and more, 2026-12-06); a file missing from the table weighs its size, so a new file still gets a place.
 const { relative } = require('node:path')
 const { statSync } = require('node:fs')
 const Sequencer = require('@jest/test-sequencer').default
 
 const measured = {
-  'test/integration/capture/faults-kill-first-sync.test.ts': 189,
-  'test/integration/capture/faults-kill-later-cycle.test.ts': 173,
-  'test/integration/capture/faults-personio.test.ts': 118,
-  'test/downstream/downstream.test.ts': 115,
-  'test/downstream/connect-iceberg.test.ts': 70,
-  'test/downstream/connect-jdbc.test.ts': 40,
-  'test/integration/capture/faults-broker.test.ts': 140,
-  'test/system/infra/two-checkouts.test.ts': 85,
-  'test/integration/capture/faults-instances.test.ts': 75,
-  'test/integration/capture/deletes.test.ts': 52,
-  'test/e2e/cli-messages.test.ts': 48,
-  'test/integration/capture/faults-commit.test.ts': 15,
-  'test/e2e/demo-cli.test.ts': 30,
-  'test/e2e/shutdown.test.ts': 45,
-  'test/e2e/health.test.ts': 22,
-  'test/integration/capture/scale.test.ts': 15,
+  'test/integration/capture/faults-kill-first-sync.test.ts': 211,
+  'test/integration/capture/faults-kill-later-cycle.test.ts': 185,
+  'test/downstream/connect-iceberg.test.ts': 125,
+  'test/downstream/downstream.test.ts': 124,
+  'test/integration/capture/faults-personio.test.ts': 123,
+  'test/integration/capture/faults-broker.test.ts': 103,
+  'test/e2e/cli-messages.test.ts': 100,
+  'test/system/infra/two-checkouts.test.ts': 71,
+  'test/integration/capture/deletes.test.ts': 70,
+  'test/integration/personio/rate-limits-learned.test.ts': 70,
+  'test/e2e/demo-cli.test.ts': 68,
+  'test/integration/capture/faults-instances.test.ts': 67,
+  'test/e2e/shutdown.test.ts': 61,
+  'test/downstream/connect-jdbc.test.ts': 53,
+  'test/integration/capture/scale.test.ts': 38,
+  'test/e2e/webhooks-cli.test.ts': 37,
+  'test/e2e/webhooks-run.test.ts': 32,
+  'test/integration/capture/webhooks-seams.test.ts': 24,
+  'test/e2e/health.test.ts': 23,
+  'test/integration/capture/webhooks.test.ts': 21,
 }
 
 class LongestFirst extends Sequencer {
