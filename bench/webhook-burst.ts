@@ -23,19 +23,17 @@ import { Kafka, logLevel, type Admin } from 'kafkajs'
 import { createSchemaRegistry } from '../src/contract/registry'
 import { createSerde } from '../src/contract/serde'
 import { ensureInfra } from '../src/infra'
-import { createHttp } from '../src/personio/client'
-import { webhookSubscriptions } from '../src/personio/webhooks'
 import { resources } from '../src/resources'
 import { defaultCredential, startSimulator, type RunningSimulator } from '../src/simulator'
+import { BENCH_WEBHOOK_TOKEN, benchSubscription } from './bench-webhooks'
 import { compiledCli } from './compiled-cli'
 import type { BenchFigure, BenchResult } from './run'
 import { inboxGroupFor, inboxTopicFor } from '../src/webhooks/inbox'
-import { freePort } from '../test/support/net-wait'
 
 const EMPLOYEES = Number(process.env.PK_BENCH_BURST_EMPLOYEES ?? 500)
 const DELIVERIES = Number(process.env.PK_BENCH_BURST_DELIVERIES ?? 3000)
 const IN_FLIGHT = 32
-const TOKEN = 'Bearer bench-webhook-token-0123456789'
+const TOKEN = BENCH_WEBHOOK_TOKEN
 const APPLIED_TIMEOUT_MS = 300_000
 
 type Infra = { brokers: string[]; registryUrl: string }
@@ -84,22 +82,7 @@ async function startSide(label: string, infra: Infra, margin: number | undefined
     webhooks: { allowHttp: true },
   })
   const prefix = `benchburst${label.replace(/\W/g, '')}${Date.now().toString(36)}`
-  const port = await freePort()
-  const url = `http://127.0.0.1:${port}/personio`
-  const http = createHttp({
-    baseUrl: sim.url,
-    credentials: { clientId: defaultCredential.clientId, clientSecret: defaultCredential.clientSecret },
-    appId: 'BENCH',
-    timeoutMs: 10_000,
-  })
-  await webhookSubscriptions(http).create({
-    url,
-    description: 'bench',
-    status: 'ENABLED',
-    auth_type: 'TOKEN',
-    token: TOKEN,
-    enabled_events: [...(resources.employees.webhookEvents ?? [])],
-  })
+  const { url, env: receiver } = await benchSubscription(sim, resources.employees.webhookEvents ?? [])
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     PERSONIO_BASE_URL: sim.url,
@@ -113,10 +96,7 @@ async function startSide(label: string, infra: Infra, margin: number | undefined
     PROGRESS: 'off',
     LOG_FORMAT: 'json',
     LOG_LEVEL: 'debug',
-    WEBHOOK_TOKEN: TOKEN,
-    WEBHOOK_PUBLIC_URL: url,
-    WEBHOOK_PORT: String(port),
-    WEBHOOK_HOST: '127.0.0.1',
+    ...receiver,
   }
   if (margin !== undefined) env.WEBHOOK_BURST_MARGIN = String(margin)
   const child = spawn(process.execPath, [compiledCli(), 'run', '--resources', 'employees'], {

@@ -27,13 +27,11 @@ import { Kafka, logLevel, type Consumer } from 'kafkajs'
 import { createSchemaRegistry } from '../src/contract/registry'
 import { createSerde, type Serde } from '../src/contract/serde'
 import { ensureInfra } from '../src/infra'
-import { createHttp } from '../src/personio/client'
-import { webhookSubscriptions } from '../src/personio/webhooks'
 import { resources, type ResourceName } from '../src/resources'
 import { defaultCredential, startSimulator, type RunningSimulator } from '../src/simulator'
+import { benchSubscription } from './bench-webhooks'
 import { compiledCli } from './compiled-cli'
 import type { BenchFigure, BenchResult } from './run'
-import { freePort } from '../test/support/net-wait'
 
 const EMPLOYEES = Number(process.env.PK_BENCH_HOOK_EMPLOYEES ?? 500)
 const IDLE_SECONDS = Number(process.env.PK_BENCH_HOOK_IDLE_SECONDS ?? 300)
@@ -41,7 +39,6 @@ const [NAMES, ABSENCES, ATTENDANCES] = (process.env.PK_BENCH_HOOK_CHANGES ?? '40
 const POLL_FOR_LATENCY_MS = 30_000
 /** the product's defaults (src/config/schema.ts), which the idle sides run with */
 const DEFAULTS = { pollMs: 60_000, reconcileMs: 3_600_000, hookReconcileMs: 86_400_000, gapFillMs: 300_000 }
-const TOKEN = 'Bearer bench-webhook-token-0123456789'
 const CAPTURED: readonly ResourceName[] = ['employees', 'absences', 'attendances']
 const FIRST_SYNC_TIMEOUT_MS = 180_000
 
@@ -136,28 +133,10 @@ async function startSide(label: string, mode: Mode, infra: Infra, pollMs?: numbe
   }
   if (pollMs !== undefined) env.POLL_INTERVAL_MS = String(pollMs)
   if (mode === 'webhooks') {
-    const port = await freePort()
-    const url = `http://127.0.0.1:${port}/personio`
-    const http = createHttp({
-      baseUrl: sim.url,
-      credentials: { clientId: defaultCredential.clientId, clientSecret: defaultCredential.clientSecret },
-      appId: 'BENCH',
-      timeoutMs: 10_000,
-    })
-    await webhookSubscriptions(http).create({
-      url,
-      description: 'bench',
-      status: 'ENABLED',
-      auth_type: 'TOKEN',
-      token: TOKEN,
-      enabled_events: [...new Set(CAPTURED.flatMap((n) => resources[n].webhookEvents ?? []))],
-    })
-    Object.assign(env, {
-      WEBHOOK_TOKEN: TOKEN,
-      WEBHOOK_PUBLIC_URL: url,
-      WEBHOOK_PORT: String(port),
-      WEBHOOK_HOST: '127.0.0.1',
-    })
+    const { env: receiver } = await benchSubscription(sim, [
+      ...new Set(CAPTURED.flatMap((n) => resources[n].webhookEvents ?? [])),
+    ])
+    Object.assign(env, receiver)
   }
   // the subscription's own requests are not the run's
   sim.log.splice(0)

@@ -25,7 +25,7 @@ import { icebergSinkConfig } from '../../scripts/downstream/connect-config'
 import { columnsOf } from '../../scripts/downstream/flink-sql'
 import { testInfra, uniqueName } from '../infra/env'
 import { differences, expectedRecords, identity, type Rows } from './expected'
-import { runSyncOnce, type SyncEnv } from './run-sync-once'
+import { runSyncOnce, syncEnvFor, type SyncEnv } from './run-sync-once'
 
 const run = promisify(execFile)
 
@@ -131,14 +131,7 @@ describe('downstream > Kafka Connect: the Iceberg sink writes tables pyiceberg r
       startConnect(prefix, brokers.join(','), { javaHome, extraPluginPaths: [plugins] }),
     )
     sim = await startSimulator({ employees: 12, rateLimits: false, reports: 3, customAttributes: 4 })
-    env = {
-      PERSONIO_BASE_URL: sim.url,
-      PERSONIO_CLIENT_ID: 'sim-client',
-      PERSONIO_CLIENT_SECRET: 'sim-secret',
-      KAFKA_BROKERS: brokers.join(','),
-      SCHEMA_REGISTRY_URL: registryUrl,
-      TOPIC_PREFIX: prefix,
-    }
+    env = syncEnvFor(sim, prefix)
     const [started, synced] = await Promise.allSettled([worker, runSyncOnce(env)])
     if (started.status === 'fulfilled') connect = started.value
     if (started.status === 'rejected') throw started.reason

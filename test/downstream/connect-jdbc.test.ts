@@ -18,7 +18,7 @@ import { startPostgres, type RunningPostgres } from '../../scripts/downstream/po
 import { testInfra, uniqueName } from '../infra/env'
 import { differences, expectedRecords, type Rows } from './expected'
 import { changeEveryResource } from './changes'
-import { runSyncOnce, type SyncEnv } from './run-sync-once'
+import { runSyncOnce, syncEnvFor, type SyncEnv } from './run-sync-once'
 
 jest.setTimeout(240_000)
 
@@ -130,14 +130,7 @@ describe('downstream > Kafka Connect: the Debezium JDBC sink keeps a PostgreSQL 
     const worker = startConnect(prefix, brokers.join(','))
     const database = startPostgres(prefix)
     sim = await startSimulator({ employees: 12, rateLimits: false, reports: 3, customAttributes: 4 })
-    env = {
-      PERSONIO_BASE_URL: sim.url,
-      PERSONIO_CLIENT_ID: 'sim-client',
-      PERSONIO_CLIENT_SECRET: 'sim-secret',
-      KAFKA_BROKERS: brokers.join(','),
-      SCHEMA_REGISTRY_URL: registryUrl,
-      TOPIC_PREFIX: prefix,
-    }
+    env = syncEnvFor(sim, prefix)
     const synced = runSyncOnce(env)
     const started = await Promise.allSettled([worker, database, synced])
     if (started[0].status === 'fulfilled') connect = started[0].value

@@ -26,7 +26,7 @@ import { tail } from '../../src/infra/processes'
 import { testInfra, uniqueName } from '../infra/env'
 import { differences, expectedRecords, identity, metadataDisagreements, type Rows } from './expected'
 import { readPostgres, readWithConfluent } from './readers'
-import { runSyncOnce, type SyncEnv } from './run-sync-once'
+import { runSyncOnce, syncEnvFor, type SyncEnv } from './run-sync-once'
 import { changeEveryResource } from './changes'
 
 jest.setTimeout(300_000)
@@ -120,14 +120,7 @@ describe('downstream > Confluent deserializers and Flink SQL into PostgreSQL equ
     python = ensureConfluentPython()
     ensureFlinkProgram()
     sim = await startSimulator({ employees: 12, rateLimits: false, reports: 3, customAttributes: 4 })
-    env = {
-      PERSONIO_BASE_URL: sim.url,
-      PERSONIO_CLIENT_ID: 'sim-client',
-      PERSONIO_CLIENT_SECRET: 'sim-secret',
-      KAFKA_BROKERS: brokers.join(','),
-      SCHEMA_REGISTRY_URL: registryUrl,
-      TOPIC_PREFIX: prefix,
-    }
+    env = syncEnvFor(sim, prefix)
     await runSyncOnce(env)
     pg = await startPostgres(prefix)
     tables = await registeredTables()

@@ -4,6 +4,8 @@
 import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import type { RunningSimulator } from '../../src/simulator'
+import { testInfra } from '../infra/env'
 
 const run = promisify(execFile)
 const root = join(__dirname, '..', '..')
@@ -19,6 +21,19 @@ export interface SyncEnv {
 }
 
 export const syncCommand: readonly string[] = ['sync', '--once']
+
+/** `sync --once` of the simulator's company into the test broker and registry, under `prefix`. */
+export function syncEnvFor(sim: Pick<RunningSimulator, 'url'>, prefix: string): SyncEnv {
+  const { brokers, registryUrl } = testInfra()
+  return {
+    PERSONIO_BASE_URL: sim.url,
+    PERSONIO_CLIENT_ID: 'sim-client',
+    PERSONIO_CLIENT_SECRET: 'sim-secret',
+    KAFKA_BROKERS: brokers.join(','),
+    SCHEMA_REGISTRY_URL: registryUrl,
+    TOPIC_PREFIX: prefix,
+  }
+}
 
 /** Publishes the simulator's current state: creates, updates and (with sync --once) deletes. */
 export async function runSyncOnce(env: SyncEnv): Promise<string> {

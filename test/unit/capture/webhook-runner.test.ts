@@ -33,13 +33,8 @@ const event = (n: number) => ({
   payload: { id: `0b8d6c3e-1f2a-4b5c-8d9e-${String(n).padStart(12, '0')}` },
 })
 
-function setUp(answer: { subscription: () => unknown; events: (target: string) => unknown }) {
-  const world = webhookWorld((target) => {
-    if (target === `/v2/webhooks/${SUB}`) return answer.subscription()
-    if (target.startsWith(`/v2/webhooks/${SUB}/events`)) return answer.events(target)
-    throw status(404)
-  })
-  // webhooks took over an hour ago: the next fill reads the events since then
+/** Webhooks took over an hour ago: the next fill reads the events since then. */
+function following(world: ReturnType<typeof webhookWorld>) {
   world.ctx.state.commit({
     resource: resource.name,
     known: new Map(),
@@ -52,6 +47,15 @@ function setUp(answer: { subscription: () => unknown; events: (target: string) =
   })
   world.ctx.settings[resource.name].followedByWebhooks = true
   world.ctx.settings[resource.name].reconcileMs = reconcile.following
+}
+
+function setUp(answer: { subscription: () => unknown; events: (target: string) => unknown }) {
+  const world = webhookWorld((target) => {
+    if (target === `/v2/webhooks/${SUB}`) return answer.subscription()
+    if (target.startsWith(`/v2/webhooks/${SUB}/events`)) return answer.events(target)
+    throw status(404)
+  })
+  following(world)
   const writes: number[] = []
   const write: InboxWrite = (events) => {
     writes.push(events.length)
@@ -175,17 +179,7 @@ describe('capture > webhook runner > subscription registered again', () => {
         return { _data: [event(1)], _meta: { links: {} } }
       throw status(404)
     })
-    world.ctx.state.commit({
-      resource: resource.name,
-      known: new Map(),
-      cursor: {
-        v: 1,
-        resource: resource.name,
-        snapshotDone: true,
-        webhookAt: Date.parse('2026-12-05T11:00:00Z'),
-      },
-    })
-    world.ctx.settings[resource.name].followedByWebhooks = true
+    following(world)
     const writes: number[] = []
     const subscription = subscriptionWatch(world.ctx, SUB, 0, url)
     const tick = () =>
