@@ -1,7 +1,7 @@
 // What one cycle costs in Personio requests, per endpoint: the first sync of a company, an idle
 // cycle (nothing changed), a cycle after a handful of changes, and a reconciliation cycle. Counted
 // by the simulator (rate limits off: the count, not the time, is the figure here).
-import { openEngine } from '../src/capture/engine'
+import { openEngine } from '../src/capture/engine/engine'
 import { loadConfig } from '../src/config'
 import { silentLogger } from '../src/ops/logger'
 import { defaultCredential, startSimulator, type RunningSimulator } from '../src/simulator'

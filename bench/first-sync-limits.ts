@@ -11,7 +11,7 @@
 // the floor is the slowest family of the listings plus the balance reads, each family's count of
 // answered requests (429s aside) at its limit after its burst.
 // PK_BENCH_EMPLOYEES (default 10,000: about 34 minutes at the documented limit, 67 at half) sizes it.
-import { openEngine } from '../src/capture/engine'
+import { openEngine } from '../src/capture/engine/engine'
 import { loadConfig } from '../src/config'
 import { silentLogger } from '../src/ops/logger'
 import type { ResourceName } from '../src/resources'

@@ -1,7 +1,7 @@
 // End to end: a snapshot of a simulated company into the real local Kafka and registry (started by
 // src/infra if needed), with the simulator's rate limits off so the figure is our own cost:
 // records per second through client → mapping → Avro → Kafka transactions.
-import { openEngine } from '../src/capture/engine'
+import { openEngine } from '../src/capture/engine/engine'
 import { loadConfig } from '../src/config'
 import { silentLogger } from '../src/ops/logger'
 import { startSimulator } from '../src/simulator'

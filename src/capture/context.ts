@@ -9,10 +9,10 @@ import type { TransactionalSink } from '../kafka/port'
 import type { Logger } from '../ops/logger'
 import type { PersonioHttp } from '../personio/client'
 import type { ResourceName } from '../resources'
-import type { ResourceSettings } from './settings'
-import type { LimitsLedger } from './learned-limits'
-import type { CaptureMemory } from './memory'
-import type { CaptureState } from './state'
+import type { ResourceSettings } from './engine/settings'
+import type { LimitsLedger } from './state/learned-limits'
+import type { CaptureMemory } from './state/memory'
+import type { CaptureState } from './state/state'
 
 export interface Clock {
   now(): number

@@ -1,9 +1,10 @@
 // What run, sync and snapshot share: the configuration, the Personio they read (the configured one,
 // or the bundled simulator only when `--simulator` asks for it), the engine, and the summary table.
 import type { Command } from 'commander'
-import { checkEngineOptions, openEngine, type Engine, type Report } from '../capture/engine'
-import type { PipelineEvent } from '../capture/coordinator'
-import { loadConfig, redactConfig, type Config } from '../config'
+import { checkEngineOptions, openEngine, type Engine, type Report } from '../capture/engine/engine'
+import type { PipelineEvent } from '../capture/engine/coordinator'
+import { redactConfig, type Config } from '../config'
+import { loadConfig } from './load-config'
 import { ConfigError, PkError } from '../errors'
 import { createLogger, type Logger } from '../ops/logger'
 import { resolveProgressMode, startProgress, type Progress } from '../ops/progress'

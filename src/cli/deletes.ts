@@ -1,5 +1,5 @@
 // `deletes list|approve|reject [resource]`: a person's word on a wave of deletes the guard holds
-// (capture/delete-guard.ts). The decision is written into the resource's cursor through the
+// (capture/rules/delete-guard.ts). The decision is written into the resource's cursor through the
 // resource's own transactional id, as `reset` does: the producer of a running `run` is fenced
 // first, so its open transaction is aborted and it can commit nothing over the decision; the state
 // is read back only after that. The deletes themselves are published by the next full listing
@@ -7,10 +7,10 @@
 // and only for records still missing then: nothing is published twice or from a stale read.
 import type { Command } from 'commander'
 import { transactionalIdFor } from '../capture/context'
-import type { Cursor } from '../capture/cursor'
-import { heldOf, type HeldWave, type WaveDecision } from '../capture/delete-guard'
-import { newCaptureState, restoreState } from '../capture/restore'
-import { stateRecords, type CaptureState } from '../capture/state'
+import type { Cursor } from '../capture/state/cursor'
+import { heldOf, type HeldWave, type WaveDecision } from '../capture/rules/delete-guard'
+import { newCaptureState, restoreState } from '../capture/state/restore'
+import { stateRecords, type CaptureState } from '../capture/state/state'
 import { createTransactionalSink } from '../kafka/kafkajs/transactional-sink'
 import type { TransactionalSink } from '../kafka/port'
 import { resourceNames, resources, type ResourceName } from '../resources'

@@ -5,7 +5,7 @@
 // comes from here: where the deliveries go, which resources follow them, how many arrived.
 import { randomBytes } from 'node:crypto'
 import { createServer } from 'node:net'
-import type { Engine } from '../capture/engine'
+import type { Engine } from '../capture/engine/engine'
 import type { Config } from '../config'
 import { webhookSubscriptions } from '../personio/webhooks'
 import type { RunningSimulator } from '../simulator'

@@ -6,8 +6,8 @@
 // (employees, absences, attendances) arrive through deliveries; `--no-webhooks` polls everything.
 import type { Command } from 'commander'
 import { Kafka, logLevel } from 'kafkajs'
-import { openEngine } from '../capture/engine'
-import { loadConfig } from '../config'
+import { openEngine } from '../capture/engine/engine'
+import { loadConfig } from './load-config'
 import { createSchemaRegistry } from '../contract/registry'
 import { createSerde } from '../contract/serde'
 import { topicFor } from '../contract/naming'

@@ -1,7 +1,8 @@
 // `personio-kafka doctor`: a checklist of everything the service needs, with what to change for
 // each item that is wrong. Exit 0 when all is well, else the `check` exit code.
 import type { Command } from 'commander'
-import { loadConfig, type Config } from '../config'
+import { type Config } from '../config'
+import { loadConfig } from './load-config'
 import { ConfigError } from '../errors'
 import { createLogger } from '../ops/logger'
 import { checkKafka, checkPersonio, checkRegistry, type Finding } from './doctor-checks'

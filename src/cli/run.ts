@@ -5,7 +5,7 @@
 import type { Command } from 'commander'
 import { FencedError, PkError } from '../errors'
 import { resources, type Resource, type ResourceName } from '../resources'
-import { stageInputs } from '../capture/stage'
+import { stageInputs } from '../capture/sources/stage/stage-work'
 import { captureOptions, openCapture, type CaptureFlags } from './capture-run'
 import { exitClassOf, exitCodes } from './exit-codes'
 import { gracefulStop } from './graceful-stop'

@@ -1,7 +1,8 @@
 // `personio-kafka schemas print | check | register`: the contract as the service would register it,
 // compared with (or written to) the schema registry. Compatibility settings are never changed.
 import type { Command } from 'commander'
-import { loadConfig, type Config } from '../config'
+import { type Config } from '../config'
+import { loadConfig } from './load-config'
 import { effectiveKeyFormat } from '../contract/key-format'
 import { keySubject, topicFor, valueSubject } from '../contract/naming'
 import { createSchemaRegistry, type SchemaCheck } from '../contract/registry'

@@ -2,11 +2,12 @@
 // cursor in the state topic, the others untouched. Writes go through the resource's own transactional id,
 // so a running service's producer for that resource is fenced rather than racing the change.
 import type { Command } from 'commander'
-import { encodeCursor, initialCursor, type Cursor } from '../capture/cursor'
+import { encodeCursor, initialCursor, type Cursor } from '../capture/state/cursor'
 import { stateTopicFor, transactionalIdFor } from '../capture/context'
-import { restoreState } from '../capture/restore'
-import { cursorTombstone } from '../capture/state'
-import { loadConfig, type Config } from '../config'
+import { restoreState } from '../capture/state/restore'
+import { cursorTombstone } from '../capture/state/state'
+import { type Config } from '../config'
+import { loadConfig } from './load-config'
 import { createKafka } from '../kafka/kafkajs/client'
 import { createTransactionalSink } from '../kafka/kafkajs/transactional-sink'
 import { kafkaUnreachable } from '../kafka/unreachable'

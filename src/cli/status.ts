@@ -1,8 +1,8 @@
 // `personio-kafka status`: per resource its phase, lag, keys and what needs attention, read from
 // the state topic. Fits 100 columns; `--wide` shows every time and detail, `--json` all of it.
 import type { Command } from 'commander'
-import { newCaptureState, restoreState } from '../capture/restore'
-import { inboxStatusOf, statusOf, statusTable, type ResourceStatus } from '../capture/status'
+import { newCaptureState, restoreState } from '../capture/state/restore'
+import { inboxStatusOf, statusOf, statusTable, type ResourceStatus } from '../capture/engine/status'
 import { readBehindGroup } from '../kafka/kafkajs/behind-group'
 import { resources, type ResourceName } from '../resources'
 import { inboxGroupFor, inboxTopicFor } from '../webhooks/inbox'

@@ -3,7 +3,8 @@
 // deploy; it creates the subscription, or PATCHes it back to ENABLED with our token and the events
 // of the selected resources, and leaves exactly one for our URL. Tokens are never printed.
 import type { Command } from 'commander'
-import { loadConfig, type Config } from '../config'
+import { type Config } from '../config'
+import { loadConfig } from './load-config'
 import { createLogger, type Logger } from '../ops/logger'
 import { planWebhook, sameUrl } from '../personio/webhooks'
 import { resourceNames, type ResourceName } from '../resources'

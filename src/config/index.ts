@@ -1,4 +1,4 @@
-export { loadConfig, redactConfig } from './load'
+export { loadConfig, redactConfig, type LoadOptions } from './load'
 export { configFields, configHelp, configTable } from './fields'
 export type {
   Config,

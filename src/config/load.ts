@@ -4,7 +4,6 @@ import { existsSync, readFileSync } from 'node:fs'
 import Ajv from 'ajv'
 import addFormats from 'ajv-formats'
 import { ConfigError, preview } from '../errors'
-import { parseRateCeilings, parseRateLimits } from '../personio/rate-settings'
 import { readEnvValue } from './env-files'
 import { configFields, fieldByPath, type ConfigField } from './fields'
 import { configSchema, type Config } from './schema'
@@ -120,9 +119,6 @@ function crossChecks(tree: Tree, unread: ReadonlySet<string>): string[] {
   if ((personio.clientId === undefined) !== (personio.clientSecret === undefined) && !credentialUnread) {
     problems.push('PERSONIO_CLIENT_ID and PERSONIO_CLIENT_SECRET: set both (only one of them is set)')
   }
-  if (typeof personio.rateLimits === 'string') problems.push(...parseRateLimits(personio.rateLimits).problems)
-  if (typeof personio.rateCeilings === 'string')
-    problems.push(...parseRateCeilings(personio.rateCeilings).problems)
   const kafka = tree.kafka as Partial<Config['kafka']>
   const sasl = kafka.saslMechanism !== undefined
   const saslUnread = unread.has('KAFKA_SASL_USERNAME') || unread.has('KAFKA_SASL_PASSWORD')

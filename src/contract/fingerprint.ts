@@ -6,7 +6,7 @@
 //
 // The text hashed is the canonical JSON of the non-null fields (keys sorted at every level).
 // Releases before 2026-12 hashed the nulls too: `legacyFingerprint` recognises those, so a state
-// topic written by them is taken over without publishing anything again (capture/diff.ts).
+// topic written by them is taken over without publishing anything again (capture/rules/diff.ts).
 // Every record is fingerprinted on every full listing, changed or not, which made the generic
 // canonical-JSON walk a sixth of a first sync's CPU.
 import { hash } from 'node:crypto'

@@ -1,5 +1,6 @@
 // PERSONIO_RATE_LIMITS and PERSONIO_RATE_CEILINGS, read into what the rate limiter takes, or one
 // clear line per entry that is not understood, with what was expected.
+import { ConfigError } from '../errors'
 import {
   documentedLimits,
   endpointFamilies,
@@ -91,13 +92,18 @@ export function parseRateCeilings(text: string): {
   return { ceilings, problems }
 }
 
-/** Both settings, as the Personio client takes them. */
+/**
+ * Both settings, as the Personio client takes them; a ConfigError naming every entry not
+ * understood. Checked here, where a Personio client is configured, and not by the config loader:
+ * the families are Personio's, and config/ depends on nothing above it.
+ */
 export function rateSettings(personio: { rateLimits: string; rateCeilings: string }): {
   rateLimits: Partial<Record<EndpointFamily, BucketSpec>>
   rateCeilings: Partial<Record<LearnedFamily, number>>
 } {
-  return {
-    rateLimits: parseRateLimits(personio.rateLimits).limits,
-    rateCeilings: parseRateCeilings(personio.rateCeilings).ceilings,
-  }
+  const limits = parseRateLimits(personio.rateLimits)
+  const ceilings = parseRateCeilings(personio.rateCeilings)
+  const problems = [...limits.problems, ...ceilings.problems]
+  if (problems.length > 0) throw new ConfigError(problems)
+  return { rateLimits: limits.limits, rateCeilings: ceilings.ceilings }
 }

@@ -1,11 +1,11 @@
 // In-process runs of the product against a simulator, as the capture tests drive it: one engine
 // per `sync --once`, closed after; the state topic read back the way `status` reads it.
 import { Kafka, logLevel } from 'kafkajs'
-import { openEngine, type Report } from '../../src/capture/engine'
-import type { PipelineEvent } from '../../src/capture/coordinator'
+import { openEngine, type Report } from '../../src/capture/engine/engine'
+import type { PipelineEvent } from '../../src/capture/engine/coordinator'
 import { stateTopicFor } from '../../src/capture/context'
-import { restoreState } from '../../src/capture/restore'
-import { statusOf, type ResourceStatus } from '../../src/capture/status'
+import { restoreState } from '../../src/capture/state/restore'
+import { statusOf, type ResourceStatus } from '../../src/capture/engine/status'
 import { loadConfig, type Config } from '../../src/config'
 import { silentLogger } from '../../src/ops/logger'
 import type { ResourceName } from '../../src/resources'

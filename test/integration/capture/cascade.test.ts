@@ -3,10 +3,10 @@
 // none of them): found gone by the employees listing (polling) or announced by `person.deleted`
 // (webhooks), the person's absences, hourly absences and attendances are tombstoned with them, each
 // once — before any listing of those resources — and a record moved to another person first stays.
-import { commitPart } from '../../../src/capture/commit'
-import { deleteEvent } from '../../../src/capture/diff'
-import { openEngine } from '../../../src/capture/engine'
-import { prepareResource } from '../../../src/capture/prepare'
+import { commitPart } from '../../../src/capture/commit/commit'
+import { deleteEvent } from '../../../src/capture/rules/diff'
+import { openEngine } from '../../../src/capture/engine/engine'
+import { prepareResource } from '../../../src/capture/read/prepare'
 import { setPauseHook } from '../../../src/ops/crash-points'
 import { silentLogger } from '../../../src/ops/logger'
 import { resources, type ResourceName } from '../../../src/resources'

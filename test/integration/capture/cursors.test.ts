@@ -5,7 +5,7 @@
 // filled even when the cycle that found it failed; a refused resume position starts the listing
 // over; and a second instance fences the first whatever its KAFKA_CLIENT_ID.
 import { Kafka, logLevel } from 'kafkajs'
-import { openEngine } from '../../../src/capture/engine'
+import { openEngine } from '../../../src/capture/engine/engine'
 import { FencedError } from '../../../src/errors'
 import { silentLogger } from '../../../src/ops/logger'
 import type { ResourceName } from '../../../src/resources'

@@ -5,8 +5,8 @@
 // parent, drops the rows of a parent whose delete it missed, and `reset` re-publishes every row.
 import { Kafka, logLevel } from 'kafkajs'
 import { topicFor } from '../../../src/contract/naming'
-import { openEngine } from '../../../src/capture/engine'
-import { stageInputs } from '../../../src/capture/stage'
+import { openEngine } from '../../../src/capture/engine/engine'
+import { stageInputs } from '../../../src/capture/sources/stage/stage-work'
 import { subscribe } from '../../../src/ops/channels'
 import { silentLogger } from '../../../src/ops/logger'
 import { resources, type ResourceName } from '../../../src/resources'

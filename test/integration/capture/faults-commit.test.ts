@@ -1,7 +1,7 @@
 // A commit the broker made but never confirmed: the answer to EndTxn is lost (PK_TEST_FAIL_AT
 // throws the error a dropped connection gives, right after kafkajs' commit returned). The process
 // cannot know the transaction landed; it must read its state back before it diffs again, or it
-// publishes the same changes twice (src/capture/settle-commit.ts).
+// publishes the same changes twice (src/capture/commit/settle-commit.ts).
 import type { ResourceName } from '../../../src/resources'
 import { startSimulator, type RunningSimulator } from '../../../src/simulator'
 import { testInfra, uniqueName } from '../../infra/env'

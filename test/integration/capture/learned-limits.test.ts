@@ -1,7 +1,7 @@
 // A pace learned from 429s survives a restart: the first sync learns the balance reads' hidden
 // limit, writes it into the state topic (`limits/balances`, in a capture transaction), and the next
 // engine starts there, before its first balance read, instead of meeting the same 429s again.
-import { openEngine } from '../../../src/capture/engine'
+import { openEngine } from '../../../src/capture/engine/engine'
 import { stateTopicFor } from '../../../src/capture/context'
 import { silentLogger } from '../../../src/ops/logger'
 import { startSimulator, type RunningSimulator } from '../../../src/simulator'

@@ -9,9 +9,9 @@
 //   starts, and the person is renamed after the listing began. A listing that does not wait for
 //   the batch reads the old name first and publishes it over the batch's newer read.
 // Either way the topic must end as Personio has it.
-import { openEngine, type Engine } from '../../../src/capture/engine'
-import { prepareResource } from '../../../src/capture/prepare'
-import { applyInboxWork, inboxWorkOf } from '../../../src/capture/webhook-capture'
+import { openEngine, type Engine } from '../../../src/capture/engine/engine'
+import { prepareResource } from '../../../src/capture/read/prepare'
+import { applyInboxWork, inboxWorkOf } from '../../../src/capture/sources/webhook/inbox-apply'
 import type { IncomingRecord } from '../../../src/kafka/port'
 import { setPauseHook } from '../../../src/ops/crash-points'
 import { silentLogger } from '../../../src/ops/logger'

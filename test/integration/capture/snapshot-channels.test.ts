@@ -1,8 +1,8 @@
 // The capture engine reports what it does on the diagnostics channels: after a real first sync
 // (simulator → real Kafka and registry), a metrics scrape tells the same story as the cycle's own
 // report — events, pages, committed transactions, Personio requests, a finished snapshot cycle.
-import { openEngine } from '../../../src/capture/engine'
-import type { CycleReport } from '../../../src/capture/cycle'
+import { openEngine } from '../../../src/capture/engine/engine'
+import type { CycleReport } from '../../../src/capture/sources/poll/cycle'
 import { loadConfig } from '../../../src/config'
 import { silentLogger } from '../../../src/ops/logger'
 import { createMetrics } from '../../../src/ops/metrics'

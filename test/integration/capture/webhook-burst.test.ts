@@ -2,7 +2,7 @@
 // as Personio does: `run`'s inbox reads the burst with a listing, not a request per person, and the
 // topic then equals what Personio serves. Where `WEBHOOK_BURST_MARGIN=0` reads one by one, the
 // same burst costs a read per person (the rule's absence shows).
-import { openEngine } from '../../../src/capture/engine'
+import { openEngine } from '../../../src/capture/engine/engine'
 import { silentLogger } from '../../../src/ops/logger'
 import { resources } from '../../../src/resources'
 import { startSimulator } from '../../../src/simulator'

@@ -3,7 +3,7 @@
 // resource with that error and commits nothing past the delivery (read again once it heals); a
 // subscription disabled while `run` is up puts its resources back on polling until it is ENABLED.
 import { Kafka, logLevel } from 'kafkajs'
-import { openEngine, type Engine } from '../../../src/capture/engine'
+import { openEngine, type Engine } from '../../../src/capture/engine/engine'
 import { subscribe as onChannel } from '../../../src/ops/channels'
 import { silentLogger } from '../../../src/ops/logger'
 import { resources, type ResourceName } from '../../../src/resources'

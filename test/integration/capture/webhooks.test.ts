@@ -3,7 +3,7 @@
 // reach the topics through deliveries with no company-wide listing in between; duplicated and
 // reordered deliveries publish each change once and never bring a deleted record back; a receiver
 // that was down catches up from the events endpoint.
-import { openEngine, type Engine } from '../../../src/capture/engine'
+import { openEngine, type Engine } from '../../../src/capture/engine/engine'
 import { silentLogger } from '../../../src/ops/logger'
 import { resources, type ResourceName } from '../../../src/resources'
 import { startSimulator, type RunningSimulator } from '../../../src/simulator'

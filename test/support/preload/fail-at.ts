@@ -1,7 +1,7 @@
 // Preloaded into a CLI child by a test that makes one step fail instead of killing the process:
 // PK_TEST_FAIL_AT=<point>[:<n>] throws, the n-th time <point> is reached, the error a lost
 // connection gives. At `after-commit-in-sink` that is a commit the broker made whose answer never
-// came back: the case of an unconfirmed commit that did land (src/capture/settle-commit.ts).
+// came back: the case of an unconfirmed commit that did land (src/capture/commit/settle-commit.ts).
 import type * as CrashPoints from '../../../src/ops/crash-points'
 import { cliModulePath } from '../cli-preload'
 import { crashHookFor } from '../crash-at'

@@ -1,5 +1,4 @@
-import { loadConfig } from '../../../src/config'
-import { parseRateCeilings, parseRateLimits, rateSettings } from '../../../src/personio/rate-settings'
+import { parseRateCeilings, parseRateLimits } from '../../../src/personio/rate-settings'
 
 describe('personio > rate-settings > PERSONIO_RATE_LIMITS', () => {
   it('replaces the documented figure of each family named, the burst kept in proportion unless given', () => {
@@ -35,12 +34,6 @@ describe('personio > rate-settings > PERSONIO_RATE_LIMITS', () => {
       'PERSONIO_RATE_LIMITS (personio.rateLimits): v2 is named twice; give each family once',
     ])
   })
-
-  it('is checked with the rest of the configuration', () => {
-    expect(() => loadConfig({ env: { PERSONIO_RATE_LIMITS: 'employees=lots' } })).toThrow(
-      /PERSONIO_RATE_LIMITS \(personio\.rateLimits\): "employees=lots" is not/,
-    )
-  })
 })
 
 describe('personio > rate-settings > PERSONIO_RATE_CEILINGS', () => {
@@ -74,18 +67,5 @@ describe('personio > rate-settings > PERSONIO_RATE_CEILINGS', () => {
     expect(parseRateCeilings('v2=3,v2=4').problems).toEqual([
       'PERSONIO_RATE_CEILINGS (personio.rateCeilings): v2 is named twice; give each family once',
     ])
-  })
-
-  it('is checked with the rest of the configuration, and handed to the client with the limits', () => {
-    expect(() => loadConfig({ env: { PERSONIO_RATE_CEILINGS: 'v1-auth=9' } })).toThrow(
-      /PERSONIO_RATE_CEILINGS \(personio\.rateCeilings\): v1-auth is never learned/,
-    )
-    const config = loadConfig({
-      env: { PERSONIO_RATE_LIMITS: 'employees=3', PERSONIO_RATE_CEILINGS: 'employees=6' },
-    })
-    expect(rateSettings(config.personio)).toEqual({
-      rateLimits: { employees: { rate: 3, burst: 9 } },
-      rateCeilings: { employees: 6 },
-    })
   })
 })
