@@ -71,10 +71,7 @@ export async function subscribeDemoReceiver(
   })
   return {
     url,
-    followed: () =>
-      engine.selected
-        .filter((r) => engine.ctx.settings[r.name].followedByWebhooks === true)
-        .map((r) => r.name),
+    followed: () => engine.selected.filter((r) => engine.ctx.webhooks.following(r.name)).map((r) => r.name),
     delivered: () => sim.webhooks.deliveries.filter((d) => d.subscriptionId === id && d.delivered).length,
   }
 }

@@ -1,6 +1,8 @@
 // An in-memory CaptureContext for the webhook path's rules: Personio is a table of answers by
 // request path (a body, or an error to throw), Kafka a sink that keeps each transaction, the codec
 // plain JSON. No network, no registry: what a batch reads, publishes and commits is all visible.
+import { createLanes } from '../../src/capture/engine/lanes'
+import { createWebhookFollow } from '../../src/capture/state/webhook-follow'
 import pino from 'pino'
 import { createSerial, type CaptureContext } from '../../src/capture/context'
 import { createCaptureMemory } from '../../src/capture/state/memory'
@@ -62,14 +64,14 @@ export function webhookWorld(answer: (target: string) => unknown): WebhookWorld 
     http,
     registry: undefined as unknown as CaptureContext['registry'],
     serde: undefined as unknown as CaptureContext['serde'],
-    sinkFor: () => ({
-      publish: (records, consumed) => {
+    events: {
+      publish: (_resource, records, consumed) => {
         transactions.push({ records: [...records], ...(consumed === undefined ? {} : { consumed }) })
         return Promise.resolve()
       },
       open: () => Promise.resolve(),
       close: () => Promise.resolve(),
-    }),
+    },
     state: newCaptureState(),
     prefix: 'p',
     stateTopic: 'p._state',
@@ -83,7 +85,12 @@ export function webhookWorld(answer: (target: string) => unknown): WebhookWorld 
     clock: { now: () => Date.parse('2026-12-05T12:00:00Z') },
     logger,
     deleteGuardShare: 0.2,
-    readState: () => Promise.reject(new Error('no state topic here')),
+    stateStore: {
+      restore: () => Promise.reject(new Error('no state topic here')),
+      readAfter: () => Promise.reject(new Error('no state topic here')),
+    },
+    webhooks: createWebhookFollow(),
+    lanes: createLanes(),
     memory: createCaptureMemory(),
     limits: { load: () => undefined, restored: () => ({}), due: () => undefined, written: () => undefined },
     serial: (resource, work) => serial.serial(resource, work),

@@ -108,7 +108,7 @@ async function commitWith(
   ]
   const started = ctx.clock.now()
   try {
-    await ctx.sinkFor(resource.name).publish(records, consumed)
+    await ctx.events.publish(resource.name, records, consumed)
   } catch (error) {
     noteUncertain(ctx, resource.name, error)
     // the riders' state was in that transaction too: theirs is read back as well

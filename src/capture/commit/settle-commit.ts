@@ -23,8 +23,8 @@ export async function settleUncertain(ctx: CaptureContext, resource: ResourceNam
   // Registering the transactional id again makes the coordinator complete or abort the old one;
   // the read then waits until the state topic's committed end has passed what it wrote there (an
   // open transaction of another resource holds that end back, and a short read would miss it).
-  await ctx.sinkFor(resource).open()
-  const durable = await ctx.readState(written)
+  await ctx.events.open(resource)
+  const durable = await ctx.stateStore.readAfter(written)
   ctx.state.adopt(resource, durable)
   if (durable.hasCursor(resource)) ctx.memory.durableCursors.set(resource, durable.cursor(resource))
   else ctx.memory.durableCursors.delete(resource)

@@ -35,7 +35,9 @@ import { coordinate, once, type PipelineEvent, type PipelineSlot } from './coord
 import { createSerial, stateTopicFor, transactionalIdFor, type CaptureContext, type Clock } from '../context'
 import { createLimitsLedger } from '../state/learned-limits'
 import { createCaptureMemory } from '../state/memory'
-import { captureCycle, type CycleReport } from '../sources/poll/cycle'
+import { captureCycle, settingsNow, type CycleReport } from '../sources/poll/cycle'
+import { createLanes } from './lanes'
+import { createWebhookFollow } from '../state/webhook-follow'
 import { planCycle } from '../sources/poll/plan'
 import { recordLastError } from './last-error'
 import { preflight, probeSubject } from './preflight'
@@ -199,12 +201,17 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     password: config.registry.password,
   })
   const serial = createSerial()
+  const lanes = createLanes()
   const state = newCaptureState()
   const ctx: CaptureContext = {
     http,
     registry,
     serde: createSerde({ registry, keyFormat: config.topics.keyFormat, prefix }),
-    sinkFor,
+    events: {
+      publish: (resource, records, consumed) => sinkFor(resource as ResourceName).publish(records, consumed),
+      open: (resource) => sinkFor(resource as ResourceName).open(),
+      close: async () => void (await Promise.allSettled([...sinks.values()].map((s) => s.close()))),
+    },
     state,
     prefix,
     stateTopic,
@@ -218,7 +225,13 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     clock: options.clock ?? { now: Date.now },
     logger,
     deleteGuardShare: config.capture.deleteGuardPercent / 100,
-    readState: (after) => restoreStateAfter(kafka, stateTopic, `${config.kafka.clientId}.${prefix}`, after),
+    stateStore: {
+      restore: (into, limits) =>
+        restoreState(kafka, stateTopic, `${config.kafka.clientId}.${prefix}`, into, limits),
+      readAfter: (after) => restoreStateAfter(kafka, stateTopic, `${config.kafka.clientId}.${prefix}`, after),
+    },
+    webhooks: createWebhookFollow(),
+    lanes,
     memory: createCaptureMemory(),
     limits,
     serial: (resource, work) => serial.serial(resource, work),
@@ -312,9 +325,14 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
       // soon as the gap fill finds the subscription gone (webhook-runner.ts).
       cycle: () =>
         !force &&
-        settings[resource.name].followedByWebhooks === true &&
-        planCycle(resource, state.cursor(resource.name), ctx.clock.now(), settings[resource.name], false)
-          .kind === 'incremental'
+        ctx.webhooks.following(resource.name) &&
+        planCycle(
+          resource,
+          state.cursor(resource.name),
+          ctx.clock.now(),
+          settingsNow(ctx, resource.name),
+          false,
+        ).kind === 'incremental'
           ? EMPTY
           : captureCycle(ctx, resource, force),
     }))
@@ -400,11 +418,8 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
       config.webhooks.gapFillIntervalMs / 2,
       publicUrl,
     )
-    // each resource's own reconciliation interval, for when it polls again (a subscription gone)
-    const polling = new Map(coverage.covered.map((r) => [r.name, settings[r.name].reconcileMs]))
     for (const r of coverage.covered) {
-      settings[r.name].reconcileMs = config.webhooks.reconcileIntervalMs
-      settings[r.name].followedByWebhooks = true
+      ctx.webhooks.set(r.name, true, config.webhooks.reconcileIntervalMs)
       publish('personio-kafka:webhooks:following', { resource: r.name, following: true })
     }
     logger.info(
@@ -432,7 +447,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
           burstMargin: config.webhooks.burstMargin,
           reconcile: {
             following: config.webhooks.reconcileIntervalMs,
-            polling: polling.get(resource.name) ?? settings[resource.name].reconcileMs,
+            polling: settings[resource.name].reconcileMs,
           },
         }),
     }))

@@ -47,7 +47,7 @@ export async function recordLastError(
     const at = Math.max(ctx.clock.now(), ctx.memory.lastTimestamps.get(resource) ?? 0)
     const records = stateRecords(ctx.stateTopic, { resource, known: new Map(), cursor }, at)
     try {
-      await ctx.sinkFor(resource).publish(records)
+      await ctx.events.publish(resource, records)
     } catch (failure) {
       noteUncertain(ctx, resource, failure)
       throw failure

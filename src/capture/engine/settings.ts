@@ -16,12 +16,6 @@ export interface ResourceSettings {
   deleteHoldMs: number
   /** whether a wave of deletes waits for a person or only for the hold time (DELETE_GUARD_MODE) */
   deleteGuardMode: DeleteGuardMode
-  /**
-   * `run` follows this resource through webhooks: no incremental listing, only reconciliation.
-   * false: its inbox pipeline runs, but the subscription no longer covers it, so it polls again;
-   * undefined: no inbox pipeline at all
-   */
-  followedByWebhooks?: boolean
 }
 
 const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }

@@ -71,7 +71,7 @@ describe('capture > a full listing and the inbox of the same resource', () => {
     expectAllCycled(await opened.syncOnce())
     // as `run` marks a resource its subscription covers
     // false: its inbox still runs while it polls again for a lost subscription
-    opened.ctx.settings.employees.followedByWebhooks = followed
+    opened.ctx.webhooks.set('employees', followed)
     return { engine: opened, ctx: opened.ctx, prepared: await prepareResource(opened.ctx, employees) }
   }
 

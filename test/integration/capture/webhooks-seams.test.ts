@@ -135,7 +135,7 @@ describe('capture > webhooks at the seams', () => {
   it('polls the resources of a subscription disabled while running, and follows webhooks again once it is ENABLED', async () => {
     run = await started({ WEBHOOK_GAP_FILL_INTERVAL_MS: '10000', POLL_INTERVAL_MS: '2000' })
     const { sim, prefix, engine, subscription } = run
-    const followed = () => engine.ctx.settings.employees.followedByWebhooks === true
+    const followed = () => engine.ctx.webhooks.following('employees')
     expect(followed()).toBe(true)
     const turn = (status: 'ENABLED' | 'DISABLED') => {
       const current = sim.webhooks.subscriptions.get(subscription)!

@@ -25,6 +25,7 @@ import { ListingWatch, selfCheckingPaging } from '../../read/listing-watch'
 import { warnAboutWaves } from './wave-warnings'
 import { mapPage } from '../../rules/map-page'
 import { batchPages } from './batch-pages'
+import type { ResourceSettings } from '../../engine/settings'
 import { planCycle, type CyclePlan } from './plan'
 import { prepareResource, type Prepared } from '../../read/prepare'
 import { listPages, type RawPage } from '../../read/listing'
@@ -33,6 +34,15 @@ import { watchersOf } from '../../rules/watch'
 import { AHEAD_MARGIN_MS, SKEW_MARGIN_MS } from '../../rules/personio-clock'
 import { keyText, type KeyText, type Known } from '../../state/keys'
 import { settleUncertain } from '../../commit/settle-commit'
+
+/** A resource's settings as they stand now: while it follows webhooks, their reconciliation interval. */
+export function settingsNow(
+  ctx: Pick<CaptureContext, 'settings' | 'webhooks'>,
+  resource: ResourceName,
+): ResourceSettings {
+  const configured = ctx.settings[resource]
+  return { ...configured, reconcileMs: ctx.webhooks.reconcileMs(resource, configured.reconcileMs) }
+}
 
 export interface CycleReport {
   resource: ResourceName
@@ -288,7 +298,7 @@ async function settleDeletes(
     holdMs: settings.deleteHoldMs,
     covered: announcesEveryDelete(
       resource,
-      (name) => ctx.settings[name]?.enabled === true && ctx.settings[name]?.followedByWebhooks === true,
+      (name) => ctx.settings[name]?.enabled === true && ctx.webhooks.following(name),
     ),
   }
   const decision = decideDeletes(known.size, gone, before.heldDeletes, policy, ctx.clock.now())
@@ -375,7 +385,13 @@ function runCycle(
 ): Observable<CycleReport> {
   return defer(() => {
     const cursor = ctx.state.cursor(resource.name)
-    const planned = planCycle(resource, cursor, ctx.clock.now(), ctx.settings[resource.name], forceSnapshot)
+    const planned = planCycle(
+      resource,
+      cursor,
+      ctx.clock.now(),
+      settingsNow(ctx, resource.name),
+      forceSnapshot,
+    )
     // A custom attribute the last whole read did not have: every record now has a value for it.
     const fill =
       prepared.customFields !== undefined &&
@@ -393,8 +409,7 @@ function runCycle(
       published: { c: 0, u: 0, r: 0, d: 0 },
       deadLettered: 0,
     }
-    if (plan.kind === 'incremental' && ctx.settings[resource.name].followedByWebhooks === true)
-      return of(report)
+    if (plan.kind === 'incremental' && ctx.webhooks.following(resource.name)) return of(report)
     const tally: Tally = {
       report,
       watch: new ListingWatch(),
@@ -408,7 +423,7 @@ function runCycle(
     // the inbox published after the listing passed its page would look deleted, or be overwritten
     // by the listing's older read. The inbox catches up right after, reading by id. It holds while
     // the resource polls again for a lost subscription too: deliveries still reach the inbox.
-    const holdsInbox = ctx.settings[resource.name].followedByWebhooks !== undefined
+    const holdsInbox = ctx.webhooks.state(resource.name) !== undefined
     if (holdsInbox) ctx.memory.fullListings.add(resource.name)
     const facts = { resource: resource.name, cycleId, kind: plan.kind }
     publish('personio-kafka:capture:cycle', { ...facts, phase: 'start' })

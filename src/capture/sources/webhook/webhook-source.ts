@@ -203,11 +203,9 @@ function follow(
   reconcile: ReconcileIntervals,
   why: string | undefined,
 ): void {
-  const settings = ctx.settings[resource.name]
   const following = why === undefined
-  if ((settings.followedByWebhooks === true) === following) return
-  settings.followedByWebhooks = following
-  settings.reconcileMs = following ? reconcile.following : reconcile.polling
+  if (ctx.webhooks.following(resource.name) === following) return
+  ctx.webhooks.set(resource.name, following, reconcile.following)
   publish('personio-kafka:webhooks:following', { resource: resource.name, following })
   if (following)
     ctx.logger.info(

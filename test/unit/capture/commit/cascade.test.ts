@@ -58,14 +58,14 @@ function fakeContext(state: CaptureState) {
     messageLimit: () => 1_000_000,
     serde: { prepare: () => Promise.resolve(codec) },
     serial: serial.serial,
-    sinkFor: () => ({
-      publish: (records: readonly OutgoingRecord[]) => {
+    events: {
+      publish: (_resource: string, records: readonly OutgoingRecord[]) => {
         transactions.push([...records])
         return Promise.resolve()
       },
       open: () => Promise.resolve(),
       close: () => Promise.resolve(),
-    }),
+    },
   } as unknown as CaptureContext
   return { ctx, transactions }
 }

@@ -2,6 +2,7 @@
 // each page written to the inbox before the next is read; a fill that fails is a warning, never an
 // error that would stop the inbox beside it; a subscription deleted or disabled while running puts
 // the resource back on polling (one warning, the metric's channel) until it is ENABLED again.
+import { settingsNow } from '../../../../../src/capture/sources/poll/cycle'
 import {
   companyGate,
   gapFillTick,
@@ -45,8 +46,7 @@ function following(world: ReturnType<typeof webhookWorld>) {
       webhookAt: Date.parse('2026-12-05T11:00:00Z'),
     },
   })
-  world.ctx.settings[resource.name].followedByWebhooks = true
-  world.ctx.settings[resource.name].reconcileMs = reconcile.following
+  world.ctx.webhooks.set(resource.name, true, reconcile.following)
 }
 
 function setUp(answer: { subscription: () => unknown; events: (target: string) => unknown }) {
@@ -133,9 +133,10 @@ describe('capture > webhook runner > gap fill', () => {
     const following: boolean[] = []
     const off = subscribe('personio-kafka:webhooks:following', (e) => following.push(e.following))
     try {
-      const settings = world.ctx.settings[resource.name]
+      const now = () => settingsNow(world.ctx, resource.name)
       await tick()
-      expect(settings).toMatchObject({ followedByWebhooks: false, reconcileMs: reconcile.polling })
+      expect(world.ctx.webhooks.state(resource.name)).toBe(false)
+      expect(now().reconcileMs).toBe(world.ctx.settings[resource.name].reconcileMs)
       subscription = () => {
         throw status(404)
       }
@@ -146,7 +147,8 @@ describe('capture > webhook runner > gap fill', () => {
       expect(world.requests.some((r) => r.includes('/events'))).toBe(false)
       subscription = () => enabled()
       await tick()
-      expect(settings).toMatchObject({ followedByWebhooks: true, reconcileMs: reconcile.following })
+      expect(world.ctx.webhooks.state(resource.name)).toBe(true)
+      expect(now().reconcileMs).toBe(reconcile.following)
       expect(following).toEqual([false, true])
     } finally {
       off()
@@ -161,7 +163,7 @@ describe('capture > webhook runner > gap fill', () => {
       },
     })
     await tick()
-    expect(world.ctx.settings[resource.name].followedByWebhooks).toBe(false)
+    expect(world.ctx.webhooks.state(resource.name)).toBe(false)
   })
 })
 
@@ -194,10 +196,10 @@ describe('capture > webhook runner > subscription registered again', () => {
         reconcile,
       })
     await tick() // deleted, nothing in its place: polled again
-    expect(world.ctx.settings[resource.name].followedByWebhooks).toBe(false)
+    expect(world.ctx.webhooks.state(resource.name)).toBe(false)
     registered = true // `webhooks register` made a new one
     await expect(tick()).resolves.toBe(1)
-    expect(world.ctx.settings[resource.name].followedByWebhooks).toBe(true)
+    expect(world.ctx.webhooks.state(resource.name)).toBe(true)
     expect(writes).toEqual([1])
     expect(world.requests.filter((r) => r.startsWith(`/v2/webhooks/${NEW}/events`))).toHaveLength(1)
     // from then on the new one is asked for by its id: the old id costs no more requests
@@ -236,11 +238,11 @@ describe('capture > webhook runner > gap fill, fenced', () => {
       events: () => ({ _data: [event(1)], _meta: { links: {} } }),
     })
     const fenced = new FencedError('Another instance took over the transactional id')
-    world.ctx.sinkFor = () => ({
+    world.ctx.events = {
       publish: () => Promise.reject(fenced),
       open: () => Promise.resolve(),
       close: () => Promise.resolve(),
-    })
+    }
     await expect(tick()).rejects.toBe(fenced)
   })
 })
