@@ -3,10 +3,9 @@
 // Every failure ends here as what a person reads and the exit code of its class (src/cli/exit-codes.ts).
 // First, a Node.js too old for our dependencies is refused in one line (src/runtime.ts); then,
 // before anything loads kafkajs, Node's warnings of its negative timers are dropped and its
-// read_committed filter is replaced (see those files).
+// read_committed filter is replaced (src/kafka/index.ts).
 import './runtime'
-import './kafka/kafkajs/negative-timeouts'
-import './kafka/kafkajs/aborted-filter'
+import './kafka'
 import { CommanderError } from 'commander'
 import { buildProgram } from './cli/program'
 import { exitCodes } from './cli/exit-codes'

@@ -9,9 +9,8 @@ import type { Command } from 'commander'
 import { transactionalIdFor } from '../capture/context'
 import type { Cursor } from '../capture/state/cursor'
 import { heldOf, type HeldWave, type WaveDecision } from '../capture/rules/delete-guard'
-import { newCaptureState, restoreState } from '../capture/state/restore'
+import { newCaptureState } from '../capture/state/restore'
 import { stateRecords, type CaptureState } from '../capture/state/state'
-import { createTransactionalSink } from '../kafka/kafkajs/transactional-sink'
 import type { TransactionalSink } from '../kafka/port'
 import { resourceNames, resources, type ResourceName } from '../resources'
 import { resourceName } from './arguments'
@@ -97,9 +96,7 @@ async function record(
     holding(state, only).filter((name) =>
       (state.cursor(name).heldDeletes?.waves ?? []).some((w) => w.decision !== decision),
     )
-  const seen = (await stateTopicExists(c))
-    ? undecided(await restoreState(c.kafka, c.stateTopic, c.group))
-    : []
+  const seen = (await stateTopicExists(c)) ? undecided(await c.kafka.restoreState(c.stateTopic, c.group)) : []
   if (seen.length === 0) {
     console.log(
       `no deletes are held${only === undefined ? '' : ` for ${only}`} that are not ${decision} already`,
@@ -110,11 +107,11 @@ async function record(
   try {
     // fence first, then read: a running `run` commits nothing between the read and the write
     for (const name of seen) {
-      const sink = createTransactionalSink(c.kafka, { transactionalId: transactionalIdFor(c.prefix, name) })
+      const sink = c.kafka.transactionalSink(transactionalIdFor(c.prefix, name))
       sinks.set(name, sink)
       await sink.open()
     }
-    const state = await restoreState(c.kafka, c.stateTopic, c.group, newCaptureState())
+    const state = await c.kafka.restoreState(c.stateTopic, c.group, newCaptureState())
     for (const name of undecided(state).filter((n) => sinks.has(n))) {
       const before = state.cursor(name)
       const cursor = decide(before, decision)
@@ -157,7 +154,7 @@ export function registerDeletes(program: Command): void {
     .action(async (only: ResourceName | undefined, o: { config?: string; json?: boolean }) => {
       const c = open(o.config)
       const state = (await stateTopicExists(c))
-        ? await restoreState(c.kafka, c.stateTopic, c.group)
+        ? await c.kafka.restoreState(c.stateTopic, c.group)
         : newCaptureState()
       const names = holding(state, only)
       if (o.json === true) console.log(JSON.stringify(viewOf(state, names), null, 2))

@@ -5,7 +5,6 @@
 // delivers Personio's webhooks to a receiver on this machine, so the resources they announce
 // (employees, absences, attendances) arrive through deliveries; `--no-webhooks` polls everything.
 import type { Command } from 'commander'
-import { Kafka, logLevel } from 'kafkajs'
 import { openEngine } from '../capture/engine/engine'
 import { loadConfig } from './load-config'
 import { createSchemaRegistry } from '../contract/registry'
@@ -16,6 +15,7 @@ import { buildFrame, Screen } from '../demo/frame'
 import { LiveTable, shownAs, summarise } from '../demo/live-table'
 import { demoSteps } from '../demo/script'
 import { InfraError } from '../errors'
+import { watchTopics } from '../kafka'
 import { createLogger } from '../ops/logger'
 import { resourceNames, resources } from '../resources'
 import { defaultCredential, startSimulator } from '../simulator'
@@ -136,30 +136,22 @@ export function registerDemo(program: Command): void {
       const byTopic = new Map(resourceNames.map((n) => [topicFor(config.topics.prefix, n), resources[n]]))
       const dates = new Map(resourceNames.map((n) => [n, shownAs(valueSchema(resources[n]))]))
       const table = new LiveTable(tty ? 50 : 0)
-      const reader = new Kafka({
+      const reader = await watchTopics({
         brokers: config.kafka.brokers,
         clientId: 'personio-kafka-demo',
-        logLevel: logLevel.NOTHING,
-      }).consumer({
-        groupId: `personio-kafka-demo-${Date.now()}`,
-        readUncommitted: false,
-        maxWaitTimeInMs: 200,
-      })
-      await reader.connect()
-      await reader.subscribe({ topics: [...byTopic.keys()], fromBeginning: true })
-      let note = `producer running against the simulator (${sim.url}); Kafka ${config.kafka.brokers.join(',')}`
-      await reader.run({
-        eachMessage: async ({ topic, message }) => {
+        topics: [...byTopic.keys()],
+        onRecord: async (topic, recordKey, recordValue) => {
           const resource = byTopic.get(topic)
-          if (resource === undefined || message.key === null) return
-          const key = JSON.stringify(Object.values(await serde.decodeKey(resource, message.key)))
-          const value = message.value === null ? null : await serde.decodeValue(message.value)
+          if (resource === undefined || recordKey === null) return
+          const key = JSON.stringify(Object.values(await serde.decodeKey(resource, recordKey)))
+          const value = recordValue === null ? null : await serde.decodeValue(recordValue)
           const op = value?.meta.op ?? 'd'
           const summary = summarise(value?.record ?? null, dates.get(resource.name))
           table.add({ at: Date.now(), topic: resource.name, op, key, summary })
           if (!tty && op !== 'r') console.log(`${op}  ${topic}  ${key}  ${summary}`)
         },
       })
+      let note = `producer running against the simulator (${sim.url}); Kafka ${config.kafka.brokers.join(',')}`
       const screen = new Screen((text) => process.stdout.write(text))
       const draw = () => {
         if (!tty) return
@@ -216,7 +208,7 @@ export function registerDemo(program: Command): void {
       await engine.stop()
       await running.catch(() => undefined)
       await script.catch(() => undefined)
-      await reader.disconnect()
+      await reader.stop()
       await engine.close()
       await sim.close()
       if (!tty) process.stdout.write(`\nevents per resource and op:\n${table.countLines().join('\n')}\n`)

@@ -1,25 +1,15 @@
 // The checks behind `personio-kafka doctor`. Each check answers with lines of a checklist: what was
 // looked at, whether it is fine, and what to change when it is not. A check never throws: a failure
 // is a finding, explained in the same words the other commands use (report-error.ts).
-import {
-  AclOperationTypes,
-  AclPermissionTypes,
-  AclResourceTypes,
-  ConfigResourceTypes,
-  ResourcePatternTypes,
-  type Admin,
-} from 'kafkajs'
 import type { Config } from '../config'
 import { dlqTopic, topicFor } from '../contract/naming'
 import { createSchemaRegistry } from '../contract/registry'
-import { createKafka } from '../kafka/kafkajs/client'
+import { kafkaTools, type ClusterInspection } from '../kafka'
 import { entityTopicSpec, topicConflict } from '../kafka/topic-policy'
-import { kafkaUnreachable } from '../kafka/unreachable'
 import type { Logger } from '../ops/logger'
 import { createPersonioClient } from '../personio'
 import { rateSettings } from '../personio/rate-settings'
 import { resourceNames, resources } from '../resources'
-import { aclFix, aclNeeds, isAllowed } from './doctor-acls'
 import { describeError } from './report-error'
 import { judge, subjectsOf } from './schemas'
 
@@ -92,24 +82,16 @@ export async function checkPersonio(config: Config, logger: Logger): Promise<Fin
 
 export async function checkKafka(config: Config, logger: Logger): Promise<Finding[]> {
   const f = (verdict: Verdict, text: string): Finding => ({ area: 'kafka', verdict, text })
-  const admin = createKafka({ ...config.kafka, logger }).admin()
+  const admin = kafkaTools(config.kafka, logger).inspect()
   const out: Finding[] = []
   try {
     // not reaching the brokers is said as run and status say it, naming KAFKA_BROKERS
-    const cluster = await admin
-      .connect()
-      .then(() => admin.describeCluster())
-      .catch((error: unknown) => {
-        throw kafkaUnreachable(config.kafka.brokers, error)
-      })
+    const cluster = await admin.cluster()
     out.push(
-      f(
-        'ok',
-        `brokers reachable at ${config.kafka.brokers.join(',')} (${cluster.brokers.length} in the cluster)`,
-      ),
+      f('ok', `brokers reachable at ${config.kafka.brokers.join(',')} (${cluster.brokers} in the cluster)`),
     )
     out.push(...(await checkAcls(admin, config)))
-    const existing = new Set(await admin.listTopics())
+    const existing = new Set(await admin.topics())
     const specs = resourceNames.map((n) => entityTopicSpec(topicFor(config.topics.prefix, n), config.topics))
     const present = specs.filter((s) => existing.has(s.topic))
     if (present.length < specs.length)
@@ -117,16 +99,9 @@ export async function checkKafka(config: Config, logger: Logger): Promise<Findin
         f('ok', `${specs.length - present.length} topic(s) missing, created compacted on the first run`),
       )
     if (present.length > 0) {
-      const { resources: described } = await admin.describeConfigs({
-        includeSynonyms: false,
-        resources: present.map((s) => ({ type: ConfigResourceTypes.TOPIC, name: s.topic })),
-      })
+      const described = await admin.topicConfigs(present.map((s) => s.topic))
       for (const spec of present) {
-        const entries = described.find((r) => r.resourceName === spec.topic)?.configEntries ?? []
-        const conflict = topicConflict(
-          spec,
-          Object.fromEntries(entries.map((e) => [e.configName, e.configValue])),
-        )
+        const conflict = topicConflict(spec, described[spec.topic] ?? {})
         out.push(conflict === undefined ? f('ok', `topic ${spec.topic} is compacted`) : f('fix', conflict))
       }
     }
@@ -135,41 +110,28 @@ export async function checkKafka(config: Config, logger: Logger): Promise<Findin
   } catch (error) {
     out.push(f('fix', explain(error)))
   } finally {
-    await admin.disconnect().catch(() => undefined)
+    await admin.close()
   }
   return out
 }
 
-async function checkAcls(admin: Admin, config: Config): Promise<Finding[]> {
+async function checkAcls(admin: ClusterInspection, config: Config): Promise<Finding[]> {
   const principal = `User:${config.kafka.saslUsername ?? 'ANONYMOUS'}`
-  let resources
-  try {
-    ;({ resources } = await admin.describeAcls({
-      resourceType: AclResourceTypes.ANY,
-      resourcePatternType: ResourcePatternTypes.ANY,
-      operation: AclOperationTypes.ANY,
-      permissionType: AclPermissionTypes.ANY,
-    }))
-  } catch (error) {
-    const type = (error as { type?: string }).type
-    if (type === 'SECURITY_DISABLED')
-      return [{ area: 'kafka', verdict: 'ok', text: 'brokers have no authorizer: no ACLs to check' }]
+  const acls = await admin.acls(principal, config.topics.prefix)
+  if (acls.kind === 'no-authorizer')
+    return [{ area: 'kafka', verdict: 'ok', text: 'brokers have no authorizer: no ACLs to check' }]
+  if (acls.kind === 'unreadable')
     return [
       {
         area: 'kafka',
         verdict: 'skip',
-        text: `cannot read the ACLs (${(error as Error).message}); a denied operation will name itself on the first run`,
+        text: `cannot read the ACLs (${acls.why}); a denied operation will name itself on the first run`,
       },
     ]
-  }
-  return aclNeeds(config.topics.prefix).map((need) =>
-    isAllowed(resources, principal, need)
-      ? { area: 'kafka', verdict: 'ok', text: `ACLs let ${principal} ${need.what}` }
-      : {
-          area: 'kafka',
-          verdict: 'fix',
-          text: `ACLs do not let ${principal} ${need.what}: ${aclFix(principal, need)}`,
-        },
+  return acls.verdicts.map((v) =>
+    v.allowed
+      ? { area: 'kafka', verdict: 'ok', text: `ACLs let ${principal} ${v.what}` }
+      : { area: 'kafka', verdict: 'fix', text: `ACLs do not let ${principal} ${v.what}: ${v.fix}` },
   )
 }
 

@@ -3,8 +3,7 @@
 // Personio shows it, our token; and of the inbox topic: a 202 to Personio waits for
 // min.insync.replicas copies, which should be min(2, replicas). Each problem says what to run or set.
 import type { Config } from '../config'
-import { createKafka } from '../kafka/kafkajs/client'
-import { createTopicAdmin } from '../kafka/kafkajs/topic-admin'
+import { kafkaTools } from '../kafka'
 import { INBOX_MIN_INSYNC_REPLICAS, inboxDurabilityProblem } from '../kafka/topic-policy'
 import { inboxTopicFor } from '../webhooks/inbox'
 import type { Logger } from '../ops/logger'
@@ -26,7 +25,7 @@ export async function checkWebhooks(config: Config, logger: Logger): Promise<Fin
 /** The inbox topic's durability: how many copies a delivery has when the receiver answers 202. */
 async function checkInbox(config: Config, logger: Logger): Promise<Finding[]> {
   const topic = inboxTopicFor(config.topics.prefix)
-  const admin = createTopicAdmin(createKafka({ ...config.kafka, logger }))
+  const admin = kafkaTools(config.kafka, logger).topicAdmin()
   try {
     const found = (await admin.durability([topic]))[topic]
     if (found === undefined)

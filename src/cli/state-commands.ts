@@ -4,12 +4,10 @@
 import type { Command } from 'commander'
 import { encodeCursor, initialCursor, type Cursor } from '../capture/state/cursor'
 import { stateTopicFor, transactionalIdFor } from '../capture/context'
-import { restoreState } from '../capture/state/restore'
 import { cursorTombstone } from '../capture/state/state'
 import { type Config } from '../config'
 import { loadConfig } from './load-config'
-import { createKafka } from '../kafka/kafkajs/client'
-import { createTransactionalSink } from '../kafka/kafkajs/transactional-sink'
+import { kafkaTools } from '../kafka'
 import { kafkaUnreachable } from '../kafka/unreachable'
 import { createLogger } from '../ops/logger'
 import { resources, type ResourceName } from '../resources'
@@ -23,7 +21,7 @@ export function stageStartOver(name: ResourceName): Cursor {
 export function open(configFile: string | undefined) {
   const config = loadConfig({ file: configFile })
   const logger = createLogger(config.log)
-  const kafka = createKafka({ ...config.kafka, logger })
+  const kafka = kafkaTools(config.kafka, logger)
   const prefix = config.topics.prefix
   return {
     config,
@@ -39,14 +37,10 @@ export function open(configFile: string | undefined) {
  * before anything waits out kafkajs' retries or prints its stack traces.
  */
 export async function stateTopicExists(o: ReturnType<typeof open>): Promise<boolean> {
-  const admin = o.kafka.admin()
   try {
-    await admin.connect()
-    return (await admin.listTopics()).includes(o.stateTopic)
+    return (await o.kafka.listTopics()).includes(o.stateTopic)
   } catch (error) {
     throw kafkaUnreachable(o.config.kafka.brokers, error)
-  } finally {
-    await admin.disconnect()
   }
 }
 
@@ -56,7 +50,7 @@ async function writeCursor(
   name: ResourceName,
   value: Buffer | null,
 ) {
-  const sink = createTransactionalSink(o.kafka, { transactionalId: transactionalIdFor(o.prefix, name) })
+  const sink = o.kafka.transactionalSink(transactionalIdFor(o.prefix, name))
   try {
     const record =
       value === null
@@ -110,7 +104,7 @@ export function registerStateCommands(program: Command): void {
     )
     .action(async (name: ResourceName, o: { config?: string }) => {
       const c = open(o.config)
-      const state = await restoreState(c.kafka, c.stateTopic, c.group)
+      const state = await c.kafka.restoreState(c.stateTopic, c.group)
       const stage = resources[name].stage !== undefined
       // A stage's snapshot is a refresh of every parent, due now.
       const cursor = stage

@@ -1,9 +1,8 @@
 // `personio-kafka status`: per resource its phase, lag, keys and what needs attention, read from
 // the state topic. Fits 100 columns; `--wide` shows every time and detail, `--json` all of it.
 import type { Command } from 'commander'
-import { newCaptureState, restoreState } from '../capture/state/restore'
+import { newCaptureState } from '../capture/state/restore'
 import { inboxStatusOf, statusOf, statusTable, type ResourceStatus } from '../capture/engine/status'
-import { readBehindGroup } from '../kafka/kafkajs/behind-group'
 import { resources, type ResourceName } from '../resources'
 import { inboxGroupFor, inboxTopicFor } from '../webhooks/inbox'
 import { resourceList } from './arguments'
@@ -27,19 +26,12 @@ async function addInboxBacklog(c: ReturnType<typeof open>, rows: ResourceStatus[
   const { webhooks, kafka } = c.config
   if (webhooks.publicUrl === undefined || webhooks.token === undefined) return
   const topic = inboxTopicFor(c.prefix)
-  const admin = c.kafka.admin()
-  await admin.connect()
-  const exists = await admin
-    .listTopics()
-    .then((topics) => topics.includes(topic))
-    .finally(() => void admin.disconnect())
-  if (!exists) return
+  if (!(await c.kafka.listTopics()).includes(topic)) return
   for (const row of rows) {
     // only a captured resource Personio announces by webhook reads the inbox
     if (resources[row.resource].webhook === undefined || !c.config.capture.resources.includes(row.resource))
       continue
-    const unread = await readBehindGroup(
-      c.kafka,
+    const unread = await c.kafka.readBehindGroup(
       topic,
       inboxGroupFor(kafka.clientId, c.prefix, row.resource),
       {
@@ -72,7 +64,7 @@ export function registerStatus(program: Command): void {
       // Before the first run there is no state topic: every resource is "not started", said at once
       // (reading a topic that does not exist would wait out kafkajs' retries and then fail).
       const exists = await stateTopicExists(c)
-      const state = exists ? await restoreState(c.kafka, c.stateTopic, c.group) : newCaptureState()
+      const state = exists ? await c.kafka.restoreState(c.stateTopic, c.group) : newCaptureState()
       const now = Date.now()
       const rows = statusOf(state, now, o.resources)
       await addInboxBacklog(c, rows, now)

@@ -3,10 +3,9 @@
 // listing whose response carries the token only our registry was started with (Apicurio). An
 // answer from anyone else's service on the same port is not readiness. The process is checked to
 // be alive before each call; on failure the error quotes the lines this start wrote to the log.
-import '../kafka/kafkajs/negative-timeouts' // Node 23+ warns of kafkajs' negative timers: see that file
-import { Kafka, logLevel } from 'kafkajs'
 import { request } from 'undici'
 import { InfraError } from '../errors'
+import { kafkaClusterId } from '../kafka'
 import { tail } from './processes'
 
 export interface WaitOptions {
@@ -50,26 +49,7 @@ async function waitFor(check: () => Promise<Probe>, options: WaitOptions): Promi
   )
 }
 
-/** The cluster id of whatever Kafka answers at `brokers` (undefined: no controller yet). */
-export async function kafkaClusterId(brokers: string[]): Promise<string | undefined> {
-  const admin = new Kafka({
-    brokers,
-    clientId: 'infra-probe',
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 1000,
-    // kafkajs arms a timer per request for requestTimeout (30 s by default) and does not clear it
-    // on disconnect; a short one keeps `npm test` and `infra:up` from lingering after the probe.
-    requestTimeout: 2000,
-    retry: { retries: 0 },
-  }).admin()
-  try {
-    await admin.connect()
-    const cluster = await admin.describeCluster()
-    return cluster.brokers.length > 0 && cluster.controller !== null ? cluster.clusterId : undefined
-  } finally {
-    await admin.disconnect().catch(() => undefined)
-  }
-}
+export { kafkaClusterId }
 
 export async function kafkaIsOurs(brokers: string[], clusterId: string): Promise<Probe> {
   const answered = await kafkaClusterId(brokers)

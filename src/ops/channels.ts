@@ -1,11 +1,16 @@
 // Every diagnostics channel the product publishes on, declared once (as undici and platformatic do):
 // capture/, personio/ and kafka/ publish facts here and know nothing of who listens; ops/ (metrics,
 // progress, logs) subscribes. Publishing on a channel nobody subscribes to costs one boolean check.
+// A message of a named engine carries it (./engine-scope): `publish` stamps it, so the places
+// that publish never name their engine, and two engines in one process stay apart. The default
+// engine's messages are the publishers' own objects, as they were before engines had names.
 import { channel, type Channel } from 'node:diagnostics_channel'
+import { DEFAULT_ENGINE, currentEngine } from './engine-scope'
 
 export type CycleKind = 'snapshot' | 'incremental' | 'reconcile' | 'stage'
 
-export interface ChannelMessages {
+/** What each channel's publishers say; `publish` adds the engine (ChannelMessages). */
+export interface ChannelFacts {
   /** one HTTP exchange with Personio (after retries were decided; `retry` marks a retried attempt) */
   'personio-kafka:personio:request': { endpoint: string; status: number; durationMs: number; retry: boolean }
   /** time spent waiting for a rate-limit token before a request */
@@ -87,6 +92,14 @@ export interface ChannelMessages {
   'personio-kafka:webhooks:backlog': { resource: string; events: number; entities: number; oldestMs?: number }
 }
 
+/** What listeners receive: the publisher's facts, stamped with their engine when it is a named one. */
+export type ChannelMessages = {
+  [N in keyof ChannelFacts]: ChannelFacts[N] & {
+    /** the named engine that published; absent for the default one (read it with `engineOf`) */
+    engine?: string
+  }
+}
+
 export type ChannelName = keyof ChannelMessages
 
 const channels = new Map<ChannelName, Channel>()
@@ -100,9 +113,11 @@ function get(name: ChannelName): Channel {
   return c
 }
 
-export function publish<N extends ChannelName>(name: N, message: ChannelMessages[N]): void {
+export function publish<N extends ChannelName>(name: N, facts: ChannelFacts[N]): void {
   const c = get(name)
-  if (c.hasSubscribers) c.publish(message)
+  if (!c.hasSubscribers) return
+  const engine = currentEngine()
+  c.publish(engine === DEFAULT_ENGINE ? facts : { ...facts, engine })
 }
 
 export function subscribe<N extends ChannelName>(

@@ -1,8 +1,11 @@
 // Prometheus metrics, declared once in one table (names in Debezium's vocabulary) and fed ONLY by
 // the diagnostics channels of ./channels: capture/, personio/ and kafka/ never import prom-client.
 // Each call to createMetrics gets its own Registry, so tests and embedders never share the global.
+// Every series carries the engine that published its facts (the `engine` label, first), except the
+// default engine's: one company per process reads exactly as before engines had names.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import { subscribe } from './channels'
+import { DEFAULT_ENGINE, engineLabel, engineOf } from './engine-scope'
 
 type Kind = 'counter' | 'gauge' | 'histogram'
 
@@ -21,178 +24,178 @@ export const metricTable = [
   {
     name: `${P}events_total`,
     kind: 'counter',
-    labels: ['resource', 'op'],
+    labels: ['engine', 'resource', 'op'],
     help: 'Change events published, by op: r snapshot read, c create, u update, d delete.',
   },
   {
     name: `${P}pages_total`,
     kind: 'counter',
-    labels: ['resource'],
+    labels: ['engine', 'resource'],
     help: 'Pages of Personio items read and committed.',
   },
   {
     name: `${P}dead_letters_total`,
     kind: 'counter',
-    labels: ['resource', 'stage'],
+    labels: ['engine', 'resource', 'stage'],
     help: 'Items sent to the dead-letter topic, by stage (map, encode).',
   },
   {
     name: `${P}personio_requests_total`,
     kind: 'counter',
-    labels: ['endpoint', 'status'],
+    labels: ['engine', 'endpoint', 'status'],
     help: 'HTTP exchanges with Personio, by endpoint template and status (0: no answer).',
   },
   {
     name: `${P}personio_request_duration_seconds`,
     kind: 'histogram',
-    labels: ['endpoint'],
+    labels: ['engine', 'endpoint'],
     help: 'Duration of one HTTP exchange with Personio.',
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
   },
   {
     name: `${P}personio_rate_limited_total`,
     kind: 'counter',
-    labels: ['endpoint'],
+    labels: ['engine', 'endpoint'],
     help: 'Personio answers with status 429 (rate limited).',
   },
   {
     name: `${P}personio_retries_total`,
     kind: 'counter',
-    labels: ['endpoint'],
+    labels: ['engine', 'endpoint'],
     help: 'Retried attempts of a Personio request (the first attempt is not counted).',
   },
   {
     name: `${P}rate_limit_wait_seconds_total`,
     kind: 'counter',
-    labels: ['family'],
+    labels: ['engine', 'family'],
     help: "Time spent waiting for the client-side rate limiter's token, by endpoint family.",
   },
   {
     name: `${P}rate_limit_per_second`,
     kind: 'gauge',
-    labels: ['family'],
+    labels: ['engine', 'family'],
     help: 'The pace the client keeps per endpoint family (requests/s): documented or configured at start, then what the x-ratelimit-* headers say, or else learned (rises while requests queue, backs off on a 429).',
   },
   {
     name: `${P}rate_limit_backoffs_total`,
     kind: 'counter',
-    labels: ['family'],
+    labels: ['engine', 'family'],
     help: 'Times a learned pace backed off on a 429, by endpoint family (429s to requests already in flight count once).',
   },
   {
     name: `${P}cycles_total`,
     kind: 'counter',
-    labels: ['resource', 'kind', 'outcome'],
+    labels: ['engine', 'resource', 'kind', 'outcome'],
     help: 'Capture cycles finished, by kind (snapshot, incremental, reconcile, stage) and outcome (ok, error).',
   },
   {
     name: `${P}cycle_duration_seconds`,
     kind: 'histogram',
-    labels: ['resource', 'kind'],
+    labels: ['engine', 'resource', 'kind'],
     help: 'Duration of a finished capture cycle.',
     buckets: [0.5, 1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600],
   },
   {
     name: `${P}snapshot_running`,
     kind: 'gauge',
-    labels: ['resource'],
+    labels: ['engine', 'resource'],
     help: '1 while a snapshot of the resource runs, else 0.',
   },
   {
     name: `${P}cursor_lag_seconds`,
     kind: 'gauge',
-    labels: ['resource'],
+    labels: ['engine', 'resource'],
     help: 'How far capture is behind Personio: its clock at the end of the last cycle less the time changes are covered up to (Debezium ms_behind_source).',
   },
   {
     name: `${P}deletes_held`,
     kind: 'gauge',
-    labels: ['resource'],
+    labels: ['engine', 'resource'],
     help: 'Deletes a full listing found implausibly many of (DELETE_GUARD_PERCENT), held as waves (approved ones until the next full listing publishes them; rejected ones not counted).',
   },
   {
     name: `${P}deletes_awaiting_approval`,
     kind: 'gauge',
-    labels: ['resource'],
+    labels: ['engine', 'resource'],
     help: 'Records of held waves of deletes that wait for a person (`personio-kafka deletes approve|reject`); above 0, a wave waits.',
   },
   {
     name: `${P}records_stamped_ahead`,
     kind: 'gauge',
-    labels: ['resource'],
+    labels: ['engine', 'resource'],
     help: "Records the last cycle read whose change timestamp lies in the future by Personio's own clock.",
   },
   {
     name: `${P}listings_shifted_total`,
     kind: 'counter',
-    labels: ['resource'],
+    labels: ['engine', 'resource'],
     help: 'Full listings that moved under the reader (count changed, a key twice, a page boundary off): their deletes were checked again.',
   },
   {
     name: `${P}transactions_total`,
     kind: 'counter',
-    labels: ['resource', 'outcome'],
+    labels: ['engine', 'resource', 'outcome'],
     help: 'Kafka transactions finished, by outcome (committed, aborted).',
   },
   {
     name: `${P}transaction_records_total`,
     kind: 'counter',
-    labels: ['resource'],
+    labels: ['engine', 'resource'],
     help: 'Records written in committed Kafka transactions (events, dead letters and cursors).',
   },
   {
     name: `${P}resource_running`,
     kind: 'gauge',
-    labels: ['resource'],
+    labels: ['engine', 'resource'],
     help: '1 while the resource is captured (its last cycle may have failed and be retried), 0 once it stopped on an error retrying cannot heal (refused credentials, a schema the registry refuses): /readyz fails then.',
   },
   {
     name: `${P}last_error_timestamp_seconds`,
     kind: 'gauge',
-    labels: ['resource', 'code'],
+    labels: ['engine', 'resource', 'code'],
     help: "Unix time of the resource's last failed cycle, by error code (PK_AUTH, PK_PERSONIO_HTTP, PK_KAFKA, …); `personio-kafka status` shows its message.",
   },
   {
     name: `${P}state_restored`,
     kind: 'gauge',
-    labels: [],
+    labels: ['engine'],
     help: '1 once the state topic was read back and capture may start, else 0.',
   },
   {
     name: `${P}webhook_deliveries_total`,
     kind: 'counter',
-    labels: ['outcome'],
+    labels: ['engine', 'outcome'],
     help: 'Webhook deliveries the receiver answered, by outcome: accepted (durable in the inbox), unauthorized, malformed, too-large, unavailable (503, Personio retries), ping.',
   },
   {
     name: `${P}webhook_lag_seconds`,
     kind: 'histogram',
-    labels: ['resource'],
+    labels: ['engine', 'resource'],
     help: "From a webhook event's occurred_at (Personio's clock) to its batch being published.",
     buckets: [0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
   },
   {
     name: `${P}webhooks_following`,
     kind: 'gauge',
-    labels: ['resource'],
+    labels: ['engine', 'resource'],
     help: "1 while a resource follows Personio's webhooks; 0 while it is polled again because the subscription was deleted or disabled (checked at each gap fill).",
   },
   {
     name: `${P}webhook_backlog_events`,
     kind: 'gauge',
-    labels: ['resource'],
+    labels: ['engine', 'resource'],
     help: 'Webhook events of the resource read from the inbox and not yet applied (a burst held to be read with one listing, or being applied).',
   },
   {
     name: `${P}webhook_backlog_entities`,
     kind: 'gauge',
-    labels: ['resource'],
+    labels: ['engine', 'resource'],
     help: 'Distinct records those backlog events name (what reading them by id would cost in requests).',
   },
   {
     name: `${P}webhook_backlog_oldest_seconds`,
     kind: 'gauge',
-    labels: ['resource'],
+    labels: ['engine', 'resource'],
     help: "Age of the oldest backlog event at scrape time, from its occurred_at (Personio's clock); 0 when none waits.",
   },
 ] as const satisfies readonly MetricSpec[]
@@ -229,6 +232,8 @@ export interface Metrics {
 export interface MetricsOptions {
   /** also export prom-client's process and Node.js metrics (nodejs_*, process_*) */
   processMetrics?: boolean
+  /** the engines this process opens: each shows `state_restored` 0 until it restored (default: one, unnamed) */
+  engines?: readonly string[]
 }
 
 type AnyMetric = Counter | Gauge | Histogram
@@ -252,13 +257,123 @@ function build(spec: MetricSpec, registry: Registry, collect?: (gauge: Gauge) =>
   }
 }
 
+/** The registry's metrics by name, typed by kind; what the listeners below write to. */
+interface Instruments {
+  counter(name: MetricName): Counter
+  gauge(name: MetricName): Gauge
+  histogram(name: MetricName): Histogram
+}
+
+type Off = () => void
+
+// The labels every series of one fact shares: its engine (none for the default one), its resource.
+const of = (e: { engine?: string; resource: string }) => ({ ...engineLabel(e.engine), resource: e.resource })
+
+function personioListeners({ counter, gauge, histogram }: Instruments): Off[] {
+  return [
+    subscribe('personio-kafka:personio:request', (e) => {
+      const endpoint = { ...engineLabel(e.engine), endpoint: endpointLabel(e.endpoint) }
+      counter(`${P}personio_requests_total`).inc({ ...endpoint, status: String(e.status) })
+      histogram(`${P}personio_request_duration_seconds`).observe(endpoint, e.durationMs / 1000)
+      if (e.status === 429) counter(`${P}personio_rate_limited_total`).inc(endpoint)
+      if (e.retry) counter(`${P}personio_retries_total`).inc(endpoint)
+    }),
+    subscribe('personio-kafka:personio:rate-limit-wait', (e) =>
+      counter(`${P}rate_limit_wait_seconds_total`).inc(
+        { ...engineLabel(e.engine), family: e.family },
+        e.waitMs / 1000,
+      ),
+    ),
+    subscribe('personio-kafka:personio:rate-limit', (e) => {
+      const family = { ...engineLabel(e.engine), family: e.family }
+      gauge(`${P}rate_limit_per_second`).set(family, e.perSecond)
+      if (e.why === 'back-off') counter(`${P}rate_limit_backoffs_total`).inc(family)
+    }),
+  ]
+}
+
+function cycleListeners({ counter, gauge, histogram }: Instruments): Off[] {
+  return [
+    subscribe('personio-kafka:capture:events', (e) =>
+      counter(`${P}events_total`).inc({ ...of(e), op: e.op }, e.count),
+    ),
+    subscribe('personio-kafka:capture:page', (e) => counter(`${P}pages_total`).inc(of(e))),
+    subscribe('personio-kafka:capture:dead-letter', (e) =>
+      counter(`${P}dead_letters_total`).inc({ ...of(e), stage: e.stage }, e.count),
+    ),
+    subscribe('personio-kafka:capture:cycle', (e) => {
+      if (e.kind === 'snapshot') gauge(`${P}snapshot_running`).set(of(e), e.phase === 'start' ? 1 : 0)
+      if (e.phase === 'start') return
+      const outcome = e.phase === 'end' ? 'ok' : 'error'
+      counter(`${P}cycles_total`).inc({ ...of(e), kind: e.kind, outcome })
+      if (e.durationMs !== undefined)
+        histogram(`${P}cycle_duration_seconds`).observe({ ...of(e), kind: e.kind }, e.durationMs / 1000)
+    }),
+    subscribe('personio-kafka:capture:cursor', (e) => {
+      if (e.lagSeconds !== undefined) gauge(`${P}cursor_lag_seconds`).set(of(e), e.lagSeconds)
+    }),
+    subscribe('personio-kafka:capture:guard', (e) => {
+      gauge(`${P}deletes_held`).set(of(e), e.deletesHeld)
+      gauge(`${P}deletes_awaiting_approval`).set(of(e), e.deletesAwaitingApproval)
+      gauge(`${P}records_stamped_ahead`).set(of(e), e.stampedAhead)
+      if (e.shifted) counter(`${P}listings_shifted_total`).inc(of(e))
+    }),
+    subscribe('personio-kafka:kafka:transaction', (e) => {
+      counter(`${P}transactions_total`).inc({ ...of(e), outcome: e.outcome })
+      if (e.outcome === 'committed') counter(`${P}transaction_records_total`).inc(of(e), e.records)
+    }),
+  ]
+}
+
+function engineListeners({ gauge }: Instruments): Off[] {
+  return [
+    subscribe('personio-kafka:capture:health', (e) => {
+      gauge(`${P}resource_running`).set(of(e), e.running ? 1 : 0)
+      if (e.error !== undefined)
+        gauge(`${P}last_error_timestamp_seconds`).set(
+          { ...of(e), code: e.error.code },
+          Math.round(e.error.atMs / 1000),
+        )
+    }),
+    subscribe('personio-kafka:state:restored', (e) =>
+      gauge(`${P}state_restored`).set(engineLabel(e.engine), 1),
+    ),
+  ]
+}
+
+/** An age grows between events, so it is computed when scraped, from the oldest event per series. */
+type Oldest = Map<string, { labels: ReturnType<typeof of>; atMs: number }>
+
+function webhookListeners({ counter, gauge, histogram }: Instruments, oldest: Oldest): Off[] {
+  return [
+    subscribe('personio-kafka:webhooks:delivery', (e) =>
+      counter(`${P}webhook_deliveries_total`).inc({ ...engineLabel(e.engine), outcome: e.outcome }),
+    ),
+    subscribe('personio-kafka:webhooks:applied', (e) => {
+      if (e.lagMs !== undefined && e.entities > 0)
+        histogram(`${P}webhook_lag_seconds`).observe(of(e), Math.max(0, e.lagMs) / 1000)
+    }),
+    subscribe('personio-kafka:webhooks:following', (e) =>
+      gauge(`${P}webhooks_following`).set(of(e), e.following ? 1 : 0),
+    ),
+    subscribe('personio-kafka:webhooks:backlog', (e) => {
+      gauge(`${P}webhook_backlog_events`).set(of(e), e.events)
+      gauge(`${P}webhook_backlog_entities`).set(of(e), e.entities)
+      const key = JSON.stringify([engineOf(e), e.resource])
+      if (e.oldestMs === undefined) {
+        oldest.delete(key)
+        gauge(`${P}webhook_backlog_oldest_seconds`).set(of(e), 0)
+      } else oldest.set(key, { labels: of(e), atMs: e.oldestMs })
+    }),
+  ]
+}
+
 export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new Registry()
   if (options.processMetrics === true) collectDefaultMetrics({ register: registry })
-  // an age grows between events: computed when scraped, from the oldest backlog event per resource
-  const oldest = new Map<string, number>()
+  const oldest: Oldest = new Map()
   const ages = (g: Gauge) => {
-    for (const [resource, at] of oldest) g.set({ resource }, Math.max(0, (Date.now() - at) / 1000))
+    for (const { labels, atMs } of oldest.values()) g.set(labels, Math.max(0, (Date.now() - atMs) / 1000))
   }
   const m = new Map<string, AnyMetric>(
     metricTable.map((s) => [
@@ -266,88 +381,19 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       build(s, registry, s.name === `${P}webhook_backlog_oldest_seconds` ? ages : undefined),
     ]),
   )
-  const counter = (name: MetricName) => m.get(name) as Counter
-  const gauge = (name: MetricName) => m.get(name) as Gauge
-  const histogram = (name: MetricName) => m.get(name) as Histogram
-
+  const instruments: Instruments = {
+    counter: (name) => m.get(name) as Counter,
+    gauge: (name) => m.get(name) as Gauge,
+    histogram: (name) => m.get(name) as Histogram,
+  }
   const offs = [
-    subscribe('personio-kafka:capture:events', (e) =>
-      counter(`${P}events_total`).inc({ resource: e.resource, op: e.op }, e.count),
-    ),
-    subscribe('personio-kafka:capture:page', (e) => counter(`${P}pages_total`).inc({ resource: e.resource })),
-    subscribe('personio-kafka:capture:dead-letter', (e) =>
-      counter(`${P}dead_letters_total`).inc({ resource: e.resource, stage: e.stage }, e.count),
-    ),
-    subscribe('personio-kafka:personio:request', (e) => {
-      const endpoint = endpointLabel(e.endpoint)
-      counter(`${P}personio_requests_total`).inc({ endpoint, status: String(e.status) })
-      histogram(`${P}personio_request_duration_seconds`).observe({ endpoint }, e.durationMs / 1000)
-      if (e.status === 429) counter(`${P}personio_rate_limited_total`).inc({ endpoint })
-      if (e.retry) counter(`${P}personio_retries_total`).inc({ endpoint })
-    }),
-    subscribe('personio-kafka:personio:rate-limit-wait', (e) =>
-      counter(`${P}rate_limit_wait_seconds_total`).inc({ family: e.family }, e.waitMs / 1000),
-    ),
-    subscribe('personio-kafka:personio:rate-limit', (e) => {
-      gauge(`${P}rate_limit_per_second`).set({ family: e.family }, e.perSecond)
-      if (e.why === 'back-off') counter(`${P}rate_limit_backoffs_total`).inc({ family: e.family })
-    }),
-    subscribe('personio-kafka:capture:cycle', (e) => {
-      if (e.kind === 'snapshot')
-        gauge(`${P}snapshot_running`).set({ resource: e.resource }, e.phase === 'start' ? 1 : 0)
-      if (e.phase === 'start') return
-      const outcome = e.phase === 'end' ? 'ok' : 'error'
-      counter(`${P}cycles_total`).inc({ resource: e.resource, kind: e.kind, outcome })
-      if (e.durationMs !== undefined)
-        histogram(`${P}cycle_duration_seconds`).observe(
-          { resource: e.resource, kind: e.kind },
-          e.durationMs / 1000,
-        )
-    }),
-    subscribe('personio-kafka:capture:cursor', (e) => {
-      if (e.lagSeconds !== undefined)
-        gauge(`${P}cursor_lag_seconds`).set({ resource: e.resource }, e.lagSeconds)
-    }),
-    subscribe('personio-kafka:capture:guard', (e) => {
-      gauge(`${P}deletes_held`).set({ resource: e.resource }, e.deletesHeld)
-      gauge(`${P}deletes_awaiting_approval`).set({ resource: e.resource }, e.deletesAwaitingApproval)
-      gauge(`${P}records_stamped_ahead`).set({ resource: e.resource }, e.stampedAhead)
-      if (e.shifted) counter(`${P}listings_shifted_total`).inc({ resource: e.resource })
-    }),
-    subscribe('personio-kafka:kafka:transaction', (e) => {
-      counter(`${P}transactions_total`).inc({ resource: e.resource, outcome: e.outcome })
-      if (e.outcome === 'committed')
-        counter(`${P}transaction_records_total`).inc({ resource: e.resource }, e.records)
-    }),
-    subscribe('personio-kafka:capture:health', (e) => {
-      gauge(`${P}resource_running`).set({ resource: e.resource }, e.running ? 1 : 0)
-      if (e.error !== undefined)
-        gauge(`${P}last_error_timestamp_seconds`).set(
-          { resource: e.resource, code: e.error.code },
-          Math.round(e.error.atMs / 1000),
-        )
-    }),
-    subscribe('personio-kafka:state:restored', () => gauge(`${P}state_restored`).set(1)),
-    subscribe('personio-kafka:webhooks:delivery', (e) =>
-      counter(`${P}webhook_deliveries_total`).inc({ outcome: e.outcome }),
-    ),
-    subscribe('personio-kafka:webhooks:applied', (e) => {
-      if (e.lagMs !== undefined && e.entities > 0)
-        histogram(`${P}webhook_lag_seconds`).observe({ resource: e.resource }, Math.max(0, e.lagMs) / 1000)
-    }),
-    subscribe('personio-kafka:webhooks:following', (e) =>
-      gauge(`${P}webhooks_following`).set({ resource: e.resource }, e.following ? 1 : 0),
-    ),
-    subscribe('personio-kafka:webhooks:backlog', (e) => {
-      gauge(`${P}webhook_backlog_events`).set({ resource: e.resource }, e.events)
-      gauge(`${P}webhook_backlog_entities`).set({ resource: e.resource }, e.entities)
-      if (e.oldestMs === undefined) {
-        oldest.delete(e.resource)
-        gauge(`${P}webhook_backlog_oldest_seconds`).set({ resource: e.resource }, 0)
-      } else oldest.set(e.resource, e.oldestMs)
-    }),
+    ...personioListeners(instruments),
+    ...cycleListeners(instruments),
+    ...engineListeners(instruments),
+    ...webhookListeners(instruments, oldest),
   ]
-  gauge(`${P}state_restored`).set(0)
+  for (const engine of options.engines ?? [DEFAULT_ENGINE])
+    instruments.gauge(`${P}state_restored`).set(engineLabel(engine), 0)
   return {
     registry,
     close: () => offs.forEach((off) => off()),

@@ -2,13 +2,19 @@
 // resource, and pure functions turn rows into a terminal table or a log line. progress.ts does the
 // writing and the timing, so everything here is tested with plain values and a number for `now`.
 import type { ChannelMessages, CycleKind } from './channels'
+import { engineLabel, engineOf } from './engine-scope'
 
 type Cycle = ChannelMessages['personio-kafka:capture:cycle']
 type PageRead = ChannelMessages['personio-kafka:capture:page']
 type Events = ChannelMessages['personio-kafka:capture:events']
 type DeadLetters = ChannelMessages['personio-kafka:capture:dead-letter']
 
+// Two engines capture resources of the same names: a row is one engine's resource.
+const rowKey = (m: { engine?: string; resource: string }) => JSON.stringify([engineOf(m), m.resource])
+
 export interface ResourceProgress {
+  /** the engine the resource belongs to; absent for the default engine */
+  engine?: string
   resource: string
   cycleId: string
   kind: CycleKind
@@ -32,6 +38,7 @@ export class ProgressBoard {
   cycle(m: Cycle, now: number): ResourceProgress | undefined {
     if (m.phase === 'start') {
       const row: ResourceProgress = {
+        ...engineLabel(m.engine),
         resource: m.resource,
         cycleId: m.cycleId,
         kind: m.kind,
@@ -42,11 +49,11 @@ export class ProgressBoard {
         published: 0,
         deadLettered: 0,
       }
-      this.rows.delete(m.resource) // re-insert: the table lists resources in the order they started
-      this.rows.set(m.resource, row)
+      this.rows.delete(rowKey(m)) // re-insert: the table lists resources in the order they started
+      this.rows.set(rowKey(m), row)
       return row
     }
-    const row = this.rows.get(m.resource)
+    const row = this.rows.get(rowKey(m))
     if (row === undefined || row.cycleId !== m.cycleId) return undefined
     row.status = m.phase === 'end' ? 'done' : 'failed'
     row.endedAt = now
@@ -55,7 +62,7 @@ export class ProgressBoard {
   }
 
   page(m: PageRead): void {
-    const row = this.rows.get(m.resource)
+    const row = this.rows.get(rowKey(m))
     if (row === undefined || row.cycleId !== m.cycleId) return
     row.pages += 1
     row.records += m.items
@@ -63,12 +70,12 @@ export class ProgressBoard {
   }
 
   events(m: Events): void {
-    const row = this.rows.get(m.resource)
+    const row = this.rows.get(rowKey(m))
     if (row !== undefined && row.status === 'running') row.published += m.count
   }
 
   deadLetters(m: DeadLetters): void {
-    const row = this.rows.get(m.resource)
+    const row = this.rows.get(rowKey(m))
     if (row !== undefined && row.status === 'running') row.deadLettered += m.count
   }
 
@@ -124,7 +131,7 @@ export function formatTable(rows: readonly ResourceProgress[], now: number): str
   const cells = rows.map((row) => {
     const f = figures(row, now)
     return [
-      row.resource,
+      row.engine === undefined ? row.resource : `${row.engine}/${row.resource}`,
       recordsText(row),
       String(row.pages),
       formatRate(f.rate),

@@ -5,6 +5,7 @@
 // cycle that changed nothing).
 import type { ProgressMode } from '../config'
 import { subscribe } from './channels'
+import { engineLabel } from './engine-scope'
 import type { Logger } from './logger'
 import { ProgressBoard, formatLogLine, formatTable, type ResourceProgress } from './progress-format'
 
@@ -87,7 +88,9 @@ export function startProgress(o: ProgressOptions): Progress {
   }
   const logRow = (row: ResourceProgress) => {
     const { message, fields } = formatLogLine(row, clock.now())
-    o.logger.child({ resource: row.resource, cycleId: row.cycleId })[logLevelOf(row)](fields, message)
+    // the tick runs outside any engine's scope: the row names its engine itself
+    const bindings = { ...engineLabel(row.engine), resource: row.resource, cycleId: row.cycleId }
+    o.logger.child(bindings)[logLevelOf(row)](fields, message)
   }
 
   const offs = [

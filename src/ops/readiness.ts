@@ -3,8 +3,11 @@
 // cannot heal (`personio-kafka:capture:health`: refused credentials, a refused schema — a restart
 // will not fix those, a person must), and when every probe (Kafka, the registry) answers in time.
 // Probes are plain functions handed in by the composition root, so ops/ imports no Kafka client.
+// More than one engine may run in the process: resources are kept by engine and resource, so one
+// company's `employees` never answers for another's, and each named engine must restore its state.
 import type { ReadinessReport } from './http-server'
 import { subscribe } from './channels'
+import { DEFAULT_ENGINE, engineOf } from './engine-scope'
 
 export interface ReadinessOptions {
   /** name → a cheap call that rejects when the dependency is unreachable */
@@ -13,6 +16,11 @@ export interface ReadinessOptions {
   timeoutMs?: number
   /** false for commands without a state topic (snapshot): ready as soon as the probes pass */
   requireState?: boolean
+  /**
+   * the engines the process opens, each of which must read its state back before the process is
+   * ready; by default the first restored state suffices (one engine per process)
+   */
+  engines?: readonly string[]
 }
 
 export interface Readiness {
@@ -28,24 +36,36 @@ function withTimeout(p: Promise<unknown>, ms: number): Promise<unknown> {
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer))
 }
 
+/** Who a reason is about: a resource, and its engine when the process runs named engines. */
+const named = (engine: string, what: string) =>
+  engine === DEFAULT_ENGINE ? what : `${what} (engine ${engine})`
+
+/** Why the state does not let the process be ready yet; none once every engine restored. */
+function stateReasons(o: ReadinessOptions, restored: ReadonlySet<string>): string[] {
+  if (o.requireState === false) return []
+  if (o.engines === undefined) return restored.size > 0 ? [] : ['state not restored yet']
+  return o.engines.filter((e) => !restored.has(e)).map((e) => named(e, 'state not restored yet'))
+}
+
 export function createReadiness(o: ReadinessOptions): Readiness {
-  let restored = o.requireState === false
+  const restored = new Set<string>()
+  // by engine, then resource: the reason each stopped resource gives
   const stopped = new Map<string, string>()
   const offs = [
-    subscribe('personio-kafka:state:restored', () => (restored = true)),
+    subscribe('personio-kafka:state:restored', (e) => restored.add(engineOf(e))),
     subscribe('personio-kafka:capture:health', (e) => {
-      if (e.running) stopped.delete(e.resource)
+      const key = JSON.stringify([engineOf(e), e.resource])
+      if (e.running) stopped.delete(key)
       else
         stopped.set(
-          e.resource,
-          `${e.resource} stopped at ${new Date(e.error?.atMs ?? Date.now()).toISOString()}: ${e.error?.code ?? 'INTERNAL'}: ${e.error?.message ?? 'unknown error'}`,
+          key,
+          `${named(engineOf(e), e.resource)} stopped at ${new Date(e.error?.atMs ?? Date.now()).toISOString()}: ${e.error?.code ?? 'INTERNAL'}: ${e.error?.message ?? 'unknown error'}`,
         )
     }),
   ]
   return {
     async check() {
-      const reasons: string[] = restored ? [] : ['state not restored yet']
-      reasons.push(...stopped.values())
+      const reasons = [...stateReasons(o, restored), ...stopped.values()]
       const results = await Promise.allSettled(
         Object.values(o.probes).map((probe) => withTimeout(probe(), o.timeoutMs ?? 3000)),
       )

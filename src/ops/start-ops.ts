@@ -21,7 +21,7 @@ export async function startOps(
   readiness: ReadinessOptions,
   logger: Logger,
 ): Promise<Ops> {
-  const metrics = createMetrics({ processMetrics: true })
+  const metrics = createMetrics({ processMetrics: true, engines: readiness.engines })
   const ready = createReadiness(readiness)
   let server: OpsServer | undefined
   if (config.metricsPort !== 0) {

@@ -8,7 +8,7 @@ import { createSerial, type CaptureContext } from '../../src/capture/context'
 import { createCaptureMemory } from '../../src/capture/state/memory'
 import type { Prepared } from '../../src/capture/read/prepare'
 import { newCaptureState } from '../../src/capture/state/restore'
-import { resolveSettings } from '../../src/capture/engine/settings'
+import { resolveSettings } from '../../src/capture/settings'
 import { noFieldPolicy } from '../../src/contract/field-policy'
 import type { ResourceCodec } from '../../src/contract/serde'
 import { valueSchema } from '../../src/contract/schema-builder'
@@ -62,8 +62,13 @@ export function webhookWorld(answer: (target: string) => unknown): WebhookWorld 
   const serial = createSerial()
   const ctx: CaptureContext = {
     http,
-    registry: undefined as unknown as CaptureContext['registry'],
-    serde: undefined as unknown as CaptureContext['serde'],
+    // no registry: nothing registered yet, and every schema is written as plain JSON
+    registry: {
+      latest: () => Promise.resolve(undefined),
+    } as unknown as CaptureContext['registry'],
+    serde: {
+      prepare: (resource: Resource) => Promise.resolve(jsonCodec(resource)),
+    } as unknown as CaptureContext['serde'],
     events: {
       publish: (_resource, records, consumed) => {
         transactions.push({ records: [...records], ...(consumed === undefined ? {} : { consumed }) })
@@ -112,13 +117,15 @@ export function webhookWorld(answer: (target: string) => unknown): WebhookWorld 
   }
 }
 
+/** A resource's codec without a registry: keys and values as JSON. */
+const jsonCodec = (resource: Resource): ResourceCodec => ({
+  keyFormat: 'avro',
+  valueSchemaId: 1,
+  encodeKey: (record) => Buffer.from(JSON.stringify(resource.key.map((k) => record[k]))),
+  encodeValue: (record) => Buffer.from(JSON.stringify(record)),
+})
+
 /** A resource's codec and field policy without a registry: keys and values as JSON. */
 export function jsonPrepared(resource: Resource): Prepared {
-  const codec: ResourceCodec = {
-    keyFormat: 'avro',
-    valueSchemaId: 1,
-    encodeKey: (record) => Buffer.from(JSON.stringify(resource.key.map((k) => record[k]))),
-    encodeValue: (record) => Buffer.from(JSON.stringify(record)),
-  }
-  return { codec, policy: noFieldPolicy.apply(resource, valueSchema(resource)) }
+  return { codec: jsonCodec(resource), policy: noFieldPolicy.apply(resource, valueSchema(resource)) }
 }

@@ -10,6 +10,7 @@ const unit = join(root, 'test', 'unit')
 /** Tests not about one file, with the reason. */
 const crossCutting: Record<string, string> = {
   'test-layout.test.ts': 'this rule itself',
+  'dependency-rules.test.ts': 'the import rules of the whole of src/',
   'config/readme-table.test.ts': 'README vs config schema',
   'config/ops-fields.test.ts': 'the ops and fields sections of the config schema, loaded',
   'ops/readme-metrics.test.ts': 'README vs the metrics table',

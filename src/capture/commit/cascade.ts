@@ -6,11 +6,11 @@
 //
 // The cascade's tombstones ride in the transaction that publishes the parent's delete (commit.ts),
 // so they are published exactly when it is: never for a delete the delete guard holds, never twice,
-// never lost across a crash. That transaction runs inside the dependents' lanes too, so no batch of
-// theirs is diffed against the state it changes.
+// never lost across a crash. That transaction takes the dependents' transaction turns (ctx.serial)
+// too, so no part of theirs is diffed and committed against the state it changes.
 import { resources, type Resource, type ResourceName } from '../../resources'
 import type { ChangeEvent } from '../rules/change-event'
-import type { Part } from './commit'
+import type { Part } from './part'
 import type { CaptureContext } from '../context'
 import { goneKeys } from '../rules/diff'
 import type { CaptureMemory } from '../state/memory'
@@ -83,7 +83,7 @@ export function cascadeKeys(
 }
 
 /**
- * Runs `work` inside every dependent's lane (in name order, so two cascades never wait on each
+ * Runs `work` inside every dependent's transaction turn (in name order, so two cascades never wait on each
  * other), with each dependent's state settled first: a dependent's inbox batch or listing part is
  * never diffed against a state the cascade is changing.
  */

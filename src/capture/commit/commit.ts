@@ -8,7 +8,7 @@ import { fitsAlone } from '../../kafka/record-size'
 import { publish } from '../../ops/channels'
 import { crashPoint } from '../../ops/crash-points'
 import type { Resource } from '../../resources'
-import type { ChangeEvent, DeadLetter } from '../rules/change-event'
+import type { DeadLetter } from '../rules/change-event'
 import type { CaptureContext } from '../context'
 import type { Cursor } from '../state/cursor'
 import {
@@ -24,33 +24,11 @@ import { noteUncertain } from './settle-commit'
 import type { Prepared } from '../read/prepare'
 import { type KeyText, type Known } from '../state/keys'
 import { stateRecords } from '../state/state'
+import { emptyPart, joinParts, type Committed, type Part } from './part'
+
+// The sources build their parts with these; they are the committer's vocabulary.
+export { emptyPart, joinParts, type Committed, type Part }
 import { toOutgoing } from './to-outgoing'
-
-export interface Part {
-  events: ChangeEvent[]
-  deadLetters: DeadLetter[]
-  delta: Map<KeyText, Known | null>
-  cursor?: Cursor
-}
-
-export interface Committed {
-  published: Record<ChangeEvent['op'], number>
-  deadLettered: number
-}
-
-export const emptyPart = (): Part => ({ events: [], deadLetters: [], delta: new Map() })
-
-/** Joins parts read while the previous transaction committed into one. */
-export function joinParts(parts: readonly Part[]): Part {
-  const out = emptyPart()
-  for (const p of parts) {
-    out.events.push(...p.events)
-    out.deadLetters.push(...p.deadLetters)
-    for (const [k, v] of p.delta) out.delta.set(k, v)
-    if (p.cursor !== undefined) out.cursor = p.cursor
-  }
-  return out
-}
 
 export async function commitPart(
   ctx: CaptureContext,
@@ -66,6 +44,18 @@ export async function commitPart(
   return inDependentLanes(ctx, dependents, async () =>
     commitWith(ctx, resource, prepared, part, consumed, await ridersOf(ctx, dependents, parents)),
   )
+}
+
+/** A part encoded for its transaction: the records, and what it means once they are committed. */
+interface Encoded {
+  at: number
+  records: OutgoingRecord[]
+  /** the state delta that commits: without the keys whose records could not be encoded */
+  delta: Map<KeyText, Known | null>
+  letters: DeadLetter[]
+  /** keys (as JSON of their values) whose events were dead-lettered on encoding */
+  failed: Set<string | undefined>
+  limits: ReturnType<CaptureContext['limits']['due']>
 }
 
 async function commitWith(
@@ -85,6 +75,30 @@ async function commitWith(
       `${resource.name}: an earlier commit is unconfirmed; this change is diffed again once its state is read back`,
       { retriable: true },
     )
+  const encoded = encodePart(ctx, resource, prepared, part, riders)
+  const started = ctx.clock.now()
+  try {
+    await ctx.events.publish(resource.name, encoded.records, consumed)
+  } catch (error) {
+    noteUncertain(ctx, resource.name, error)
+    // the riders' state was in that transaction too: theirs is read back as well
+    for (const r of riders) noteUncertain(ctx, r.resource.name, error)
+    reportTransaction(resource, 'aborted', encoded.records.length, ctx.clock.now() - started)
+    throw error
+  }
+  crashPoint('after-commit-before-state')
+  applyCommitted(ctx, resource, part, encoded, riders)
+  reportTransaction(resource, 'committed', encoded.records.length, ctx.clock.now() - started)
+  return reportPublished(ctx, resource, part, encoded)
+}
+
+function encodePart(
+  ctx: CaptureContext,
+  resource: Resource,
+  prepared: Prepared,
+  part: Part,
+  riders: readonly Rider[],
+): Encoded {
   // Record timestamps never go backwards per resource: a tombstone is never older than its upsert.
   const at = Math.max(
     ctx.clock.now(),
@@ -106,22 +120,17 @@ async function commitWith(
     ...(limits?.records ?? []),
     ...riders.flatMap((r) => riderRecords(ctx, r, at)),
   ]
-  const started = ctx.clock.now()
-  try {
-    await ctx.events.publish(resource.name, records, consumed)
-  } catch (error) {
-    noteUncertain(ctx, resource.name, error)
-    // the riders' state was in that transaction too: theirs is read back as well
-    for (const r of riders) noteUncertain(ctx, r.resource.name, error)
-    publish('personio-kafka:kafka:transaction', {
-      resource: resource.name,
-      outcome: 'aborted',
-      records: records.length,
-      durationMs: ctx.clock.now() - started,
-    })
-    throw error
-  }
-  crashPoint('after-commit-before-state')
+  return { at, records, delta, letters, failed: new Set(encoded.deadLetters.map((l) => l.key)), limits }
+}
+
+/** Memory follows the broker: only now that the transaction committed. */
+function applyCommitted(
+  ctx: CaptureContext,
+  resource: Resource,
+  part: Part,
+  { at, delta, limits }: Encoded,
+  riders: readonly Rider[],
+): void {
   if (limits !== undefined) ctx.limits.written(limits.figures, at)
   ctx.memory.lastTimestamps.set(resource.name, at)
   if (part.cursor !== undefined) ctx.memory.durableCursors.set(resource.name, part.cursor)
@@ -137,14 +146,25 @@ async function commitWith(
       `${count} ${r.resource.name} record(s) tombstoned with their deleted ${resource.name}`,
     )
   }
-  publish('personio-kafka:kafka:transaction', {
-    resource: resource.name,
-    outcome: 'committed',
-    records: records.length,
-    durationMs: ctx.clock.now() - started,
-  })
+}
+
+function reportTransaction(
+  resource: Resource,
+  outcome: 'committed' | 'aborted',
+  records: number,
+  durationMs: number,
+): void {
+  publish('personio-kafka:kafka:transaction', { resource: resource.name, outcome, records, durationMs })
+}
+
+/** What the transaction published, per op, and its dead letters: counted, logged, on the channels. */
+function reportPublished(
+  ctx: Pick<CaptureContext, 'logger'>,
+  resource: Resource,
+  part: Part,
+  { letters, failed }: Encoded,
+): Committed {
   const published: Committed['published'] = { c: 0, u: 0, r: 0, d: 0 }
-  const failed = new Set(encoded.deadLetters.map((l) => l.key))
   for (const e of part.events) if (!failed.has(JSON.stringify(Object.values(e.key)))) published[e.op] += 1
   for (const op of ['c', 'u', 'r', 'd'] as const)
     if (published[op] > 0)

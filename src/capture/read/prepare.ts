@@ -20,7 +20,12 @@ export interface Prepared {
   customFields?: string[]
 }
 
-export async function prepareResource(ctx: CaptureContext, resource: Resource): Promise<Prepared> {
+export type PrepareContext = Pick<
+  CaptureContext,
+  'fieldPolicy' | 'serde' | 'registry' | 'memory' | 'http' | 'logger' | 'prefix'
+>
+
+export async function prepareResource(ctx: PrepareContext, resource: Resource): Promise<Prepared> {
   const custom = resource.customAttributes
   if (custom === undefined) {
     const policy = ctx.fieldPolicy.apply(resource, valueSchema(resource))

@@ -24,13 +24,6 @@ export interface CaptureMemory {
    */
   unsettled: Map<string, bigint[]>
   /**
-   * resources followed by webhooks with a full listing running: their inbox waits until it has
-   * finished, so the listing never diffs or deletes against a change the inbox published meanwhile
-   */
-  fullListings: Set<string>
-  /** resources whose inbox batch is being applied: a full listing starts once it has finished */
-  inboxBusy: Set<string>
-  /**
    * per resource, records tombstoned with their deleted parent (cascade.ts) and when: a listing
    * whose pages were read before then must not publish them again as new
    */
@@ -45,8 +38,6 @@ export function createCaptureMemory(): CaptureMemory {
     durableCursors: new Map(),
     fingerprint: createFingerprinter(),
     unsettled: new Map(),
-    fullListings: new Set(),
-    inboxBusy: new Set(),
     cascaded: new Map(),
   }
 }

@@ -1,21 +1,20 @@
-// A change costs what it touched, against the real broker, registry and the simulator: a new custom
+// A change costs what it touched, against the simulator, on the in-memory Kafka and registry
+// (test/support/memory-engine.ts): a new custom
 // attribute filled on a few employees publishes those employees and reads no balance; a last-name
 // change or an absence-type rename reads no balance; one absence reads one balance; what can move
 // an entitlement (a status, a type's category) still reads the balances it can move. Counted as a
 // user would: the simulator's requests, and the records on the topics.
 import type { ResourceName } from '../../../src/resources'
 import { startSimulator, type RunningSimulator } from '../../../src/simulator'
-import { testInfra, uniqueName } from '../../infra/env'
-import { readAll, readTable } from '../../support/compacted'
-import { expectAllCycled, expectTopicsEqualSimulator, syncOnce } from '../../support/engine-run'
+import { expectAllCycled } from '../../support/engine-run'
+import { memoryWorld, type MemoryWorld } from '../../support/memory-engine'
 
-const { brokers, registryUrl } = testInfra()
 const only = { CAPTURE_RESOURCES: 'employees,absences,absence_types,employees_absences_balance' }
 const EMPLOYEES = 30
 
 describe('capture > change cost', () => {
   let sim: RunningSimulator
-  let prefix: string
+  let world: MemoryWorld
   beforeAll(async () => {
     sim = await startSimulator({
       employees: EMPLOYEES,
@@ -23,29 +22,28 @@ describe('capture > change cost', () => {
       rateLimits: false,
       reports: 0,
     })
-    prefix = uniqueName('cost')
-    expectAllCycled(await syncOnce(sim, prefix, only))
-    expectAllCycled(await syncOnce(sim, prefix, only)) // idle: the stages have caught up
+    world = memoryWorld(sim, 'cost')
+    expectAllCycled(await world.syncOnce(only))
+    expectAllCycled(await world.syncOnce(only)) // idle: the stages have caught up
   })
   afterAll(() => sim.close())
 
-  const topicCount = async (resource: ResourceName) =>
-    (await readAll(brokers, `${prefix}.${resource}`)).length
+  const topicCount = (resource: ResourceName) => world.size(resource)
 
   /** One `sync --once` after `change`: the balance reads it made and the records it published. */
   async function costOf(change: () => void) {
     change()
     const [employeesBefore, balancesBefore] = [
-      await topicCount('employees'),
-      await topicCount('employees_absences_balance'),
+      topicCount('employees'),
+      topicCount('employees_absences_balance'),
     ]
     const mark = sim.log.length
-    expectAllCycled(await syncOnce(sim, prefix, only))
+    expectAllCycled(await world.syncOnce(only))
     const requests = sim.log.slice(mark)
     return {
       balanceReads: requests.filter((l) => l.path.endsWith('/absences/balance')).map((l) => l.path),
-      employeeEvents: (await topicCount('employees')) - employeesBefore,
-      balanceEvents: (await topicCount('employees_absences_balance')) - balancesBefore,
+      employeeEvents: topicCount('employees') - employeesBefore,
+      balanceEvents: topicCount('employees_absences_balance') - balancesBefore,
     }
   }
 
@@ -64,7 +62,7 @@ describe('capture > change cost', () => {
     expect(carrying.length).toBeGreaterThan(0)
     expect(cost.employeeEvents).toBe(carrying.length)
     expect(cost.balanceReads).toEqual([])
-    const table = await readTable(brokers, registryUrl, prefix, 'employees')
+    const table = await world.readTable('employees')
     // records published before the attribute existed read as null with the new schema
     for (const e of sim.company.list('employees'))
       expect(table.table.get(`[${e.id}]`)?.locker ?? null).toBe(e.custom[key])
@@ -74,7 +72,7 @@ describe('capture > change cost', () => {
     const [someone] = sim.company.list('employees')
     const cost = await costOf(() => sim.company.update('employees', someone!.id, { lastName: 'Renamed' }))
     expect(cost).toMatchObject({ employeeEvents: 1, balanceReads: [], balanceEvents: 0 })
-    const table = await readTable(brokers, registryUrl, prefix, 'employees')
+    const table = await world.readTable('employees')
     expect(table.table.get(`[${someone!.id}]`)?.last_name).toBe('Renamed')
   })
 
@@ -84,9 +82,9 @@ describe('capture > change cost', () => {
       sim.company.update('timeOffTypes', type.id, { name: `${type.name} (renamed)` }),
     )
     expect(cost.balanceReads).toEqual([])
-    const types = await readTable(brokers, registryUrl, prefix, 'absence_types')
+    const types = await world.readTable('absence_types')
     expect(types.table.get(`[${type.id}]`)?.name).toBe(`${type.name} (renamed)`)
-    await expectTopicsEqualSimulator(sim, prefix, ['employees_absences_balance', 'absence_types'])
+    await world.expectTopicsEqualSimulator(['employees_absences_balance', 'absence_types'])
   })
 
   it('an absence of one employee reads that employee’s balance, once', async () => {
@@ -109,7 +107,7 @@ describe('capture > change cost', () => {
     expect(cost.balanceEvents).toBeGreaterThan(0)
     // (absences still name the type as before its rename: Personio's listing of changed absences
     // does not return them for it; the daily full listing does)
-    await expectTopicsEqualSimulator(sim, prefix, ['employees_absences_balance'])
+    await world.expectTopicsEqualSimulator(['employees_absences_balance'])
   })
 
   it('each employee field that moves an entitlement re-reads that balance, with its new value', async () => {
@@ -143,7 +141,7 @@ describe('capture > change cost', () => {
     )
     changes.forEach((_, i) => expect(vacation(plain[i]!.id)).not.toBe(before[i])) // each one moved
     expect(new Set(cost.balanceReads).size).toBe(changes.length)
-    await expectTopicsEqualSimulator(sim, prefix, ['employees_absences_balance'])
+    await world.expectTopicsEqualSimulator(['employees_absences_balance'])
   })
 
   it('what can move an entitlement still reads: a status change one balance, a category change all', async () => {
@@ -161,6 +159,6 @@ describe('capture > change cost', () => {
       sim.company.update('timeOffTypes', type.id, { category: 'paid_vacation' }),
     )
     expect(new Set(category.balanceReads).size).toBe(EMPLOYEES)
-    await expectTopicsEqualSimulator(sim, prefix, ['employees_absences_balance'])
+    await world.expectTopicsEqualSimulator(['employees_absences_balance'])
   })
 })

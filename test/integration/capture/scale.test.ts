@@ -7,7 +7,7 @@
 // record that cannot fit at all goes to the dead-letter topic with its key. Broker defaults here.
 import { Kafka, logLevel } from 'kafkajs'
 import { stateTopicFor } from '../../../src/capture/context'
-import { restoreState } from '../../../src/capture/state/restore'
+import { restoreState } from '../../../src/kafka/kafkajs/state-store'
 import { startSimulator, type RunningSimulator } from '../../../src/simulator'
 import { testInfra, uniqueName } from '../../infra/env'
 import { expectTableToEqual, readAll, readTable, simulatorTable } from '../../support/compacted'

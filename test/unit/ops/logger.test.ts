@@ -1,6 +1,7 @@
 // Log lines as an operator filters them: every line of a capture cycle carries its resource and
 // cycle id, also from layers that never saw the cycle (the Personio client's retries).
 import { publish } from '../../../src/ops/channels'
+import { inEngine } from '../../../src/ops/engine-scope'
 import { createLogger, cycleLogger, inCycle, silentLogger } from '../../../src/ops/logger'
 import { startProgress } from '../../../src/ops/progress'
 
@@ -48,6 +49,38 @@ describe('ops > logger', () => {
       'projects:b',
       'employees:a',
     ])
+  })
+})
+
+describe('ops > logger > engine', () => {
+  it("adds the engine to every line logged within a named engine's scope, concurrently, and none outside", async () => {
+    const { logger, parsed } = capture()
+    const personio = logger.child({ component: 'personio' })
+    const work = (engine: string, ms: number) =>
+      inEngine(engine, async () => {
+        logger.info('restored')
+        await inCycle({ resource: 'employees', cycleId: engine }, async () => {
+          await new Promise((r) => setTimeout(r, ms))
+          personio.warn('personio retry')
+        })
+      })
+    await Promise.all([work('acme', 4), work('globex', 1)])
+    logger.info('ops endpoint')
+    expect(parsed().map((l) => `${String(l.engine)}:${String(l.cycleId)}:${String(l.msg)}`)).toEqual([
+      'acme:undefined:restored',
+      'globex:undefined:restored',
+      'globex:globex:personio retry',
+      'acme:acme:personio retry',
+      'undefined:undefined:ops endpoint',
+    ])
+  })
+
+  it("leaves the default engine's lines as they were, and prints a bound engine once", () => {
+    const { logger, lines } = capture()
+    inEngine('default', () => logger.info('one company'))
+    inEngine('acme', () => logger.child({ engine: 'acme' }).info('bound'))
+    expect(lines[0]).not.toContain('"engine"')
+    expect(lines[1]?.match(/"engine"/g)).toHaveLength(1)
   })
 })
 

@@ -1,7 +1,10 @@
 // What a Prometheus scrape shows after capture, personio and kafka published their facts on the
 // diagnostics channels: the metrics module is the only listener, and nothing else feeds it.
 import { publish } from '../../../src/ops/channels'
+import { inEngine } from '../../../src/ops/engine-scope'
 import { createMetrics, endpointLabel, metricTable, type Metrics } from '../../../src/ops/metrics'
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 describe('ops > metrics', () => {
   let metrics: Metrics
@@ -182,6 +185,80 @@ describe('ops > metrics', () => {
     expect((await scrape()).split('\n')).toContain(
       'personio_kafka_webhook_backlog_oldest_seconds{resource="employees"} 0',
     )
+  })
+
+  it('keeps two engines in one process apart on every series, the default one unlabelled', async () => {
+    // two companies capture resources of the same names at once, their awaits interleaved
+    const capture = (engine: string, count: number, lag: number) =>
+      inEngine(engine, async () => {
+        publish('personio-kafka:capture:cycle', {
+          resource: 'employees',
+          cycleId: engine,
+          kind: 'snapshot',
+          phase: 'start',
+        })
+        await sleep(engine === 'acme' ? 3 : 1)
+        publish('personio-kafka:capture:events', { resource: 'employees', op: 'r', count })
+        publish('personio-kafka:personio:request', {
+          endpoint: '/v1/company/employees',
+          status: 200,
+          durationMs: 5,
+          retry: false,
+        })
+        await sleep(engine === 'acme' ? 1 : 3)
+        publish('personio-kafka:capture:cursor', { resource: 'employees', lagSeconds: lag })
+        publish('personio-kafka:capture:health', { resource: 'employees', running: engine !== 'acme' })
+        publish('personio-kafka:webhooks:backlog', {
+          resource: 'employees',
+          events: count,
+          entities: 1,
+          oldestMs: Date.now() - lag * 1000,
+        })
+        publish('personio-kafka:state:restored', { resources: ['employees'] })
+      })
+    await Promise.all([capture('acme', 10, 30), capture('globex', 20, 60)])
+    publish('personio-kafka:capture:events', { resource: 'employees', op: 'r', count: 5 })
+    const text = (await scrape()).split('\n')
+    expect(text).toEqual(
+      expect.arrayContaining([
+        'personio_kafka_events_total{engine="acme",resource="employees",op="r"} 10',
+        'personio_kafka_events_total{engine="globex",resource="employees",op="r"} 20',
+        'personio_kafka_events_total{resource="employees",op="r"} 5',
+        'personio_kafka_snapshot_running{engine="acme",resource="employees"} 1',
+        'personio_kafka_personio_requests_total{engine="acme",endpoint="/v1/company/employees",status="200"} 1',
+        'personio_kafka_personio_requests_total{engine="globex",endpoint="/v1/company/employees",status="200"} 1',
+        'personio_kafka_cursor_lag_seconds{engine="acme",resource="employees"} 30',
+        'personio_kafka_cursor_lag_seconds{engine="globex",resource="employees"} 60',
+        'personio_kafka_resource_running{engine="acme",resource="employees"} 0',
+        'personio_kafka_resource_running{engine="globex",resource="employees"} 1',
+        'personio_kafka_webhook_backlog_events{engine="acme",resource="employees"} 10',
+        'personio_kafka_webhook_backlog_events{engine="globex",resource="employees"} 20',
+        'personio_kafka_state_restored{engine="acme"} 1',
+        'personio_kafka_state_restored{engine="globex"} 1',
+      ]),
+    )
+    const age = (engine: string) =>
+      Number(
+        text
+          .find((l) => l.startsWith(`personio_kafka_webhook_backlog_oldest_seconds{engine="${engine}"`))
+          ?.split(' ')[1],
+      )
+    expect(age('acme')).toBeGreaterThanOrEqual(30)
+    expect(age('acme')).toBeLessThan(60)
+    expect(age('globex')).toBeGreaterThanOrEqual(60)
+  })
+
+  it('shows each engine it was told of as not restored until it is', async () => {
+    const named = createMetrics({ engines: ['acme', 'globex'] })
+    inEngine('globex', () => publish('personio-kafka:state:restored', { resources: [] }))
+    const text = (await named.registry.metrics())
+      .split('\n')
+      .filter((l) => l.startsWith('personio_kafka_state_restored'))
+    named.close()
+    expect(text).toEqual([
+      'personio_kafka_state_restored{engine="acme"} 0',
+      'personio_kafka_state_restored{engine="globex"} 1',
+    ])
   })
 
   it('declares every metric with help text and a personio_kafka_ name', async () => {

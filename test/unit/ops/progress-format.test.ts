@@ -46,6 +46,33 @@ describe('ops > progress-format', () => {
     expect(board.all()[0]).toMatchObject({ cycleId: 'new', records: 0, pages: 0 })
   })
 
+  it("keeps two engines' resources of the same name in rows of their own, named by engine", () => {
+    const board = new ProgressBoard()
+    board.cycle({ engine: 'acme', resource: 'employees', cycleId: 'a', kind: 'snapshot', phase: 'start' }, 0)
+    board.cycle(
+      { engine: 'globex', resource: 'employees', cycleId: 'g', kind: 'snapshot', phase: 'start' },
+      0,
+    )
+    board.page({ engine: 'acme', resource: 'employees', cycleId: 'a', items: 10 })
+    board.page({ engine: 'globex', resource: 'employees', cycleId: 'g', items: 30 })
+    board.events({ engine: 'globex', resource: 'employees', op: 'r', count: 30 })
+    board.cycle(
+      { engine: 'default', resource: 'employees', cycleId: 'd', kind: 'snapshot', phase: 'start' },
+      0,
+    )
+    expect(board.all().map((r) => [r.engine, r.records, r.published])).toEqual([
+      ['acme', 10, 0],
+      ['globex', 30, 30],
+      [undefined, 0, 0],
+    ])
+    expect(formatTable(board.all(), 10_000).map((l) => l.split(/ +/)[0])).toEqual([
+      'resource',
+      'acme/employees',
+      'globex/employees',
+      'employees',
+    ])
+  })
+
   it('writes a log line with the same facts, readable and as fields', () => {
     const board = new ProgressBoard()
     start(board, 'employees', 0)

@@ -1,6 +1,7 @@
 // Progress as written, with a fake clock: a live table redrawn in place on a terminal, log lines
 // every interval elsewhere, nothing when off.
 import { publish } from '../../../src/ops/channels'
+import { inEngine } from '../../../src/ops/engine-scope'
 import type { Logger } from '../../../src/ops/logger'
 import { startProgress, type ProgressClock } from '../../../src/ops/progress'
 
@@ -114,6 +115,26 @@ describe('ops > progress', () => {
       ['idle-2', 'debug'],
       ['busy-3', 'debug'], // running, nothing published yet
       ['busy-3', 'info'],
+    ])
+  })
+
+  it("names each engine's rows in its lines, also on the interval's tick outside any engine", () => {
+    const { clock, advance } = fakeClock()
+    const lines: Line[] = []
+    const progress = startProgress({ mode: 'log', logger: fakeLogger(lines), intervalMs: 5000, clock })
+    for (const engine of ['acme', 'globex'])
+      inEngine(engine, () =>
+        publish('personio-kafka:capture:cycle', { ...cycle, cycleId: engine, phase: 'start' }),
+      )
+    advance(5000)
+    inEngine('globex', () =>
+      publish('personio-kafka:capture:cycle', { ...cycle, cycleId: 'globex', phase: 'end' }),
+    )
+    progress.stop()
+    expect(lines.map((l) => l.bindings)).toEqual([
+      { engine: 'acme', resource: 'employees', cycleId: 'acme' },
+      { engine: 'globex', resource: 'employees', cycleId: 'globex' },
+      { engine: 'globex', resource: 'employees', cycleId: 'globex' },
     ])
   })
 

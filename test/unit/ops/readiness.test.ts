@@ -1,5 +1,6 @@
 // /readyz's verdict: every reason at once, a hung dependency counted as unreachable in time.
 import { publish } from '../../../src/ops/channels'
+import { inEngine } from '../../../src/ops/engine-scope'
 import { createReadiness } from '../../../src/ops/readiness'
 
 describe('ops > readiness', () => {
@@ -46,6 +47,40 @@ describe('ops > readiness', () => {
       reasons: ['employees stopped at 2026-05-01T12:00:00.000Z: PK_AUTH: Personio refused the credentials'],
     })
     publish('personio-kafka:capture:health', { resource: 'employees', running: true })
+    expect(await readiness.check()).toEqual({ ready: true })
+    readiness.close()
+  })
+
+  it("keeps two engines' resources apart: one company's employees never answers for another's", async () => {
+    const readiness = createReadiness({ probes: {}, engines: ['acme', 'globex'] })
+    const atMs = Date.UTC(2026, 4, 1, 12, 0, 0)
+    const health = (running: boolean) =>
+      publish('personio-kafka:capture:health', {
+        resource: 'employees',
+        running,
+        ...(running ? {} : { error: { code: 'PK_AUTH', message: 'refused', atMs } }),
+      })
+    inEngine('acme', () => publish('personio-kafka:state:restored', { resources: ['employees'] }))
+    expect(await readiness.check()).toEqual({
+      ready: false,
+      reasons: ['state not restored yet (engine globex)'],
+    })
+    await Promise.all([
+      inEngine('acme', async () => {
+        await new Promise((r) => setTimeout(r, 2))
+        health(false) // acme's credentials are refused...
+      }),
+      inEngine('globex', async () => {
+        publish('personio-kafka:state:restored', { resources: ['employees'] })
+        await new Promise((r) => setTimeout(r, 4))
+        health(true) // ...while globex's employees run, later
+      }),
+    ])
+    expect(await readiness.check()).toEqual({
+      ready: false,
+      reasons: ['employees (engine acme) stopped at 2026-05-01T12:00:00.000Z: PK_AUTH: refused'],
+    })
+    inEngine('acme', () => health(true))
     expect(await readiness.check()).toEqual({ ready: true })
     readiness.close()
   })

@@ -4,7 +4,7 @@
 import type { Resource } from '../../../resources'
 import type { Cursor } from '../../state/cursor'
 import { heldDue } from '../../rules/delete-guard'
-import type { ResourceSettings } from '../../engine/settings'
+import type { ResourceSettings } from '../../settings'
 
 export type CyclePlan =
   /** every record as `r`; deletes only when the listing started at its first page */

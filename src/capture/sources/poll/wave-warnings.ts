@@ -9,7 +9,7 @@ import { awaitingApproval, type DeleteDecision, type GuardPolicy } from '../../r
  * keeps the time in the cursor, so `sync --once` from cron does not repeat it every run).
  */
 export function warnAboutWaves(
-  ctx: CaptureContext,
+  ctx: Pick<CaptureContext, 'logger'>,
   resource: Resource,
   known: number,
   policy: GuardPolicy,

@@ -1,15 +1,19 @@
 // How a stage runs: its feed (the parent's events, committed offsets in the stage's transactions)
-// and its periodic full refresh of every known parent, never interleaved (one turn per resource).
+// and its periodic full refresh of every known parent. Each unit — a feed batch, a refresh, a retry
+// of pending parents, the first cursor — runs alone in the resource's lane (engine/lanes.ts), so
+// the feed and the refresh never interleave; inside a unit each commit takes the resource's turn
+// (ctx.serial). Nothing here runs a lane inside the same lane.
 import { exhaustMap, from, merge, Observable, timer, type SchedulerLike } from 'rxjs'
 import { topicFor } from '../../../contract/naming'
-import type { Feed, IncomingRecord } from '../../../kafka/port'
+import type { Feed, FeedBatch, IncomingRecord } from '../../../kafka/port'
 import type { Resource, ResourceName } from '../../../resources'
 import { report, type StageReport } from '../report'
 import { commitPart } from '../../commit/commit'
 import type { CaptureContext } from '../../context'
 import { prepareResource, type Prepared } from '../../read/prepare'
 import { settleUncertain } from '../../commit/settle-commit'
-import { applyStageWork, knownParents, stageInputs, workOf, type StageMode } from './stage-work'
+import { applyStageWork } from './apply-stage-work'
+import { knownParents, stageInputs, workOf, type StageMode } from './stage-work'
 
 /** Opens a feed of the given topics for a stage (the engine knows the group id and the client). */
 export type FeedFactory = (resource: ResourceName, topics: string[], untilCaughtUp: boolean) => Feed
@@ -20,6 +24,11 @@ export type FeedFactory = (resource: ResourceName, topics: string[], untilCaught
  */
 async function ensureCursor(ctx: CaptureContext, resource: Resource, prepared: Prepared): Promise<void> {
   if (ctx.state.hasCursor(resource.name)) return
+  await ctx.lanes.run(resource.name, () => firstCursor(ctx, resource, prepared))
+}
+
+async function firstCursor(ctx: CaptureContext, resource: Resource, prepared: Prepared): Promise<void> {
+  if (ctx.state.hasCursor(resource.name)) return // another unit wrote it while this one waited
   const now = ctx.clock.now()
   // Rows known without a cursor: the cursor was removed (a reset by an older release, a state
   // topic cut short), while the group offsets stayed where they were. Its feed does not start at
@@ -39,7 +48,7 @@ async function ensureCursor(ctx: CaptureContext, resource: Resource, prepared: P
   })
 }
 
-const refreshDue = (ctx: CaptureContext, resource: Resource): boolean =>
+const refreshDue = (ctx: Pick<CaptureContext, 'clock' | 'state' | 'settings'>, resource: Resource): boolean =>
   ctx.clock.now() - (ctx.state.cursor(resource.name).lastRefreshAt ?? 0) >=
   ctx.settings[resource.name].refreshMs
 
@@ -48,7 +57,11 @@ const refreshDue = (ctx: CaptureContext, resource: Resource): boolean =>
  * stage that lagged past the topic's delete.retention.ms never sees it). Only once the parent
  * resource has a complete listing behind it: before that, not knowing a parent proves nothing.
  */
-function orphansOf(ctx: CaptureContext, resource: Resource, parents: readonly string[]): string[] {
+function orphansOf(
+  ctx: Pick<CaptureContext, 'state'>,
+  resource: Resource,
+  parents: readonly string[],
+): string[] {
   const parent = resource.stage?.parent
   if (parent === undefined || !ctx.state.cursor(parent).snapshotDone) return []
   const live = new Set(parents)
@@ -56,11 +69,20 @@ function orphansOf(ctx: CaptureContext, resource: Resource, parents: readonly st
 }
 
 /** Every known parent re-read, and the rows of parents gone removed; the cursor records when. */
-async function refresh(
+function refresh(
   ctx: CaptureContext,
   resource: Resource,
   prepared: Prepared,
   mode: StageMode = 'changes',
+): Promise<StageReport> {
+  return ctx.lanes.run(resource.name, () => refreshUnit(ctx, resource, prepared, mode))
+}
+
+async function refreshUnit(
+  ctx: CaptureContext,
+  resource: Resource,
+  prepared: Prepared,
+  mode: StageMode,
 ): Promise<StageReport> {
   const out = report(resource, 'refresh')
   const started = ctx.clock.now()
@@ -77,7 +99,7 @@ async function refresh(
   )
   out.parents = done.parents
   out.events = done.events
-  // built in the serial unit: from the state as that unit finds it, not as it was before the work
+  // built in the resource's turn: from the state as the last commit left it
   await ctx.serial(resource.name, async () => {
     await settleUncertain(ctx, resource.name)
     const cursor = {
@@ -95,29 +117,29 @@ async function refresh(
 }
 
 /** Parents whose last read decided nothing (a 404 while known, an empty answer), read again. */
-async function retryPending(
+function retryPending(
   ctx: CaptureContext,
   resource: Resource,
   prepared: Prepared,
   /** only these (sync --once: those left by an earlier run, not seconds ago by this one) */
   only?: ReadonlySet<string>,
 ): Promise<StageReport> {
-  const out = report(resource, 'refresh')
-  const pending = (ctx.state.cursor(resource.name).pendingParents ?? []).filter(
-    (id) => only === undefined || only.has(id),
-  )
-  if (pending.length === 0) return out
-  const done = await applyStageWork(ctx, resource, prepared, {
-    refresh: new Set(pending),
-    removeScopes: new Set(),
-    removeWhere: [],
+  return ctx.lanes.run(resource.name, async () => {
+    const out = report(resource, 'refresh')
+    // read in the lane: the pending parents as the unit before this one left them
+    const pending = (ctx.state.cursor(resource.name).pendingParents ?? []).filter(
+      (id) => only === undefined || only.has(id),
+    )
+    if (pending.length === 0) return out
+    const work = { refresh: new Set(pending), removeScopes: new Set<string>(), removeWhere: [] }
+    const done = await applyStageWork(ctx, resource, prepared, work)
+    out.parents = done.parents
+    out.events = done.events
+    return out
   })
-  out.parents = done.parents
-  out.events = done.events
-  return out
 }
 
-const hasPending = (ctx: CaptureContext, resource: Resource) =>
+const hasPending = (ctx: Pick<CaptureContext, 'state'>, resource: Resource) =>
   (ctx.state.cursor(resource.name).pendingParents ?? []).length > 0
 
 /**
@@ -143,7 +165,8 @@ function feedHandler(
   // records that touch it were listed: reading it again for each touch (an employee's absences
   // come in other batches) would multiply the requests — one per employee is what Personio allows.
   const readOnce = new Set<string>()
-  return async (batch: Parameters<Parameters<Feed['run']>[0]>[0]) => {
+  return (batch: FeedBatch) => ctx.lanes.run(resource.name, () => feedUnit(batch))
+  async function feedUnit(batch: FeedBatch): Promise<void> {
     const work = await workOf(ctx, resource, batch)
     const first = firstPopulation()
     if (first) {

@@ -266,9 +266,6 @@ async function entityRead(
   }
 }
 
-/** How long an inbox batch waits at most for a full listing of its resource to end, per check. */
-const HOLD_CHECK_MS = 200
-
 /** Entities read at once: the rate limiter paces them, concurrency only hides Personio's latency. */
 const READS_AT_ONCE = 4
 
@@ -302,9 +299,12 @@ export interface Applied {
 
 /**
  * Reads the entities a batch names and publishes what changed, with the inbox offsets (when given)
- * in the same transaction, so a batch is applied once or read again.
+ * in the same transaction, so a batch is applied once or read again. The batch is one unit of the
+ * resource's lane (engine/lanes.ts): a full listing of the resource, which must not see what this
+ * batch would publish, runs before or after it, never beside it. Never called from inside a unit
+ * of the same lane.
  */
-export async function applyInboxWork(
+export function applyInboxWork(
   ctx: CaptureContext,
   resource: Resource,
   prepared: Prepared,
@@ -313,19 +313,57 @@ export async function applyInboxWork(
   burstMargin = DEFAULT_BURST_MARGIN,
 ): Promise<Applied> {
   const slot = slotOf(resource)
-  // A full listing of this resource is running: it must not see what this batch would publish.
-  // Checked and marked in one step (no await between), so a listing either waits for this batch
-  // or this batch for the listing.
-  while (ctx.memory.fullListings.has(resource.name)) {
+  return ctx.lanes.run(resource.name, () => {
+    // a stop while the batch waited its turn: nothing of it was committed, the next run reads it
     if (ctx.stopping.aborted) throw new StoppingError(`stopping: ${resource.name} left its webhook batch`)
-    await new Promise((r) => setTimeout(r, HOLD_CHECK_MS))
+    return applyHeld(ctx, resource, prepared, slot, work, consumed, burstMargin)
+  })
+}
+
+/**
+ * What Personio has now for each entity the batch names: a burst with one listing (burst.ts), what
+ * the listing left out (or the whole batch) by id, a few at a time.
+ */
+async function readWork(
+  ctx: CaptureContext,
+  resource: Resource,
+  slot: WebhookSlot,
+  work: InboxWork,
+  burstMargin: number,
+): Promise<EntityRead[]> {
+  const reads: EntityRead[] = []
+  let byId = [...work.entities]
+  const known = ctx.state.knownOf(resource.name)
+  if (listsBurst(resource, work.entities.size, known.size, burstMargin)) {
+    const burst = await readBurst(ctx, resource, slot, work.entities, work.oldest, burstMargin, (id) =>
+      slot.read === 'by-id' ? knownKeyOf(known, id) : knownWith(ctx, resource, slot.idField, id),
+    )
+    reads.push({ items: burst.items }, ...burst.gone.map((gone) => ({ items: [], gone })))
+    byId = burst.rest
+    publish('personio-kafka:webhooks:listed', {
+      resource: resource.name,
+      entities: work.entities.size,
+      pages: burst.pages,
+      full: burst.full,
+      byId: byId.length,
+    })
   }
-  ctx.memory.inboxBusy.add(resource.name)
-  try {
-    return await applyHeld(ctx, resource, prepared, slot, work, consumed, burstMargin)
-  } finally {
-    ctx.memory.inboxBusy.delete(resource.name)
+  for (let i = 0; i < byId.length; i += READS_AT_ONCE) {
+    if (ctx.stopping.aborted)
+      throw new StoppingError(`stopping: ${resource.name} left the rest of its webhook batch`)
+    const chunk = byId.slice(i, i + READS_AT_ONCE)
+    const answers = await Promise.all(
+      chunk.map(([id, w]) =>
+        entityRead(ctx, resource, id, () =>
+          slot.read === 'by-id'
+            ? readById(ctx, resource, slot, id, w.deleted)
+            : readByV2Id(ctx, resource, slot, id, w.deleted),
+        ),
+      ),
+    )
+    reads.push(...answers)
   }
+  return reads
 }
 
 async function applyHeld(
@@ -346,38 +384,7 @@ async function applyHeld(
       )
     let events = 0
     const personioAt = ctx.http.markPersonioTime()
-    const reads: EntityRead[] = []
-    let byId = [...work.entities]
-    const known = ctx.state.knownOf(resource.name)
-    if (listsBurst(resource, work.entities.size, known.size, burstMargin)) {
-      const burst = await readBurst(ctx, resource, slot, work.entities, work.oldest, burstMargin, (id) =>
-        slot.read === 'by-id' ? knownKeyOf(known, id) : knownWith(ctx, resource, slot.idField, id),
-      )
-      reads.push({ items: burst.items }, ...burst.gone.map((gone) => ({ items: [], gone })))
-      byId = burst.rest
-      publish('personio-kafka:webhooks:listed', {
-        resource: resource.name,
-        entities: work.entities.size,
-        pages: burst.pages,
-        full: burst.full,
-        byId: byId.length,
-      })
-    }
-    for (let i = 0; i < byId.length; i += READS_AT_ONCE) {
-      if (ctx.stopping.aborted)
-        throw new StoppingError(`stopping: ${resource.name} left the rest of its webhook batch`)
-      const chunk = byId.slice(i, i + READS_AT_ONCE)
-      const answers = await Promise.all(
-        chunk.map(([id, w]) =>
-          entityRead(ctx, resource, id, () =>
-            slot.read === 'by-id'
-              ? readById(ctx, resource, slot, id, w.deleted)
-              : readByV2Id(ctx, resource, slot, id, w.deleted),
-          ),
-        ),
-      )
-      reads.push(...answers)
-    }
+    const reads = await readWork(ctx, resource, slot, work, burstMargin)
     const part = decideReads(ctx, resource, prepared, reads)
     if (part.events.length > 0 || part.deadLetters.length > 0 || consumed !== undefined) {
       const done = await commitPart(ctx, resource, prepared, part, consumed)

@@ -2,13 +2,14 @@
 // per entity; an employment event names the employee through its person; only the entity's own
 // `*.deleted` event announces a delete; an id of the wrong shape is never requested. And what a
 // batch publishes, against an in-memory Personio and sink: a record two events resolve to once;
-// a credential refused stops the batch with nothing committed, one entity refused does not.
+// a credential refused stops the batch with nothing committed, one entity refused does not; a
+// batch is one unit of its resource's lane, so a full listing of the resource never runs beside it.
 import {
   applyInboxWork,
   inboxWorkOf,
   refusesEntity,
 } from '../../../../../src/capture/sources/webhook/inbox-apply'
-import { PersonioHttpError } from '../../../../../src/errors'
+import { PersonioHttpError, StoppingError } from '../../../../../src/errors'
 import type { ConsumedOffsets, IncomingRecord } from '../../../../../src/kafka/port'
 import { resources } from '../../../../../src/resources'
 import { timeOffUuid } from '../../../../../src/simulator/render/v2-absences'
@@ -215,5 +216,55 @@ describe('capture > webhook capture > deletes need both the announcement and the
     await w.seed()
     await batch(w, 'person.deleted')
     expect(w.published('p.employees')).toEqual([{ key: [person.id], value: null }])
+  })
+})
+
+describe('capture > webhook capture > one unit of its resource lane', () => {
+  const company = simCompany()
+  const person = company.list('employees')[0]!
+  const [rendered] = simItems(company).employees
+  const work = () => inboxWorkOf(resources.employees, [delivery('person.updated', { id: String(person.id) })])
+  const settle = () => new Promise((r) => setImmediate(r))
+
+  it('waits for a full listing of its resource to end before it reads or publishes anything', async () => {
+    const world = webhookWorld(() => ({ success: true, data: rendered }))
+    let endListing: () => void = () => undefined
+    const listing = world.ctx.lanes.run('employees', () => new Promise<void>((r) => (endListing = r)))
+    const batch = applyInboxWork(
+      world.ctx,
+      resources.employees,
+      jsonPrepared(resources.employees),
+      work(),
+      consumed,
+    )
+    // another resource's lane is its own: its units do not wait for this listing
+    await world.ctx.lanes.run('absences', () => Promise.resolve())
+    await settle()
+    expect([world.requests, world.transactions]).toEqual([[], []])
+    endListing()
+    await Promise.all([listing, batch])
+    expect(world.requests).toEqual([`/v1/company/employees/${person.id}`])
+    expect(world.transactions.map((t) => t.consumed)).toEqual([consumed])
+  })
+
+  it('leaves a batch that waited for the lane through a stop: nothing read, nothing committed', async () => {
+    const world = webhookWorld(() => ({ success: true, data: rendered }))
+    const stop = new AbortController()
+    world.ctx.stopping = stop.signal
+    let endListing: () => void = () => undefined
+    const listing = world.ctx.lanes.run('employees', () => new Promise<void>((r) => (endListing = r)))
+    const batch = applyInboxWork(
+      world.ctx,
+      resources.employees,
+      jsonPrepared(resources.employees),
+      work(),
+      consumed,
+    )
+    stop.abort()
+    await settle()
+    endListing()
+    await listing
+    await expect(batch).rejects.toBeInstanceOf(StoppingError)
+    expect([world.requests, world.transactions]).toEqual([[], []])
   })
 })

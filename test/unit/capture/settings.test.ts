@@ -1,7 +1,7 @@
 // Per-resource settings: defaults, CAPTURE_RESOURCES and CAPTURE_OVERRIDES, every mistake at once.
-import { parseDuration, resolveSettings } from '../../../../src/capture/engine/settings'
-import { loadConfig } from '../../../../src/config'
-import { ConfigError } from '../../../../src/errors'
+import { parseDuration, resolveSettings } from '../../../src/capture/settings'
+import { loadConfig } from '../../../src/config'
+import { ConfigError } from '../../../src/errors'
 
 const capture = (env: Record<string, string>) => loadConfig({ env }).capture
 

@@ -1,4 +1,4 @@
-// doctor's ACL judgement, from describeAcls answers as a broker with an authorizer gives them.
+// doctor's ACL judgement (src/kafka/acls.ts), from describeAcls answers as a broker with an authorizer gives them.
 import {
   AclOperationTypes as Op,
   AclPermissionTypes as Permission,
@@ -6,7 +6,7 @@ import {
   ResourcePatternTypes as Pattern,
   type DescribeAclResource,
 } from 'kafkajs'
-import { aclFix, aclNeeds, isAllowed } from '../../../src/cli/doctor-acls'
+import { aclFix, aclNeeds, isAllowed } from '../../../src/kafka/acls'
 
 const principal = 'User:svc'
 const acl = (operation: Op, permissionType = Permission.ALLOW, who = principal) => ({
@@ -18,7 +18,7 @@ const acl = (operation: Op, permissionType = Permission.ALLOW, who = principal) 
 const needs = aclNeeds('hr')
 const need = (what: string) => needs.find((n) => n.what.startsWith(what)) as (typeof needs)[number]
 
-describe('cli > doctor > ACLs', () => {
+describe('kafka > ACLs', () => {
   it('a prefixed ALLOW covers every topic of the prefix; a literal one only its own name', () => {
     const prefixed: DescribeAclResource[] = [
       {

@@ -1,10 +1,10 @@
 // Per-resource capture settings: the global defaults, narrowed by CAPTURE_RESOURCES and the
 // per-resource CAPTURE_OVERRIDES (`employees.poll=30s,projects.enabled=false`). Pure; every bad
 // entry is reported at once, naming the setting and showing a good value.
-import type { Config } from '../../config'
-import { ConfigError } from '../../errors'
-import type { DeleteGuardMode } from '../rules/delete-guard'
-import { resourceNames, type ResourceName } from '../../resources'
+import type { Config } from '../config'
+import { ConfigError } from '../errors'
+import type { DeleteGuardMode } from './rules/delete-guard'
+import { resourceNames, type ResourceName } from '../resources'
 
 export interface ResourceSettings {
   enabled: boolean

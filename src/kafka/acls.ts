@@ -1,10 +1,12 @@
 // Whether the broker's ACLs let this principal do what the producer does: write and describe its
-// topics, create the missing ones, and use its transactional ids. Pure: judged from describeAcls.
+// topics, create the missing ones, and use its transactional ids (`doctor`). Judged from
+// describeAcls by Kafka's own rule; `readAcls` asks the broker.
 import {
   AclOperationTypes as Op,
   AclPermissionTypes as Permission,
   AclResourceTypes as Res,
   ResourcePatternTypes as Pattern,
+  type Admin,
   type DescribeAclResource,
 } from 'kafkajs'
 import { transactionalIdFor } from '../capture/context'
@@ -81,4 +83,37 @@ export function aclFix(principal: string, need: AclNeed): string {
     `kafka-acls --bootstrap-server <broker> --add --allow-principal ${principal} --operation ${opName[need.operation] ?? 'All'} ` +
     `${kind} '${need.prefix}' --resource-pattern-type prefixed`
   )
+}
+
+/** What the ACLs say of each need: allowed, or the command that grants it. */
+export type AclReport =
+  | { kind: 'no-authorizer' }
+  | { kind: 'unreadable'; why: string }
+  | { kind: 'judged'; verdicts: { what: string; allowed: boolean; fix: string }[] }
+
+export async function readAcls(
+  admin: Pick<Admin, 'describeAcls'>,
+  principal: string,
+  topicPrefix: string,
+): Promise<AclReport> {
+  let resources: DescribeAclResource[]
+  try {
+    ;({ resources } = await admin.describeAcls({
+      resourceType: Res.ANY,
+      resourcePatternType: Pattern.ANY,
+      operation: Op.ANY,
+      permissionType: Permission.ANY,
+    }))
+  } catch (error) {
+    if ((error as { type?: string }).type === 'SECURITY_DISABLED') return { kind: 'no-authorizer' }
+    return { kind: 'unreadable', why: (error as Error).message }
+  }
+  return {
+    kind: 'judged',
+    verdicts: aclNeeds(topicPrefix).map((need) => ({
+      what: need.what,
+      allowed: isAllowed(resources, principal, need),
+      fix: aclFix(principal, need),
+    })),
+  }
 }

@@ -1,0 +1,68 @@
+// A whole engine on the in-memory Kafka and registry (test/support/memory-engine.ts): no broker
+// is touched, only the simulator's socket (which is why this file is not a unit test). A first
+// sync is compared record by record with the simulator, and the next cycle picks up a change and
+// a delete — the assertions sync.test.ts makes on a real broker, here in well under a second each.
+import { resourceNames } from '../../../src/resources'
+import { startSimulator, type RunningSimulator } from '../../../src/simulator'
+import { expectAllCycled } from '../../support/engine-run'
+import { memoryWorld, type MemoryWorld } from '../../support/memory-engine'
+
+describe('capture > a whole engine in memory', () => {
+  let sim: RunningSimulator
+  let world: MemoryWorld
+  const took: Record<string, number> = {}
+
+  const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const started = performance.now()
+    try {
+      return await work()
+    } finally {
+      took[name] = Math.round(performance.now() - started)
+    }
+  }
+
+  beforeAll(async () => {
+    sim = await startSimulator({ employees: 20, rateLimits: false, reports: 2 })
+    world = memoryWorld(sim, 'mem')
+  })
+  afterAll(async () => {
+    await sim.close()
+    process.stdout.write(`memory engine, ms per sync: ${JSON.stringify(took)}\n`)
+  })
+
+  it('a first sync publishes every resource as the simulator holds it', async () => {
+    expectAllCycled(await timed('first', () => world.syncOnce()))
+    await world.expectTopicsEqualSimulator(resourceNames)
+    const employees = await world.readTable('employees')
+    expect(employees.table.size).toBe(20)
+    expect(new Set(employees.lastOp.values())).toEqual(new Set(['r']))
+    // every committed transaction also moved the cursor: the state says the snapshot is done
+    expect((await world.state()).cursor('employees')).toMatchObject({ snapshotDone: true })
+    expect(world.kafka.running()).toBe(0)
+  })
+
+  it('a cycle with nothing changed publishes nothing', async () => {
+    const before = resourceNames.map((r) => world.kafka.topic(`mem.${r}`).length)
+    expectAllCycled(await timed('idle', () => world.syncOnce()))
+    expect(resourceNames.map((r) => world.kafka.topic(`mem.${r}`).length)).toEqual(before)
+  })
+
+  it('the next cycle picks up a change and a delete, the delete cascading to the absences', async () => {
+    const c = sim.company
+    c.clock.advance(60_000)
+    const [changed, gone] = c.list('employees')
+    c.update('employees', changed?.id as number, { position: 'Chief Everything Officer' })
+    c.remove('employees', gone?.id as number)
+    for (const t of c.list('timeOffs').filter((t) => t.employeeId === gone?.id)) c.remove('timeOffs', t.id)
+    expectAllCycled(await timed('change', () => world.syncOnce({ RECONCILE_INTERVAL_MS: '0' })))
+    await world.expectTopicsEqualSimulator(resourceNames)
+    const employees = await world.readTable('employees')
+    expect(employees.lastOp.get(`[${changed?.id as number}]`)).toBe('u')
+    expect(employees.lastOp.get(`[${gone?.id as number}]`)).toBe('d')
+    const tombstone = world.kafka
+      .compacted('mem.employees')
+      .filter((r) => r.value === null)
+      .map((r) => r.timestamp)
+    expect(tombstone).toHaveLength(1)
+  })
+})
