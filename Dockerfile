@@ -18,6 +18,10 @@ RUN npm run build && npm prune --omit=dev --ignore-scripts
 # Runtime stage: compiled JavaScript, production dependencies, the Avro contract; runs as `node`.
 FROM node:24.21.0-slim
 ENV NODE_ENV=production
+# V8 sizes its young generation from the host's memory (128 MB on a 23 GB host), not from what is
+# live; 8 MB semi-spaces cost nothing measurable here (docs/benchmarks.md, issue #27). The old
+# space is the deployment's to cap, like a JVM's -Xmx, by company size: README, "Memory".
+ENV NODE_OPTIONS=--max-semi-space-size=8
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

@@ -1,6 +1,6 @@
 // The Kafka Connect configurations that read our topics: the Avro converter (Apicurio's, which
 // reads the Confluent wire format), the Debezium JDBC sink and the worker itself. Pure: the
-// downstream test (test/downstream/connect-jdbc.test.ts) runs exactly these, and docs/sinks.md
+// downstream test (test/downstream/connect.test.ts) runs exactly these, and docs/sinks.md
 // shows them with placeholders.
 export type ConnectorConfig = Record<string, string>
 
@@ -126,6 +126,9 @@ export function workerProperties(w: WorkerTarget): string {
     'rest.advertised.host.name': '127.0.0.1',
     'rest.advertised.port': String(w.restPort),
     'plugin.path': w.pluginPath,
+    // Plugins are found by their ServiceLoader manifests, not by scanning every class of every
+    // jar (20 s of the worker's start); a plugin without one (Apicurio's converter) needs it added.
+    'plugin.discovery': 'service_load',
     'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
     'value.converter': 'org.apache.kafka.connect.storage.StringConverter',
     // lets connectors read read_committed (consumer.override.*)

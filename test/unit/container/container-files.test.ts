@@ -74,6 +74,8 @@ describe('container > Dockerfile', () => {
   it('bakes no secret into the image and keeps local state out of the build context', () => {
     expect(steps.filter((s) => s.op === 'ENV' || s.op === 'ARG').map((s) => s.args)).toEqual([
       'NODE_ENV=production',
+      // V8's young generation, sized for what is live (README, "Memory"): no secret
+      'NODE_OPTIONS=--max-semi-space-size=8',
     ])
     const ignored = read('.dockerignore').split('\n')
     for (const path of ['node_modules', '.infra', '.git', 'dist', '.env']) expect(ignored).toContain(path)
