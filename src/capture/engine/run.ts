@@ -62,9 +62,13 @@ export function service(w: Wiring): Service {
     async close() {
       await halt()
       await drained()
-      await w.ctx.events.close()
+      // in order (the producers before the client they use), each one even when one before it
+      // failed: a failed close must not leave the inbox writer or the Kafka client open
+      const failures: unknown[] = []
+      await w.ctx.events.close().catch((error: unknown) => void failures.push(error))
       await held.writer?.close().catch(() => undefined)
-      if (w.ownsKafka) await w.kafka.close()
+      if (w.ownsKafka) await w.kafka.close().catch((error: unknown) => void failures.push(error))
+      if (failures.length > 0) throw failures[0]
     },
   }
 }

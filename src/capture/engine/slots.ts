@@ -2,6 +2,7 @@
 // its resource's lane (sources/poll/cycle.ts cycleInLane), so a full listing and an inbox batch
 // never overlap; a stage runs its feed and refreshes, each unit in its lane (sources/stage).
 import { EMPTY } from 'rxjs'
+import type { Feed } from '../../kafka/port'
 import type { Resource } from '../../resources'
 import type { CaptureContext } from '../context'
 import { cycleInLane, settingsNow } from '../sources/poll/cycle'
@@ -17,16 +18,29 @@ export const topLevelOf = (w: Pick<Wiring, 'chosen'>): Resource[] =>
 export const stagesOf = (w: Pick<Wiring, 'chosen'>): Resource[] =>
   w.chosen.filter((r) => r.stage !== undefined)
 
-/** Every feed opened through here is stopped with the engine. */
+/**
+ * Every feed opened through here and not ended yet is stopped with the engine. A feed leaves the
+ * list once its run settles (or it was stopped before it ran): a stage pipeline opens a new one at
+ * each retry, and a long run must not keep them all.
+ */
 export function trackFeeds(open: Feeds['open']): Feeds {
-  const opened: ReturnType<Feeds['open']>[] = []
+  const opened = new Set<Feed>()
   return {
     open(options) {
       const feed = open(options)
-      opened.push(feed)
-      return feed
+      opened.add(feed)
+      let ran = false
+      const ended = () => void opened.delete(feed)
+      return {
+        run: (handler, onCaughtUp) => {
+          ran = true
+          return feed.run(handler, onCaughtUp).finally(ended)
+        },
+        // a running feed leaves when its run settles; one stopped before it ran, now
+        stop: () => feed.stop().finally(() => ran || ended()),
+      }
     },
-    stopAll: async () => void (await Promise.all(opened.map((f) => f.stop()))),
+    stopAll: async () => void (await Promise.all([...opened].map((f) => f.stop()))),
   }
 }
 

@@ -118,24 +118,23 @@ function undecidedOf(
 
 /**
  * The cursor of the last transaction, when it changes: the parents left undecided ride in it, so
- * none is forgotten, and a unit that succeeded clears the last error `status` shows.
+ * none is forgotten, and a unit that succeeded clears the last error `status` shows. `before` is
+ * the cursor as the state holds it in the last commit's turn.
  */
-function finalCursor(
-  before: Cursor,
-  read: readonly string[],
-  undecided: readonly string[],
-): Cursor | undefined {
-  const wasPending = before.pendingParents ?? []
-  const readNow = new Set(read)
-  const stillPending = [...wasPending.filter((id) => !readNow.has(id)), ...undecided]
-  const pendingChanged = JSON.stringify([...wasPending].sort()) !== JSON.stringify([...stillPending].sort())
-  if (!pendingChanged && before.lastError === undefined) return undefined
-  return {
-    ...before,
-    pendingParents: stillPending.length === 0 ? undefined : stillPending,
-    lastError: undefined,
+const finalCursor =
+  (read: readonly string[], undecided: readonly string[]) =>
+  (before: Cursor): Cursor | undefined => {
+    const wasPending = before.pendingParents ?? []
+    const readNow = new Set(read)
+    const stillPending = [...wasPending.filter((id) => !readNow.has(id)), ...undecided]
+    const pendingChanged = JSON.stringify([...wasPending].sort()) !== JSON.stringify([...stillPending].sort())
+    if (!pendingChanged && before.lastError === undefined) return undefined
+    return {
+      ...before,
+      pendingParents: stillPending.length === 0 ? undefined : stillPending,
+      lastError: undefined,
+    }
   }
-}
 
 /**
  * Re-reads the parents a unit asks for, and removes the rows it drops, in transactions of bounded
@@ -153,7 +152,8 @@ export async function applyStageWork(
   await ctx.serial(resource.name, () => settleUncertain(ctx, resource.name))
   const reads = readsOf(ctx, resource)
   const parents = parentsToRead(work, reads)
-  const before = ctx.state.cursor(resource.name)
+  // read in the lane: only a unit of this lane changes the pending parents
+  const pendingBefore = ctx.state.cursor(resource.name).pendingParents ?? []
   const tx = new StageTransaction(ctx, resource, prepared, reads, {
     records: ctx.maxTransactionRecords,
     bytes: STAGE_TRANSACTION_MAX_BYTES,
@@ -161,10 +161,10 @@ export async function applyStageWork(
   // the rows removed first: a parent read after them never decides them a second time
   for (const slice of slices(removalPart(ctx, resource, work), ctx.maxTransactionRecords))
     await tx.add(() => slice)
-  const read: ParentRead = { resource, prepared, mode, undecidedBefore: new Set(before.pendingParents ?? []) }
+  const read: ParentRead = { resource, prepared, mode, undecidedBefore: new Set(pendingBefore) }
   const outcomes = await readParents(ctx, read, tx, parents)
   const { refused, emptied } = undecidedOf(ctx, resource, parents, outcomes)
   if (consumed !== undefined) crashPoint('stage-before-offset-commit')
-  await tx.finish(consumed, finalCursor(before, parents, [...refused, ...emptied]))
+  await tx.finish(consumed, finalCursor(parents, [...refused, ...emptied]))
   return { parents: parents.length, events: tx.events, undecided: refused.length + emptied.length }
 }

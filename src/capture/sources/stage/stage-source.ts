@@ -3,7 +3,7 @@
 // of pending parents, the first cursor — runs alone in the resource's lane (engine/lanes.ts), so
 // the feed and the refresh never interleave; inside a unit each commit takes the resource's turn
 // (ctx.serial). Nothing here runs a lane inside the same lane.
-import { exhaustMap, from, merge, Observable, timer, type SchedulerLike } from 'rxjs'
+import { exhaustMap, from, merge, mergeAll, Observable, timer, type SchedulerLike } from 'rxjs'
 import { topicFor } from '../../../contract/naming'
 import type { Feed, FeedBatch, IncomingRecord } from '../../../kafka/port'
 import type { Resource, ResourceName } from '../../../resources'
@@ -48,9 +48,12 @@ async function firstCursor(ctx: CaptureContext, resource: Resource, prepared: Pr
   })
 }
 
-const refreshDue = (ctx: Pick<CaptureContext, 'clock' | 'state' | 'settings'>, resource: Resource): boolean =>
-  ctx.clock.now() - (ctx.state.cursor(resource.name).lastRefreshAt ?? 0) >=
-  ctx.settings[resource.name].refreshMs
+/** A refresh is due an interval after the last one, and at once when a resnapshot was asked for. */
+function refreshDue(ctx: Pick<CaptureContext, 'clock' | 'state' | 'settings'>, resource: Resource): boolean {
+  const cursor = ctx.state.cursor(resource.name)
+  if (cursor.resnapshot === true) return true
+  return ctx.clock.now() - (cursor.lastRefreshAt ?? 0) >= ctx.settings[resource.name].refreshMs
+}
 
 /**
  * Rows whose parent is no longer known: its tombstone went by while the stage was not reading (a
@@ -124,23 +127,47 @@ function retryPending(
   /** only these (sync --once: those left by an earlier run, not seconds ago by this one) */
   only?: ReadonlySet<string>,
 ): Promise<StageReport> {
-  return ctx.lanes.run(resource.name, async () => {
-    const out = report(resource, 'refresh')
-    // read in the lane: the pending parents as the unit before this one left them
-    const pending = (ctx.state.cursor(resource.name).pendingParents ?? []).filter(
-      (id) => only === undefined || only.has(id),
-    )
-    if (pending.length === 0) return out
-    const work = { refresh: new Set(pending), removeScopes: new Set<string>(), removeWhere: [] }
-    const done = await applyStageWork(ctx, resource, prepared, work)
-    out.parents = done.parents
-    out.events = done.events
-    return out
-  })
+  return ctx.lanes.run(resource.name, () => pendingUnit(ctx, resource, prepared, only))
+}
+
+async function pendingUnit(
+  ctx: CaptureContext,
+  resource: Resource,
+  prepared: Prepared,
+  only?: ReadonlySet<string>,
+): Promise<StageReport> {
+  const out = report(resource, 'refresh')
+  // read in the lane: the pending parents as the unit before this one left them
+  const pending = (ctx.state.cursor(resource.name).pendingParents ?? []).filter(
+    (id) => only === undefined || only.has(id),
+  )
+  if (pending.length === 0) return out
+  const work = { refresh: new Set(pending), removeScopes: new Set<string>(), removeWhere: [] }
+  const done = await applyStageWork(ctx, resource, prepared, work)
+  out.parents = done.parents
+  out.events = done.events
+  return out
 }
 
 const hasPending = (ctx: Pick<CaptureContext, 'state'>, resource: Resource) =>
   (ctx.state.cursor(resource.name).pendingParents ?? []).length > 0
+
+/**
+ * run's tick, one unit in the lane: a refresh when one is due (or a resnapshot was asked for),
+ * else the pending parents, else nothing. Decided in the lane, from the cursor the unit before
+ * left: a tick queued behind a new stage's first cursor, or behind the refresh of a pipeline
+ * that was retried, sees that cursor and does not read every parent again (as changes, c).
+ */
+function tick(ctx: CaptureContext, resource: Resource, prepared: Prepared): Promise<StageReport[]> {
+  return ctx.lanes.run(resource.name, async () => {
+    // no cursor: its first cursor was not written (the feed fails with it); the first population
+    // the feed reads is the first refresh
+    if (!ctx.state.hasCursor(resource.name)) return []
+    if (refreshDue(ctx, resource)) return [await refreshUnit(ctx, resource, prepared, 'changes')]
+    if (hasPending(ctx, resource)) return [await pendingUnit(ctx, resource, prepared)]
+    return []
+  })
+}
 
 /**
  * How a feed batch's rows are labelled: during the first population, and for a batch of parent
@@ -240,13 +267,7 @@ export function stagePipeline(
           return () => void feed.stop()
         }),
         timer(0, Math.min(ctx.settings[resource.name].refreshMs, 60_000), scheduler).pipe(
-          exhaustMap(() =>
-            refreshDue(ctx, resource)
-              ? from(refresh(ctx, resource, prepared))
-              : hasPending(ctx, resource)
-                ? from(retryPending(ctx, resource, prepared))
-                : from([]),
-          ),
+          exhaustMap(() => from(tick(ctx, resource, prepared)).pipe(mergeAll())),
         ),
       ),
     ),

@@ -81,14 +81,17 @@ export class StageTransaction {
 
   /**
    * The last transaction of the unit: the consumed offsets and the cursor ride in it, so progress
-   * never passes output that was not committed. Nothing to commit: the parents read are
-   * remembered all the same.
+   * never passes output that was not committed. `cursorOf` makes the cursor from the one the state
+   * holds in the resource's turn (undefined: it stays): a last error recorded while the unit read
+   * (engine/last-error.ts) is neither lost nor kept by a cursor read before it. Nothing to commit:
+   * the parents read are remembered all the same.
    */
-  async finish(consumed: ConsumedOffsets | undefined, cursor: Cursor | undefined): Promise<void> {
+  async finish(
+    consumed: ConsumedOffsets | undefined,
+    cursorOf?: (current: Cursor) => Cursor | undefined,
+  ): Promise<void> {
     await this.idle()
-    if (cursor !== undefined) this.part.cursor = cursor
-    if (this.size() > 0 || consumed !== undefined || cursor !== undefined) await this.commit(consumed)
-    else this.remember()
+    await this.commit(consumed, cursorOf)
   }
 
   private size(): number {
@@ -103,24 +106,29 @@ export class StageTransaction {
     while (this.flushing !== undefined) await this.flushing
   }
 
-  private async commit(consumed?: ConsumedOffsets): Promise<void> {
+  private async commit(
+    consumed?: ConsumedOffsets,
+    cursorOf?: (current: Cursor) => Cursor | undefined,
+  ): Promise<void> {
     const part = this.part
     const complete = this.complete
     this.part = emptyPart()
     this.bytes = 0
     this.complete = []
-    this.flushing = this.ctx
-      .serial(this.resource.name, () => commitPart(this.ctx, this.resource, this.prepared, part, consumed))
+    const { ctx, resource } = this
+    this.flushing = ctx
+      .serial(resource.name, async () => {
+        const cursor = cursorOf?.(ctx.state.cursor(resource.name))
+        if (cursor !== undefined) part.cursor = cursor
+        const empty = part.events.length + part.deadLetters.length === 0
+        if (empty && consumed === undefined && cursor === undefined) return undefined
+        return commitPart(ctx, resource, this.prepared, part, consumed)
+      })
       .then((done) => {
-        this.events += Object.values(done.published).reduce((a, b) => a + b, 0)
+        if (done !== undefined) this.events += Object.values(done.published).reduce((a, b) => a + b, 0)
         for (const [id, at] of complete) this.reads.set(id, at)
       })
       .finally(() => (this.flushing = undefined))
     await this.flushing
-  }
-
-  private remember(): void {
-    for (const [id, at] of this.complete) this.reads.set(id, at)
-    this.complete = []
   }
 }

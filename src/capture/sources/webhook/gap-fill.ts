@@ -3,7 +3,9 @@
 // position moves on. One fill serves every resource the subscription covers (issue #27): at each
 // tick the subscription is looked at once, the events endpoint is read once from the oldest
 // position among them (every covered event name at once), and each resource's position moves in
-// its own transaction, as when each read for itself. The look at the subscription also decides
+// its own transaction, as when each read for itself. A round ends once the events are written: a
+// position waits for its resource's turn (ctx.serial) on its own, so a resource busy with a long
+// listing never holds back the fills of the others. The look at the subscription also decides
 // which resources follow webhooks: one it no longer covers is polled again (one warning, a metric)
 // until it is back.
 import { Observable, type SchedulerLike, type Subscriber, type Subscription, timer } from 'rxjs'
@@ -46,6 +48,9 @@ export interface GapFillMember {
 
 /** What a fill did for one resource: the events it wrote for it, undefined when it filled nothing. */
 export type FillOutcome = PromiseSettledResult<number | undefined>
+
+/** What a round did for each resource, settled once its position is saved (never rejects). */
+export type FillOutcomes = Map<ResourceName, Promise<FillOutcome>>
 
 /**
  * Why our subscription no longer announces this resource's changes (deleted, not ENABLED, its
@@ -162,6 +167,8 @@ function fillFailed(
 interface Reader {
   member: GapFillMember
   prepared: Prepared
+  /** when the round began, by Personio's clock less the skew margin: where the position moves */
+  began: number
   webhookAt: number
   /** its events that occurred from here on are its own (as the endpoint answers `occurred_at.gte`) */
   from: number
@@ -170,34 +177,33 @@ interface Reader {
 }
 
 /**
- * Where a resource's fill starts, or what it did instead. The first fill of a resource only marks
- * where webhooks took over: polling covered what came before. A position older than the 30 days
- * Personio keeps events cannot be filled: the next cycle lists everything.
+ * Where a resource's fill starts, or the save of what it did instead (0 events, once saved). The
+ * first fill of a resource only marks where webhooks took over: polling covered what came before.
+ * A position older than the 30 days Personio keeps events cannot be filled: the next cycle lists
+ * everything.
  */
-async function placed(
+function placed(
   ctx: CaptureContext,
   member: GapFillMember,
   began: number,
   prepared: Prepared,
-): Promise<Reader | number> {
+): Reader | Promise<number> {
   const { resource } = member
   const cursor = ctx.state.cursor(resource.name)
-  if (cursor.webhookAt === undefined) {
-    await saveWebhookAt(ctx, resource, prepared, Math.min(cursor.changedAt ?? began, began))
-    return 0
-  }
+  if (cursor.webhookAt === undefined)
+    return saveWebhookAt(ctx, resource, prepared, Math.min(cursor.changedAt ?? began, began)).then(() => 0)
   if (began - cursor.webhookAt > EVENTS_KEPT_MS) {
     ctx.logger.warn(
       { resource: resource.name, since: new Date(cursor.webhookAt).toISOString() },
       `${resource.name}: the last webhook position is older than the 30 days Personio keeps events; the next cycle lists everything`,
     )
-    await saveWebhookAt(ctx, resource, prepared, began, true)
-    return 0
+    return saveWebhookAt(ctx, resource, prepared, began, true).then(() => 0)
   }
   const since = cursor.webhookAt - GAP_OVERLAP_MS
   return {
     member,
     prepared,
+    began,
     webhookAt: cursor.webhookAt,
     from: Math.floor(since / 1000) * 1000,
     names: new Set(resource.webhookEvents ?? []),
@@ -229,74 +235,93 @@ async function readEvents(
 /**
  * One fill for every member: is the subscription still ours, then the events of the resources it
  * covers from the events endpoint into the inbox, then each one's position moves to when this fill
- * began (Personio's clock, less the skew margin). A fill cut short moves nothing: the next one
- * reads the same events again, and fingerprints drop what was applied.
+ * began (Personio's clock, less the skew margin). It ends once the events are written: each
+ * position is saved in its resource's turn, on its own, and its outcome settles with it. A fill
+ * cut short moves nothing: the next one reads the same events again, and fingerprints drop what
+ * was applied.
  */
 export async function fillRound(
   ctx: CaptureContext,
   members: readonly GapFillMember[],
   options: GapFillOptions,
-): Promise<Map<ResourceName, FillOutcome>> {
-  const out = new Map<ResourceName, FillOutcome>()
-  const done = (m: GapFillMember, value: number | undefined) =>
-    out.set(m.resource.name, { status: 'fulfilled', value })
-  const failed = (m: GapFillMember, error: unknown) => {
-    try {
-      done(m, fillFailed(ctx, m, error, options))
-    } catch (reason) {
-      out.set(m.resource.name, { status: 'rejected', reason })
-    }
-  }
+): Promise<FillOutcomes> {
+  const out: FillOutcomes = new Map()
+  const settle = (m: GapFillMember, work: Promise<number | undefined>) =>
+    out.set(m.resource.name, outcomeOf(ctx, m, work, options))
   let ours: WebhookSubscription | undefined
   try {
     ours = await options.subscription()
   } catch (error) {
-    for (const m of members) failed(m, error)
+    for (const m of members) settle(m, Promise.reject(error))
     return out
   }
   const covered = members.filter((m) => {
     const lost = coverageLost(ours?.id ?? options.subscriptionId, ours, m.resource)
     follow(ctx, m.resource, options.reconcileMs, lost)
-    if (lost !== undefined) done(m, undefined)
+    if (lost !== undefined) settle(m, Promise.resolve(undefined))
     return lost === undefined
   })
   if (ours === undefined || covered.length === 0) return out
+  const readers = await readersOf(ctx, covered, settle)
+  if (readers.length === 0) return out
+  try {
+    await readEvents(ctx, ours.id, readers, options.write)
+  } catch (error) {
+    for (const r of readers) settle(r.member, Promise.reject(error))
+    return out
+  }
+  // every event read is in the inbox: the positions may move past them now
+  for (const r of readers) {
+    const at = Math.max(r.began, r.webhookAt)
+    settle(
+      r.member,
+      saveWebhookAt(ctx, r.member.resource, r.prepared, at).then(() => r.filled),
+    )
+  }
+  return out
+}
+
+/** A member's outcome once `work` settled; a failure as fillFailed makes it. */
+function outcomeOf(
+  ctx: CaptureContext,
+  member: GapFillMember,
+  work: Promise<number | undefined>,
+  options: GapFillOptions,
+): Promise<FillOutcome> {
+  return work.then(
+    (value) => ({ status: 'fulfilled', value }),
+    (error: unknown) => {
+      try {
+        return { status: 'fulfilled', value: fillFailed(ctx, member, error, options) }
+      } catch (reason) {
+        return { status: 'rejected', reason }
+      }
+    },
+  )
+}
+
+/**
+ * The covered members that read the events endpoint in this round; the others (a first fill, a
+ * position too old, a codec that failed) settle at once, or with their save.
+ */
+async function readersOf(
+  ctx: CaptureContext,
+  covered: readonly GapFillMember[],
+  settle: (m: GapFillMember, work: Promise<number | undefined>) => void,
+): Promise<Reader[]> {
   // re-read at each fill (the pipeline's `prepare`): a custom attribute the daily listing
   // registered meanwhile is mapped by the inbox too
   const prepared = await Promise.allSettled(covered.map((m) => m.prepare()))
   const began = (ctx.http.markPersonioTime()() ?? ctx.clock.now()) - SKEW_MARGIN_MS
   const readers: Reader[] = []
-  await Promise.all(
-    covered.map(async (m, i) => {
-      try {
-        const codec = prepared[i] as PromiseSettledResult<Prepared>
-        if (codec.status === 'rejected') throw codec.reason
-        const place = await placed(ctx, m, began, codec.value)
-        if (typeof place === 'number') done(m, place)
-        else readers.push(place)
-      } catch (error) {
-        failed(m, error)
-      }
-    }),
-  )
-  if (readers.length === 0) return out
-  try {
-    await readEvents(ctx, ours.id, readers, options.write)
-  } catch (error) {
-    for (const r of readers) failed(r.member, error)
-    return out
-  }
-  await Promise.all(
-    readers.map(async (r) => {
-      try {
-        await saveWebhookAt(ctx, r.member.resource, r.prepared, Math.max(began, r.webhookAt))
-        done(r.member, r.filled)
-      } catch (error) {
-        failed(r.member, error)
-      }
-    }),
-  )
-  return out
+  covered.forEach((m, i) => {
+    const codec = prepared[i] as PromiseSettledResult<Prepared>
+    if (codec.status === 'rejected') return void settle(m, Promise.reject(codec.reason))
+    const place = placed(ctx, m, began, codec.value)
+    if (place instanceof Promise) settle(m, place)
+    else readers.push(place)
+  })
+  return readers
 }
 
 /** One gap fill for every resource a subscription covers. */
@@ -318,10 +343,20 @@ interface Joined extends GapFillMember {
   out: Subscriber<number>
 }
 
+/** A member's outcome to its pipeline, unless it left. */
+function deliver(m: Joined, outcome: FillOutcome): void {
+  if (m.left === true) return
+  if (outcome.status === 'rejected') m.out.error(outcome.reason)
+  else if (outcome.value !== undefined) m.out.next(outcome.value)
+}
+
 /**
  * The shared ticks: one every `gapFillMs` while a resource is served, a tick that comes while a
- * fill runs swallowed (a slow Personio stretches the schedule, nothing queues); a resource that
+ * round runs swallowed (a slow Personio stretches the schedule, nothing queues); a resource that
  * joins after the first tick (a pipeline restarted after a failure) is filled at once on its own.
+ * A round ends once its events are written; a resource whose position is still being saved (its
+ * turn taken by a listing or an inbox batch) sits the next rounds out, and its outcome is
+ * reported when its save settles.
  */
 export function createGapFill(
   ctx: CaptureContext,
@@ -334,25 +369,33 @@ export function createGapFill(
     return options.write(events, source)
   }
   const joined = new Map<ResourceName, Joined>()
+  /** resources whose position a round is still saving */
+  const saving = new Set<ResourceName>()
   let ticks: Subscription | undefined
   let soon: Subscription | undefined
   let running = false
 
-  const deliver = (taken: readonly Joined[], outcomes: Map<ResourceName, FillOutcome>) => {
+  const settled = (taken: readonly Joined[], outcomes: FillOutcomes) => {
     for (const m of taken) {
-      const outcome = outcomes.get(m.resource.name)
-      if (m.left === true || outcome === undefined) continue
-      if (outcome.status === 'rejected') m.out.error(outcome.reason)
-      else if (outcome.value !== undefined) m.out.next(outcome.value)
+      const name = m.resource.name
+      const outcome = outcomes.get(name)
+      if (outcome === undefined) continue
+      saving.add(name)
+      void outcome.then((o) => {
+        saving.delete(name)
+        deliver(m, o)
+        fillFresh()
+      })
     }
   }
-  const fill = (taken: Joined[]) => {
+  const fill = (members: Joined[]) => {
+    const taken = members.filter((m) => !saving.has(m.resource.name))
     if (running || taken.length === 0 || ctx.stopping.aborted) return
     running = true
     for (const m of taken) m.fresh = false
     void fillRound(ctx, taken, { ...options, write })
       .then(
-        (outcomes) => deliver(taken, outcomes),
+        (outcomes) => settled(taken, outcomes),
         (error: unknown) => taken.forEach((m) => m.left !== true && m.out.error(error)),
       )
       .finally(() => {
@@ -361,10 +404,11 @@ export function createGapFill(
       })
   }
   const fillFresh = () => {
-    if (soon !== undefined || ![...joined.values()].some((m) => m.fresh)) return
+    const due = (m: Joined) => m.fresh && !saving.has(m.resource.name)
+    if (soon !== undefined || ![...joined.values()].some(due)) return
     soon = scheduler.schedule(() => {
       soon = undefined
-      fill([...joined.values()].filter((m) => m.fresh))
+      fill([...joined.values()].filter(due))
     })
   }
   const leave = (m: Joined) => {

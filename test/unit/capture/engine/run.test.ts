@@ -58,4 +58,19 @@ describe('capture > engine > run', () => {
     await stopping
     expect(stopped).toBe(true)
   })
+
+  it('close closes Kafka even when closing the event producers failed, and reports that failure', async () => {
+    const { w } = wiring()
+    const closed: string[] = []
+    Object.assign(w, {
+      ctx: {
+        ...w.ctx,
+        events: { close: () => Promise.reject(new Error('producer close failed')) },
+      },
+      ownsKafka: true,
+      kafka: { close: async () => void closed.push('kafka') },
+    })
+    await expect(service(w).close()).rejects.toThrow('producer close failed')
+    expect(closed).toEqual(['kafka'])
+  })
 })

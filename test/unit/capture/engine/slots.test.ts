@@ -4,9 +4,10 @@
 import { firstValueFrom, type Subscription } from 'rxjs'
 import type { CaptureContext } from '../../../../src/capture/context'
 import { createLanes } from '../../../../src/capture/engine/lanes'
-import { pollSlots } from '../../../../src/capture/engine/slots'
+import { pollSlots, trackFeeds } from '../../../../src/capture/engine/slots'
 import type { Wiring } from '../../../../src/capture/engine/wiring'
 import { createWebhookFollow } from '../../../../src/capture/state/webhook-follow'
+import type { Feed } from '../../../../src/kafka/port'
 import { resources } from '../../../../src/resources'
 
 const NOW = 1_800_000_000_000
@@ -84,5 +85,27 @@ describe('capture > engine > slots', () => {
     webhooks.set('employees', true, 3_600_000)
     const [slot] = pollSlots(w, true)
     await expect(firstValueFrom(slot!.cycle())).rejects.toThrow('cycle began')
+  })
+
+  it('stopAll stops only the feeds still running: one whose run settled, or stopped before it ran, has left', async () => {
+    const stopped: string[] = []
+    const ends = new Map<string, () => void>()
+    const feed = (name: string): Feed => ({
+      run: () => new Promise<void>((r) => ends.set(name, r)),
+      stop: async () => void stopped.push(name),
+    })
+    const names = ['retried', 'never ran', 'running']
+    const feeds = trackFeeds(() => feed(names.shift() as string))
+    const retried = feeds.open({ groupId: 'g', topics: [], untilCaughtUp: false })
+    const neverRan = feeds.open({ groupId: 'g', topics: [], untilCaughtUp: false })
+    const running = feeds.open({ groupId: 'g', topics: [], untilCaughtUp: false })
+    const firstRun = retried.run(async () => undefined)
+    void running.run(async () => undefined)
+    ends.get('retried')?.()
+    await firstRun
+    await neverRan.stop()
+    stopped.length = 0
+    await feeds.stopAll()
+    expect(stopped).toEqual(['running'])
   })
 })

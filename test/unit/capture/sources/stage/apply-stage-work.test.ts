@@ -1,6 +1,7 @@
 // A stage unit against in-memory ports: a report of thousands of rows is read page by page into
 // transactions bounded by TRANSACTION_MAX_RECORDS, never held whole; its deletes are decided only
 // from its complete read; the consumed offsets and the cursor ride in the last transaction.
+import { recordLastError } from '../../../../../src/capture/engine/last-error'
 import { applyStageWork } from '../../../../../src/capture/sources/stage/apply-stage-work'
 import { CaptureState } from '../../../../../src/capture/state/state'
 import type { ConsumedOffsets } from '../../../../../src/kafka/port'
@@ -72,5 +73,33 @@ describe('capture > stage: a unit of work in bounded transactions', () => {
       'cursor/custom_reports',
     )
     expect(state.cursor('custom_reports').pendingParents).toEqual(['r1'])
+  })
+
+  it('clears a last error recorded while the unit read: its final cursor is built in its last turn', async () => {
+    const state = new CaptureState({ custom_reports: 0 })
+    state.commit({
+      resource: 'custom_reports',
+      known: new Map(),
+      cursor: { v: 1, resource: 'custom_reports', snapshotDone: true },
+    })
+    const { ctx } = fakeContext(state, new Map([['r1', [1, 2]]]), 1_000)
+    // Personio answers once the earlier failure's error was recorded (engine/run.ts noteError)
+    const answer = ctx.http.getJson.bind(ctx.http)
+    let answered!: () => void
+    const held = new Promise<void>((r) => (answered = r))
+    Object.assign(ctx.http, {
+      getJson: async (target: string) => {
+        await held
+        return answer(target)
+      },
+    })
+    const work = { refresh: new Set(['r1']), removeScopes: new Set<string>(), removeWhere: [] }
+    const unit = applyStageWork(ctx, reports, prepared, work, consumed)
+    await new Promise((r) => setImmediate(r))
+    await recordLastError(ctx, 'custom_reports', new Error('the batch before failed'))
+    expect(state.cursor('custom_reports').lastError?.message).toBe('the batch before failed')
+    answered()
+    await unit
+    expect(state.cursor('custom_reports').lastError).toBeUndefined()
   })
 })

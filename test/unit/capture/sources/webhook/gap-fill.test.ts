@@ -89,8 +89,10 @@ async function fillFor(world: World, served: readonly Resource[], o: GapFillOpti
     served.map((r) => ({ resource: r, prepare: () => Promise.resolve(jsonPrepared(r)) })),
     o,
   )
+  // each outcome once its position is saved
+  const settled = new Map(await Promise.all([...out].map(async ([name, o]) => [name, await o] as const)))
   return (r: Resource) => {
-    const outcome = out.get(r.name)
+    const outcome = settled.get(r.name)
     if (outcome?.status === 'rejected') throw outcome.reason
     return outcome?.value
   }
@@ -123,6 +125,26 @@ describe('capture > webhook gap fill', () => {
     expect(await tick()).toBe(3)
     expect(writes.map((w) => w.length)).toEqual([2, 1])
     // the position moved, with the fill's own transaction
+    expect(world.ctx.state.cursor(resource.name).webhookAt).toBeGreaterThan(HOUR_AGO)
+  })
+
+  it('moves the position only once the events read are written into the inbox', async () => {
+    const world = webhookWorld((target) =>
+      target.startsWith(`/v2/webhooks/${SUB}/events`) ? page(event(1)) : enabled(),
+    )
+    following(world)
+    let written = () => undefined as void
+    const writing = new Promise<void>((r) => (written = r))
+    const round = fillFor(
+      world,
+      [resource],
+      options(world, () => writing),
+    )
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r))
+    expect(world.ctx.state.cursor(resource.name).webhookAt).toBe(HOUR_AGO)
+    expect(world.transactions).toHaveLength(0)
+    written()
+    expect((await round)(resource)).toBe(1)
     expect(world.ctx.state.cursor(resource.name).webhookAt).toBeGreaterThan(HOUR_AGO)
   })
 
@@ -348,5 +370,52 @@ describe('capture > webhook gap fill > one read for every covered resource', () 
     for (const s of subs) s.unsubscribe()
     await advance(600_000)
     expect(eventReads(w)).toHaveLength(3) // nobody served: no tick
+  })
+
+  it("ends a round once its events are written: a resource whose turn is taken sits out, the others' fills go on", async () => {
+    const w = world(() => page(event(1), person(8, '2026-12-05T11:40:00Z')))
+    const [before, after] = [HOUR_AGO, Date.parse('2026-12-05T11:59:55Z')]
+    for (const r of [employees, attendances]) following(w, r)
+    // a reconcile's second listing holds employees' turn (sources/poll/finish.ts)
+    let release = () => undefined as void
+    void w.ctx.serial(employees.name, () => new Promise<void>((r) => (release = r)))
+    const scheduler = new VirtualTimeScheduler()
+    const advance = async (ms: number) => {
+      scheduler.maxFrames = scheduler.frame + ms
+      for (let i = 0; i < 20; i++) {
+        scheduler.flush()
+        await new Promise((r) => setImmediate(r))
+      }
+    }
+    const gapFill = createGapFill(
+      w.ctx,
+      scheduler,
+      options(w, () => Promise.resolve()),
+    )
+    const counts = new Map<string, number>()
+    const subs = [employees, attendances].map((r) =>
+      gapFill
+        .fills(r, () => Promise.resolve(jsonPrepared(r)))
+        .subscribe(() => counts.set(r.name, (counts.get(r.name) ?? 0) + 1)),
+    )
+    const at = (r: Resource) => w.ctx.state.cursor(r.name).webhookAt
+    await advance(0)
+    expect(Object.fromEntries(counts)).toEqual({ attendances: 1 })
+    expect([at(employees), at(attendances)]).toEqual([before, after])
+    // the next tick fills attendances alone, from its own position: employees' save still waits
+    await advance(300_000)
+    expect(eventReads(w)).toEqual([
+      `/v2/webhooks/${SUB}/events?limit=200&occurred_at.gte=2026-12-05T10%3A50%3A00Z`,
+      `/v2/webhooks/${SUB}/events?limit=200&occurred_at.gte=2026-12-05T11%3A49%3A55Z`,
+    ])
+    expect(Object.fromEntries(counts)).toEqual({ attendances: 2 })
+    release()
+    await advance(0)
+    expect(Object.fromEntries(counts)).toEqual({ employees: 1, attendances: 2 })
+    expect(at(employees)).toBe(after)
+    // and it is back in the rounds after
+    await advance(300_000)
+    expect(Object.fromEntries(counts)).toEqual({ employees: 2, attendances: 3 })
+    for (const s of subs) s.unsubscribe()
   })
 })
