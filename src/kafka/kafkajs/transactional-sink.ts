@@ -4,9 +4,10 @@
 // its progress commit together or not at all.
 import './aborted-filter' // before kafkajs: see that file
 import { Partitioners, type Kafka, type Producer } from 'kafkajs'
-import { FencedError, KafkaError, UncertainCommitError } from '../../errors'
+import { KafkaError, UncertainCommitError } from '../../errors'
 import { crashPoint } from '../../ops/crash-points'
 import { recordCommitted } from './commit-ledger'
+import { transactionFailure } from '../transaction-failure'
 import type { ConsumedOffsets, OutgoingRecord, TransactionalSink } from '../port'
 import { chunkByBytes, DEFAULT_BATCH_BUDGET_BYTES } from '../record-size'
 
@@ -154,22 +155,11 @@ export function createTransactionalSink(kafka: Kafka, options: SinkOptions): Tra
           () => false,
         ))
       if (!aborted) replace()
-      if (isFenced(error)) {
-        throw new FencedError(
-          `Another instance took over the transactional id ${options.transactionalId} (this one was fenced); ` +
-            'nothing of this transaction was published. One instance runs per TOPIC_PREFIX: stop the other one, or give this one its own prefix.',
-          { cause: error, retriable: false },
-        )
-      }
-      if (committing)
-        throw new UncertainCommitError(
-          `Kafka did not confirm the commit (${(error as Error).message}); whether it was published is settled when the producer registers again`,
-          written,
-          { cause: error },
-        )
-      throw new KafkaError(`Kafka transaction aborted, nothing was published: ${(error as Error).message}`, {
-        cause: error,
-        retriable: true,
+      throw transactionFailure(error, {
+        transactionalId: options.transactionalId,
+        fenced: isFenced(error),
+        committing,
+        written,
       })
     }
   }

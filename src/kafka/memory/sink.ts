@@ -3,10 +3,10 @@
 // pieces below the topic's limit, a stage's consumed offsets ride in it, and the errors are the
 // ones capture handles — KafkaError (aborted, retriable), FencedError (a newer writer registered
 // the id), UncertainCommitError (the commit got no answer; `written` says where its records are).
-import { FencedError, KafkaError, UncertainCommitError } from '../../errors'
 import { crashPoint } from '../../ops/crash-points'
 import type { ConsumedOffsets, OutgoingRecord, TransactionalSink } from '../port'
 import { chunkByBytes, DEFAULT_BATCH_BUDGET_BYTES } from '../record-size'
+import { transactionFailure } from '../transaction-failure'
 import type { MemoryBroker, Written } from './broker'
 import type { Faults, PublishFault } from './faults'
 import type { Txn } from './log'
@@ -72,28 +72,8 @@ export function createMemorySink(broker: MemoryBroker, options: MemorySinkOption
       const aborted = !committing && !fenced && txn !== undefined
       if (aborted) broker.decide(txn as Txn, 'aborted')
       else epoch = undefined
-      throw failure(error, fenced, committing, written)
+      throw transactionFailure(error, { transactionalId: id, fenced, committing, written })
     }
-  }
-
-  function failure(error: unknown, fenced: boolean, committing: boolean, written: Written[]): KafkaError {
-    const message = (error as Error).message
-    if (fenced)
-      return new FencedError(
-        `Another instance took over the transactional id ${id} (this one was fenced); ` +
-          'nothing of this transaction was published. One instance runs per TOPIC_PREFIX: stop the other one, or give this one its own prefix.',
-        { cause: error, retriable: false },
-      )
-    if (committing)
-      return new UncertainCommitError(
-        `Kafka did not confirm the commit (${message}); whether it was published is settled when the producer registers again`,
-        written,
-        { cause: error },
-      )
-    return new KafkaError(`Kafka transaction aborted, nothing was published: ${message}`, {
-      cause: error,
-      retriable: true,
-    })
   }
 
   return {
