@@ -7,10 +7,10 @@ const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts'
 module.exports = {
   // testTimeout is global in jest (projects ignore it): bounds integration tests that wait for Kafka.
   testTimeout: 120000,
-  // Most test files wait (on Kafka, on a child process, on the simulator), not compute: three run
-  // side by side even on two cores, longest first (test/infra/sequencer.js). Each file has its own
+  // Most test files wait (on Kafka, on a child process, on the simulator), not compute: four run
+  // side by side even on two cores (the CPU was about two thirds busy with three), longest first (test/infra/sequencer.js). Each file has its own
   // topic prefix, simulator port and consumer groups, and tests that stop a broker start their own.
-  maxWorkers: 3,
+  maxWorkers: 4,
   testSequencer: '<rootDir>/test/infra/sequencer.js',
   reporters: ['default', '<rootDir>/test/infra/summary-reporter.js'],
   // `npm test` runs with --coverage: a one-block summary in the CI log, no threshold. Babel
