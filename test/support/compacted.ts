@@ -4,7 +4,7 @@
 // from its raw Personio JSON by test code (./expected), never through the product's mapping.
 import '../../src/kafka/kafkajs/aborted-filter' // before kafkajs: read_committed must hide aborted records
 import { Kafka, logLevel } from 'kafkajs'
-import { createSchemaRegistry } from '../../src/contract/registry'
+import { createSchemaRegistry, type SchemaRegistryClient } from '../../src/contract/registry'
 import { createSerde, decodeFramed } from '../../src/contract/serde'
 import { createFeed } from '../../src/kafka/kafkajs/feed'
 import type { IncomingRecord } from '../../src/kafka/port'
@@ -51,7 +51,11 @@ export async function readAll(brokers: string[], topic: string): Promise<Incomin
 
 /** A consumer's decoder for one prefix: Avro keys and values through the registry (writer schemas). */
 export function topicDecoder(registryUrl: string, prefix: string) {
-  const registry = createSchemaRegistry({ url: registryUrl })
+  return registryDecoder(createSchemaRegistry({ url: registryUrl }), prefix)
+}
+
+/** The same decoder over any registry client (the in-memory one of test/support/memory-engine.ts). */
+export function registryDecoder(registry: SchemaRegistryClient, prefix: string) {
   const serde = createSerde({ registry, keyFormat: 'avro', prefix })
   return {
     /** the key's text as the tables use it: key values as JSON, in the contract's key order */

@@ -8,15 +8,11 @@
 import type { Report } from '../../src/capture/engine/engine'
 import type { PipelineEvent } from '../../src/capture/engine/coordinator'
 import type { SchemaRegistryClient } from '../../src/contract/registry'
-import { createSerde, decodeFramed } from '../../src/contract/serde'
 import { ProcessKilled, type MemoryClient } from '../../src/kafka/memory'
 import { setCrashHook, type CrashPoint } from '../../src/ops/crash-points'
 import type { ResourceName } from '../../src/resources'
-import type { RunningSimulator } from '../../src/simulator'
-import { comparable, simulatorTable, type TopicRow } from './compacted'
 import { parseCrashSpec } from './crash-at'
 import { expectAllCycled } from './engine-run'
-import { keyText } from './expected'
 import type { MemoryWorld } from './memory-engine'
 
 const never = <T>(): Promise<T> => new Promise<T>(() => undefined)
@@ -109,61 +105,4 @@ export async function pointsReached(
     setCrashHook(undefined)
   }
   return hits
-}
-
-export interface MemoryAudit {
-  resource: ResourceName
-  records: number
-  /** key + image seen more than once, or a tombstone repeated without an upsert between */
-  duplicates: string[]
-  table: Map<string, TopicRow>
-}
-
-/** A topic read read_committed from the beginning, as test/support/exactly-once.ts audits a real one. */
-export async function auditMemoryTopic(world: MemoryWorld, resource: ResourceName): Promise<MemoryAudit> {
-  const serde = createSerde({ registry: world.registry, keyFormat: 'avro', prefix: world.prefix })
-  const records = world.kafka.topic(`${world.prefix}.${resource}`)
-  const seen = new Set<string>()
-  const last = new Map<string, string>()
-  const duplicates: string[] = []
-  const table = new Map<string, TopicRow>()
-  for (const rec of records) {
-    if (rec.key === null) continue
-    const text = keyText(resource, (await decodeFramed(world.registry, rec.key)) as Record<string, unknown>)
-    if (rec.value === null) {
-      if (last.get(text) === 'd') duplicates.push(`${text} tombstone twice`)
-      last.set(text, 'd')
-      table.delete(text)
-      continue
-    }
-    const { record, meta } = await serde.decodeValue(rec.value)
-    const image = `${text} ${JSON.stringify(record)}`
-    if (seen.has(image)) duplicates.push(`${text} same image twice (op ${meta.op})`)
-    seen.add(image)
-    last.set(text, meta.op)
-    if (meta.deleted === true) table.delete(text)
-    else table.set(text, record)
-  }
-  return { resource, records: records.length, duplicates, table }
-}
-
-/** Every resource: no duplicates, and the compacted view equals what the simulator holds. */
-export async function expectExactlyOnceInMemory(
-  world: MemoryWorld,
-  sim: RunningSimulator,
-  only: readonly ResourceName[],
-): Promise<void> {
-  for (const resource of only) {
-    const [audit, want] = await Promise.all([
-      auditMemoryTopic(world, resource),
-      simulatorTable(sim, resource),
-    ])
-    expect({ resource, duplicates: audit.duplicates }).toEqual({ resource, duplicates: [] })
-    const rows = comparable(resource, audit.table, want)
-    expect({ resource, records: audit.records, rows: rows.actual }).toEqual({
-      resource,
-      records: audit.records,
-      rows: rows.expected,
-    })
-  }
 }

@@ -21,14 +21,14 @@ import { DEFAULT_BATCH_BUDGET_BYTES } from '../../src/kafka/record-size'
 import type { ResourceName } from '../../src/resources'
 import { defaultCredential, type RunningSimulator } from '../../src/simulator'
 import {
-  comparable,
+  registryDecoder,
   expectTableToEqual,
   simulatorTable,
   type ExpectedOptions,
   type TopicRead,
   type TopicRow,
 } from './compacted'
-import type { TopicAudit } from './exactly-once'
+import { auditRecords, expectAuditEquals, type TopicAudit } from './exactly-once'
 import { keyText } from './expected'
 import { paceFor } from './pace'
 
@@ -114,32 +114,9 @@ export function memoryWorld(
     return { records, table, lastOp }
   }
 
-  /** As exactly-once.ts's auditTopic reads a real topic: a key's image twice, or a second tombstone without an upsert between, is a duplicate. */
-  async function audit(resource: ResourceName): Promise<TopicAudit> {
-    const records = kafka.topic(topicOf(resource))
-    const seen = new Set<string>()
-    const last = new Map<string, string>()
-    const duplicates: string[] = []
-    const table = new Map<string, TopicRow>()
-    for (const record of records) {
-      if (record.key === null) continue
-      const text = await keyOf(resource, record.key)
-      if (record.value === null) {
-        if (last.get(text) === 'd') duplicates.push(`${text} tombstone twice`)
-        last.set(text, 'd')
-        table.delete(text)
-        continue
-      }
-      const decoded = await serde.decodeValue(record.value)
-      const image = `${text} ${JSON.stringify(decoded.record)}`
-      if (seen.has(image)) duplicates.push(`${text} same image twice (op ${decoded.meta.op})`)
-      seen.add(image)
-      last.set(text, decoded.meta.op)
-      if (decoded.meta.deleted === true) table.delete(text)
-      else table.set(text, decoded.record)
-    }
-    return { resource, records: records.length, duplicates, table }
-  }
+  /** As exactly-once.ts audits a real topic. */
+  const audit = (resource: ResourceName): Promise<TopicAudit> =>
+    auditRecords(resource, kafka.topic(topicOf(resource)), registryDecoder(registry, prefix))
 
   return {
     kafka,
@@ -179,10 +156,7 @@ export function memoryWorld(
       const audits: TopicAudit[] = []
       for (const resource of only) {
         const [found, want] = await Promise.all([audit(resource), simulatorTable(sim, resource, expected)])
-        expect({ resource, duplicates: found.duplicates }).toEqual({ resource, duplicates: [] })
-        const rows = comparable(resource, found.table, want)
-        const { records } = found
-        expect({ resource, records, rows: rows.actual }).toEqual({ resource, records, rows: rows.expected })
+        expectAuditEquals(found, want)
         audits.push(found)
       }
       return audits

@@ -9,7 +9,7 @@ import { startSimulator, type RunningSimulator } from '../../../src/simulator'
 import { changeCompany } from '../../support/exactly-once'
 import { killCompany, killResources, killSettings, type Phase } from '../../support/kill-cases'
 import { memoryWorld } from '../../support/memory-engine'
-import { expectExactlyOnceInMemory, pointsReached, syncKilledAt, syncToEnd } from '../../support/memory-crash'
+import { pointsReached, syncKilledAt, syncToEnd } from '../../support/memory-crash'
 
 // as test/support/exactly-once.ts's captureEnv sets them for the SIGKILL cases (deletes held by
 // the guard are confirmed by the next full listing)
@@ -92,7 +92,7 @@ describe.each<Phase>(['first sync', 'later cycle'])(
       const { world } = started
       await syncKilledAt(world, spec, killResources, env)
       await syncToEnd(world, killResources, env)
-      await expectExactlyOnceInMemory(world, started.sim, killResources)
+      await world.expectExactlyOnce(killResources)
     })
   },
 )
