@@ -2,6 +2,7 @@
 // is touched, only the simulator's socket (which is why this file is not a unit test). A first
 // sync is compared record by record with the simulator, and the next cycle picks up a change and
 // a delete — the assertions sync.test.ts makes on a real broker, here in well under a second each.
+import { subscribe } from '../../../src/ops/channels'
 import { resourceNames } from '../../../src/resources'
 import { startSimulator, type RunningSimulator } from '../../../src/simulator'
 import { expectAllCycled } from '../../support/engine-run'
@@ -64,5 +65,34 @@ describe('capture > a whole engine in memory', () => {
       .filter((r) => r.value === null)
       .map((r) => r.timestamp)
     expect(tombstone).toHaveLength(1)
+  })
+
+  it('a named engine carries its name on every channel message, as two engines in one process need', async () => {
+    const seen: { channel: string; engine?: string }[] = []
+    const offs = (
+      [
+        'personio-kafka:capture:events',
+        'personio-kafka:kafka:transaction',
+        'personio-kafka:personio:request',
+      ] as const
+    ).map((channel) =>
+      subscribe(channel, (m) => seen.push({ channel, engine: (m as { engine?: string }).engine })),
+    )
+    try {
+      sim.company.clock.advance(60_000)
+      const [someone] = sim.company.list('employees')
+      sim.company.update('employees', someone?.id as number, { position: 'Named Engine Tester' })
+      expectAllCycled(await world.syncOnce({}, { engine: 'acme' }))
+    } finally {
+      for (const off of offs) off()
+    }
+    expect(new Set(seen.map((s) => s.channel))).toEqual(
+      new Set([
+        'personio-kafka:capture:events',
+        'personio-kafka:kafka:transaction',
+        'personio-kafka:personio:request',
+      ]),
+    )
+    expect(seen.filter((s) => s.engine !== 'acme')).toEqual([])
   })
 })
