@@ -90,8 +90,9 @@ async function record(
   configFile: string | undefined,
   only: ResourceName | undefined,
   decision: WaveDecision,
+  company?: string,
 ) {
-  const c = open(configFile)
+  const c = open(configFile, company)
   const undecided = (state: CaptureState) =>
     holding(state, only).filter((name) =>
       (state.cursor(name).heldDeletes?.waves ?? []).some((w) => w.decision !== decision),
@@ -150,16 +151,19 @@ export function registerDeletes(program: Command): void {
     .argument('[resource]', 'only this resource, e.g. employees', resourceName)
     .description('held waves per resource: how many, since when, a few sample keys, and any decision')
     .option('--config <file>', 'JSON config file (environment variables override it)')
+    .option('--company <id>', 'with COMPANIES_DIR: the company of that file (<id>.json)')
     .option('--json', 'print JSON instead of text')
-    .action(async (only: ResourceName | undefined, o: { config?: string; json?: boolean }) => {
-      const c = open(o.config)
-      const state = (await stateTopicExists(c))
-        ? await c.kafka.restoreState(c.stateTopic, c.group)
-        : newCaptureState()
-      const names = holding(state, only)
-      if (o.json === true) console.log(JSON.stringify(viewOf(state, names), null, 2))
-      else printList(state, names)
-    })
+    .action(
+      async (only: ResourceName | undefined, o: { config?: string; company?: string; json?: boolean }) => {
+        const c = open(o.config, o.company)
+        const state = (await stateTopicExists(c))
+          ? await c.kafka.restoreState(c.stateTopic, c.group)
+          : newCaptureState()
+        const names = holding(state, only)
+        if (o.json === true) console.log(JSON.stringify(viewOf(state, names), null, 2))
+        else printList(state, names)
+      },
+    )
   deletes
     .command('approve')
     .argument(
@@ -169,13 +173,16 @@ export function registerDeletes(program: Command): void {
     )
     .description('publish the held deletes: the next full listing tombstones those records still missing')
     .option('--config <file>', 'JSON config file (environment variables override it)')
+    .option('--company <id>', 'with COMPANIES_DIR: the company of that file (<id>.json)')
     .addHelpText(
       'after',
       note +
         'A record that came back meanwhile is not deleted. A rejected wave can be approved later.\n\n' +
         'Examples:\n  $ personio-kafka deletes approve employees && personio-kafka sync --once --resources employees',
     )
-    .action((only: ResourceName | undefined, o: { config?: string }) => record(o.config, only, 'approved'))
+    .action((only: ResourceName | undefined, o: { config?: string; company?: string }) =>
+      record(o.config, only, 'approved', o.company),
+    )
   deletes
     .command('reject')
     .argument(
@@ -185,6 +192,7 @@ export function registerDeletes(program: Command): void {
     )
     .description('keep the held records: they are treated as existing and nothing is deleted')
     .option('--config <file>', 'JSON config file (environment variables override it)')
+    .option('--company <id>', 'with COMPANIES_DIR: the company of that file (<id>.json)')
     .addHelpText(
       'after',
       note +
@@ -192,5 +200,7 @@ export function registerDeletes(program: Command): void {
         'and records missing besides it are judged on their own. `deletes approve` still publishes it later.\n\n' +
         'Examples:\n  $ personio-kafka deletes reject employees',
     )
-    .action((only: ResourceName | undefined, o: { config?: string }) => record(o.config, only, 'rejected'))
+    .action((only: ResourceName | undefined, o: { config?: string; company?: string }) =>
+      record(o.config, only, 'rejected', o.company),
+    )
 }

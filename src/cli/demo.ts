@@ -20,6 +20,7 @@ import { createLogger } from '../ops/logger'
 import { resourceNames, resources } from '../resources'
 import { defaultCredential, startSimulator } from '../simulator'
 import { integer } from './arguments'
+import { runCompaniesDemo } from './demo-companies'
 import { deliveryLine, demoWebhookEnv, subscribeDemoReceiver } from './demo-webhooks'
 
 async function localInfra(env: NodeJS.ProcessEnv): Promise<void> {
@@ -44,6 +45,8 @@ async function localInfra(env: NodeJS.ProcessEnv): Promise<void> {
 
 interface DemoOptions {
   employees: number
+  /** many companies on two workers of a group (issue #28) */
+  companies?: number
   duration?: number
   kafkaFromEnv?: boolean
   /** false with --no-webhooks */
@@ -67,12 +70,17 @@ export function registerDemo(program: Command): void {
       'use the Kafka and registry of KAFKA_BROKERS and SCHEMA_REGISTRY_URL (and their security settings) instead of the local ones; the demo still writes under a topic prefix of its own',
     )
     .option(
+      '--companies <n>',
+      'many simulated companies served by two workers of one group; half way one worker stops and its companies move (issue #28)',
+      integer(2, 20, 3),
+    )
+    .option(
       '--no-webhooks',
       "poll every resource instead of following the simulator's webhooks (by default employees, absences and attendances arrive through deliveries to a local receiver)",
     )
     .addHelpText(
       'after',
-      '\nExamples:\n  $ personio-kafka demo\n  $ npm run demo\n  $ personio-kafka demo --employees 200 --duration 120\n  $ personio-kafka demo --no-webhooks       # polling only',
+      '\nExamples:\n  $ personio-kafka demo\n  $ npm run demo\n  $ personio-kafka demo --employees 200 --duration 120\n  $ personio-kafka demo --no-webhooks       # polling only\n  $ personio-kafka demo --companies 3       # many companies, two workers, a failover',
     )
     .action(async (o: DemoOptions) => {
       // The demo never touches a deployment: settings exported for `run` are not its own. It uses
@@ -94,8 +102,17 @@ export function registerDemo(program: Command): void {
       // a person watches: warnings as readable lines, shown by the demo itself (never torn into its table)
       env.LOG_FORMAT = 'pretty'
       env.METRICS_PORT ??= '0'
-      await demoWebhookEnv(env, o.webhooks)
+      await demoWebhookEnv(env, o.webhooks && o.companies === undefined)
       const config = loadConfig({ env })
+      if (o.companies !== undefined) {
+        const logger = createLogger(config.log)
+        return runCompaniesDemo(config, logger, {
+          companies: o.companies,
+          employees: o.employees,
+          durationMs: (o.duration ?? 60) * 1000,
+          stamp: config.topics.prefix,
+        })
+      }
       process.stderr.write(
         `demo: Kafka ${config.kafka.brokers.join(',')} and registry ${config.registry.url} (${fromEnv ? 'from KAFKA_BROKERS and SCHEMA_REGISTRY_URL, --kafka-from-env' : 'local'}), topic prefix ${config.topics.prefix}, client id ${config.kafka.clientId}\n`,
       )

@@ -2,7 +2,7 @@
 // each item that is wrong. Exit 0 when all is well, else the `check` exit code.
 import type { Command } from 'commander'
 import { type Config } from '../config'
-import { loadConfig } from './load-config'
+import { loadCompanyConfig, loadConfig } from './load-config'
 import { ConfigError } from '../errors'
 import { createLogger } from '../ops/logger'
 import { checkKafka, checkPersonio, checkRegistry, type Finding } from './doctor-checks'
@@ -33,6 +33,10 @@ export function registerDoctor(program: Command): void {
       'check configuration, Personio credentials and scopes, Kafka and the registry; say what to fix',
     )
     .option('--config <file>', 'JSON config file (environment variables override it)')
+    .option(
+      '--company <id>',
+      "with COMPANIES_DIR: check that company's file, credentials, topics and webhooks",
+    )
     .addHelpText(
       'after',
       `
@@ -44,12 +48,16 @@ subscription (exists, ENABLED, the events of the selected resources). Exits ${ex
 
 Examples:
   $ personio-kafka doctor
+  $ personio-kafka doctor --company acme          with COMPANIES_DIR: one company
   $ KAFKA_BROKERS=kafka-1:9092 KAFKA_SASL_MECHANISM=scram-sha-512 personio-kafka doctor`,
     )
-    .action(async (o: { config?: string }) => {
+    .action(async (o: { config?: string; company?: string }) => {
       let config: Config
       try {
-        config = loadConfig({ file: o.config })
+        config =
+          o.company === undefined
+            ? loadConfig({ file: o.config })
+            : loadCompanyConfig({ file: o.config, company: o.company }).config
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error
         console.log('Configuration')

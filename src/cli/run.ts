@@ -4,24 +4,14 @@
 // exits with that error's code, so an orchestrator sees it instead of a healthy-looking idle pod.
 import type { Command } from 'commander'
 import { FencedError, PkError } from '../errors'
-import { resources, type Resource, type ResourceName } from '../resources'
-import { stageInputs } from '../capture/sources/stage/stage-work'
+import { captureOutcome } from '../capture/engine/outcome'
 import { captureOptions, openCapture, type CaptureFlags } from './capture-run'
 import { exitClassOf, exitCodes } from './exit-codes'
 import { gracefulStop } from './graceful-stop'
+import { loadConfig } from './load-config'
+import { runWorker } from './worker-run'
 
-/**
- * Whether any selected resource can still capture: a polled one not stopped, or a stage not
- * stopped that is fed by a resource still running (or by one another instance captures).
- */
-export function anyCanRun(selected: readonly Resource[], stopped: ReadonlySet<ResourceName>): boolean {
-  const chosen = new Set(selected.map((r) => r.name))
-  return selected.some((r) => {
-    if (stopped.has(r.name)) return false
-    if (r.stage === undefined) return true
-    return stageInputs(resources[r.name]).some((input) => !chosen.has(input) || !stopped.has(input))
-  })
-}
+export { anyCanRun } from '../capture/engine/outcome'
 
 export function registerRun(program: Command): void {
   captureOptions(
@@ -29,9 +19,12 @@ export function registerRun(program: Command): void {
   )
     .addHelpText(
       'after',
-      '\nExamples:\n  personio-kafka run\n  POLL_INTERVAL_MS=30000 personio-kafka run --resources employees,absences\n  personio-kafka run --simulator 100   # demo data',
+      "\nWith COMPANIES_DIR set, this process is one worker of a group serving every company in the directory\n(any number of identical workers share them through Kafka's group protocol; see docs/scale.md).\n\nExamples:\n  personio-kafka run\n  COMPANIES_DIR=/etc/personio-kafka/companies personio-kafka run\n  POLL_INTERVAL_MS=30000 personio-kafka run --resources employees,absences\n  personio-kafka run --simulator 100   # demo data",
     )
     .action(async (flags: CaptureFlags) => {
+      // with COMPANIES_DIR this process is one worker of a group serving many companies
+      const config = loadConfig({ file: flags.config })
+      if (config.workers.companiesDir !== undefined) return runWorker(flags, config)
       const capture = await openCapture(flags, true)
       const { engine, logger } = capture
       const stop = gracefulStop(engine, logger)
@@ -39,7 +32,7 @@ export function registerRun(program: Command): void {
         { resources: engine.selected.map((r) => r.name), source: capture.source },
         'capture running',
       )
-      const stopped = new Map<ResourceName, unknown>()
+      const outcome = captureOutcome(engine.selected)
       let fenced: FencedError | undefined
       let fatal: unknown
       try {
@@ -54,23 +47,21 @@ export function registerRun(program: Command): void {
             return
           }
           const e = event.error
-          stopped.set(event.resource, e)
+          const end = outcome.see(event)
           logger.error(
             { resource: event.resource, code: e instanceof PkError ? e.code : 'INTERNAL' },
             `${event.resource} stopped: ${(e as Error)?.message ?? String(e)}`,
           )
           // Another instance runs this configuration now: every resource of this one must stop.
-          if (e instanceof FencedError && fenced === undefined) {
-            fenced = e
+          if (end?.why === 'fenced') {
+            fenced = end.error
             stop.request('another instance took over')
-            return
-          }
-          if (!anyCanRun(engine.selected, new Set(stopped.keys())) && fatal === undefined) {
+          } else if (end?.why === 'nothing-can-run') {
             fatal = e
             process.exitCode =
               e instanceof PkError ? exitCodes[exitClassOf(e.code)].code : exitCodes.internal.code
             logger.error(
-              { stopped: [...stopped.keys()] },
+              { stopped: [...outcome.stopped.keys()] },
               'no resource can run any more: exiting (fix the cause above, then start again; capture resumes where it stopped)',
             )
             stop.request('no resource can run')
@@ -82,7 +73,7 @@ export function registerRun(program: Command): void {
       }
       logger.info('stopped')
       if (fenced !== undefined) throw fenced
-      if (fatal === undefined && stopped.size > 0 && !stop.requested)
+      if (fatal === undefined && outcome.stopped.size > 0 && !stop.requested)
         process.exitCode = exitCodes.internal.code
       // kafkajs may keep a socket open a little after disconnecting: the service has ended
       setTimeout(() => process.exit(process.exitCode ?? exitCodes.ok.code), 1_000).unref()

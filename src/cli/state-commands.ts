@@ -6,7 +6,7 @@ import { encodeCursor, initialCursor, type Cursor } from '../capture/state/curso
 import { stateTopicFor, transactionalIdFor } from '../capture/context'
 import { cursorTombstone } from '../capture/state/state'
 import { type Config } from '../config'
-import { loadConfig } from './load-config'
+import { loadCompanyConfig, loadConfig } from './load-config'
 import { kafkaTools } from '../kafka'
 import { kafkaUnreachable } from '../kafka/unreachable'
 import { createLogger } from '../ops/logger'
@@ -18,8 +18,12 @@ export function stageStartOver(name: ResourceName): Cursor {
   return { ...initialCursor(name), snapshotDone: true, resnapshot: true, lastRefreshAt: 0 }
 }
 
-export function open(configFile: string | undefined) {
-  const config = loadConfig({ file: configFile })
+/** @param company with COMPANIES_DIR: that company's configuration (its prefix, its credentials) */
+export function open(configFile: string | undefined, company?: string) {
+  const config =
+    company === undefined
+      ? loadConfig({ file: configFile })
+      : loadCompanyConfig({ file: configFile, company }).config
   const logger = createLogger(config.log)
   const kafka = kafkaTools(config.kafka, logger)
   const prefix = config.topics.prefix
@@ -70,13 +74,14 @@ export function registerStateCommands(program: Command): void {
       "forget one resource's cursor: its next cycle is a snapshot from the beginning (others untouched)",
     )
     .option('--config <file>', 'JSON config file (environment variables override it)')
+    .option('--company <id>', 'with COMPANIES_DIR: the company of that file (<id>.json)')
     .addHelpText(
       'after',
       '\nThe fingerprints of what was published stay, so the snapshot still finds what was deleted meanwhile.\n' +
         'A running service is fenced for that resource (stop it first, restart it after).\n\nExamples:\n  $ personio-kafka reset absences',
     )
-    .action(async (name: ResourceName, o: { config?: string }) => {
-      const c = open(o.config)
+    .action(async (name: ResourceName, o: { config?: string; company?: string }) => {
+      const c = open(o.config, o.company)
       if (resources[name].stage !== undefined) {
         // A stage's position is its group offsets plus the time of its last full refresh: starting
         // it over is a full refresh due now that publishes every row (the offsets may stay: that
@@ -97,13 +102,14 @@ export function registerStateCommands(program: Command): void {
       'publish a fresh snapshot of one resource on its next cycle, deletes included (others untouched)',
     )
     .option('--config <file>', 'JSON config file (environment variables override it)')
+    .option('--company <id>', 'with COMPANIES_DIR: the company of that file (<id>.json)')
     .addHelpText(
       'after',
       '\nUnlike reset, the incremental cursor is kept: after the snapshot, capture goes on where it was.\n' +
         'A running service is fenced for that resource (stop it first, restart it after).\n\nExamples:\n  $ personio-kafka resnapshot employees',
     )
-    .action(async (name: ResourceName, o: { config?: string }) => {
-      const c = open(o.config)
+    .action(async (name: ResourceName, o: { config?: string; company?: string }) => {
+      const c = open(o.config, o.company)
       const state = await c.kafka.restoreState(c.stateTopic, c.group)
       const stage = resources[name].stage !== undefined
       // A stage's snapshot is a refresh of every parent, due now.

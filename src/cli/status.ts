@@ -7,9 +7,15 @@ import { resources, type ResourceName } from '../resources'
 import { inboxGroupFor, inboxTopicFor } from '../webhooks/inbox'
 import { resourceList } from './arguments'
 import { open, stateTopicExists } from './state-commands'
+import { ConfigError } from '../errors'
+import { createLogger } from '../ops/logger'
+import { groupTable, readGroupStatus } from './group-status'
+import { loadConfig } from './load-config'
 
 interface StatusOptions {
   config?: string
+  company?: string
+  group?: boolean
   resources?: ResourceName[]
   json?: boolean
   wide?: boolean
@@ -50,6 +56,11 @@ export function registerStatus(program: Command): void {
       'per resource: phase, lag behind Personio, known keys, last success, last error (from the state topic), webhook inbox backlog',
     )
     .option('--config <file>', 'JSON config file (environment variables override it)')
+    .option('--company <id>', 'with COMPANIES_DIR: that company (its prefix, its state topic)')
+    .option(
+      '--group',
+      'with COMPANIES_DIR: every worker of the group, the companies each holds and their phase',
+    )
     .option('--resources <list>', 'only these resources', resourceList)
     .option('--wide', 'every column in full (times, held deletes, errors), however wide')
     .option('--json', 'print JSON instead of a table')
@@ -57,10 +68,21 @@ export function registerStatus(program: Command): void {
       'after',
       "\nThe lag is how far capture is behind Personio's clock (the cursor_lag_seconds metric says the same).\n" +
         '\nExamples:\n  $ personio-kafka status\n  $ personio-kafka status --wide\n' +
+        '  $ personio-kafka status --group            # workers, companies, who holds what\n' +
+        '  $ personio-kafka status --company acme\n' +
         '  $ personio-kafka status --json | jq \'.[] | select(.resource=="employees")\'',
     )
     .action(async (o: StatusOptions) => {
-      const c = open(o.config)
+      if (o.group === true) {
+        const config = loadConfig({ file: o.config })
+        if (config.workers.companiesDir === undefined)
+          throw new ConfigError(['--group needs COMPANIES_DIR: the companies the workers of the group serve'])
+        const group = await readGroupStatus(config, createLogger(config.log))
+        if (o.json === true) console.log(JSON.stringify(group, null, 2))
+        else for (const line of groupTable(group)) console.log(line)
+        return
+      }
+      const c = open(o.config, o.company)
       // Before the first run there is no state topic: every resource is "not started", said at once
       // (reading a topic that does not exist would wait out kafkajs' retries and then fail).
       const exists = await stateTopicExists(c)

@@ -1,6 +1,6 @@
 // Loads the one typed Config: defaults < JSON file < environment. Every problem is reported at
 // once in a single ConfigError naming the environment variable to fix, never one at a time.
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import Ajv from 'ajv'
 import addFormats from 'ajv-formats'
 import { ConfigError, preview } from '../errors'
@@ -155,7 +155,32 @@ function crossChecks(tree: Tree, unread: ReadonlySet<string>): string[] {
       problems.push(
         `${env}: no file at ${file}; give the path of a PEM file, e.g. ${env}=/etc/personio-kafka/tls.pem`,
       )
+  problems.push(...workerChecks((tree.workers ?? {}) as Partial<Config['workers']>))
   return problems
+}
+
+/** The workers' settings that only make sense together, or that name something on disk. */
+function workerChecks(workers: Partial<Config['workers']>): string[] {
+  const problems: string[] = []
+  const dir = workers.companiesDir
+  if (typeof dir === 'string' && !isDirectory(dir))
+    problems.push(
+      `COMPANIES_DIR (workers.companiesDir): no directory at ${dir}; give the directory of the company files (<id>.json), e.g. COMPANIES_DIR=/etc/personio-kafka/companies`,
+    )
+  const { heartbeatIntervalMs: beat, sessionTimeoutMs: session } = workers
+  if (typeof beat === 'number' && typeof session === 'number' && beat * 3 >= session)
+    problems.push(
+      `WORKER_HEARTBEAT_MS (workers.heartbeatIntervalMs) must be less than a third of WORKER_SESSION_TIMEOUT_MS (${session}), got ${beat}; e.g. WORKER_HEARTBEAT_MS=${Math.max(100, Math.floor((session - 1) / 3 / 100) * 100)}`,
+    )
+  return problems
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return false
+  }
 }
 
 function freeze<T>(value: T): T {

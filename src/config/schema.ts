@@ -85,6 +85,15 @@ export interface Config {
     gapFillIntervalMs: number
     burstMargin: number
   }
+  workers: {
+    companiesDir?: string
+    rescanMs: number
+    group?: string
+    partitions: number
+    sessionTimeoutMs: number
+    heartbeatIntervalMs: number
+    name?: string
+  }
 }
 
 export type ProgressMode = 'auto' | 'tty' | 'log' | 'off'
@@ -106,14 +115,41 @@ export interface FieldMeta {
   expect?: string
 }
 
-const HTTP_URL = '^https?://[^/\\s:]+(:[0-9]{1,5})?(/\\S*)?$'
+/** An http(s) URL with a host: Personio's base URL, the registry, the webhooks' public URL. */
+export const HTTP_URL = '^https?://[^/\\s:]+(:[0-9]{1,5})?(/\\S*)?$'
+
+/** A topic prefix: TOPIC_PREFIX, and the prefix a company file names (companies/company-file.ts). */
+export const TOPIC_PREFIX_PATTERN = '^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*$'
+export const TOPIC_PREFIX_EXPECT = 'must be letters, digits, _ or -, in dot-separated parts'
 
 const UPPER_SNAKE = '^[A-Z][A-Z0-9_]*$'
+
+/** One resource's entry of FIELD_POLICY, and of a company file's fieldPolicy. */
+export const fieldPolicyEntrySchema: JSONSchemaType<FieldPolicyConfig[string]> = {
+  type: 'object',
+  additionalProperties: false,
+  required: [],
+  properties: {
+    drop: { type: 'array', items: { type: 'string', minLength: 1 }, nullable: true },
+    hash: { type: 'array', items: { type: 'string', minLength: 1 }, nullable: true },
+  },
+}
 
 export const configSchema: JSONSchemaType<Config> = {
   type: 'object',
   additionalProperties: false,
-  required: ['personio', 'kafka', 'registry', 'topics', 'capture', 'log', 'ops', 'fields', 'webhooks'],
+  required: [
+    'personio',
+    'kafka',
+    'registry',
+    'topics',
+    'capture',
+    'log',
+    'ops',
+    'fields',
+    'webhooks',
+    'workers',
+  ],
   properties: {
     personio: {
       type: 'object',
@@ -315,10 +351,10 @@ export const configSchema: JSONSchemaType<Config> = {
       properties: {
         prefix: {
           type: 'string',
-          pattern: '^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*$',
+          pattern: TOPIC_PREFIX_PATTERN,
           default: 'personio',
           env: 'TOPIC_PREFIX',
-          expect: 'must be letters, digits, _ or -, in dot-separated parts',
+          expect: TOPIC_PREFIX_EXPECT,
           example: 'hr.personio',
           description: 'Topics are named <prefix>.<resource>; the dead-letter topic is <prefix>._dlq.',
         },
@@ -544,15 +580,7 @@ export const configSchema: JSONSchemaType<Config> = {
         policy: {
           type: 'object',
           required: [],
-          additionalProperties: {
-            type: 'object',
-            additionalProperties: false,
-            required: [],
-            properties: {
-              drop: { type: 'array', items: { type: 'string', minLength: 1 }, nullable: true },
-              hash: { type: 'array', items: { type: 'string', minLength: 1 }, nullable: true },
-            },
-          },
+          additionalProperties: fieldPolicyEntrySchema,
           default: {},
           env: 'FIELD_POLICY',
           example: '{"employees":{"drop":["fix_salary"],"hash":["email"]}}',
@@ -669,6 +697,76 @@ export const configSchema: JSONSchemaType<Config> = {
           env: 'WEBHOOK_BURST_MARGIN',
           description:
             'Inbox events naming more records of a resource than this many times the pages of its full listing (a bulk edit) are read with one listing, not one request per record; 0 reads every record by id.',
+        },
+      },
+    },
+    // workers: many companies in one deployment, balanced over any number of `run` processes by
+    // Kafka's group protocol (issue #28)
+    workers: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['rescanMs', 'partitions', 'sessionTimeoutMs', 'heartbeatIntervalMs'],
+      properties: {
+        companiesDir: {
+          type: 'string',
+          nullable: true,
+          minLength: 1,
+          env: 'COMPANIES_DIR',
+          example: '/etc/personio-kafka/companies',
+          description:
+            'Directory of company files (<id>.json, one per company, issue #28): when set, run serves every company in it as one worker of a group; unset: the one company of PERSONIO_* as today.',
+        },
+        rescanMs: {
+          type: 'integer',
+          minimum: 500,
+          default: 5000,
+          env: 'COMPANIES_RESCAN_MS',
+          description:
+            'How often COMPANIES_DIR is read again: a company added, changed (its file or a secret it names) or removed takes effect within this, without a restart.',
+        },
+        group: {
+          type: 'string',
+          nullable: true,
+          minLength: 1,
+          env: 'WORKER_GROUP',
+          example: 'personio-kafka.workers',
+          description:
+            'Consumer group id the workers join to share the companies; every worker of one deployment names the same (default <KAFKA_CLIENT_ID>.workers).',
+        },
+        partitions: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 10000,
+          default: 128,
+          env: 'WORKER_PARTITIONS',
+          description:
+            'Partitions of the companies topic: the units Kafka assigns to workers (a company runs where its id hashes to). Fixed once the topic exists; bounds the number of useful workers.',
+        },
+        sessionTimeoutMs: {
+          type: 'integer',
+          minimum: 6000,
+          maximum: 300000,
+          default: 10000,
+          env: 'WORKER_SESSION_TIMEOUT_MS',
+          description:
+            "A worker that dies (SIGKILL, power) loses its companies to the others after this long without a heartbeat (Kafka's session.timeout.ms; the brokers bound it by group.min/max.session.timeout.ms).",
+        },
+        heartbeatIntervalMs: {
+          type: 'integer',
+          minimum: 100,
+          default: 1000,
+          env: 'WORKER_HEARTBEAT_MS',
+          description:
+            'How often a worker tells the group coordinator it is alive; less than a third of WORKER_SESSION_TIMEOUT_MS.',
+        },
+        name: {
+          type: 'string',
+          nullable: true,
+          minLength: 1,
+          env: 'WORKER_NAME',
+          example: 'worker-1',
+          description:
+            'Name of this worker in status --group, logs and metrics (default: the host name and process id).',
         },
       },
     },

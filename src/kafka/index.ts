@@ -8,6 +8,7 @@ import type { CaptureKafka } from '../capture/ports'
 import type { CaptureState } from '../capture/state/state'
 import type { Config } from '../config'
 import type { Logger } from '../ops/logger'
+import type { WorkerGroup, WorkerGroupDescription, WorkerGroupOptions } from '../workers/membership'
 import { createCaptureKafka } from './capture-ports'
 import { readBehindGroup, type BehindGroup } from './kafkajs/behind-group'
 import { createKafka } from './kafkajs/client'
@@ -15,6 +16,7 @@ import { inspectCluster, type ClusterInspection } from './kafkajs/inspection'
 import { restoreState } from './kafkajs/state-store'
 import { createTopicAdmin } from './kafkajs/topic-admin'
 import { createTransactionalSink } from './kafkajs/transactional-sink'
+import * as workerGroup from './kafkajs/worker-group'
 import type { TopicAdmin, TransactionalSink } from './port'
 
 export { kafkaClusterId } from './kafkajs/cluster-id'
@@ -65,4 +67,25 @@ export function kafkaTools(config: Config['kafka'], logger: Logger): KafkaTools 
     restoreState: (stateTopic, groupPrefix, into) => restoreState(kafka, stateTopic, groupPrefix, into),
     readBehindGroup: (topic, groupId, options) => readBehindGroup(kafka, topic, groupId, options),
   }
+}
+
+/**
+ * This process as one worker of a group (issue #28), on a Kafka client of its own: the companies
+ * topic is created when missing, and `partitions` is its actual count. `leave` closes it all.
+ */
+export function joinWorkerGroup(
+  config: Config['kafka'],
+  logger: Logger,
+  options: WorkerGroupOptions,
+): Promise<WorkerGroup> {
+  return workerGroup.joinWorkerGroup(createKafka({ ...config, logger }), options, logger)
+}
+
+/** Who holds what in a worker group (status --group), without joining it. */
+export function describeWorkerGroup(
+  config: Config['kafka'],
+  logger: Logger,
+  groupId: string,
+): Promise<WorkerGroupDescription> {
+  return workerGroup.describeWorkerGroup(createKafka({ ...config, logger }), groupId)
 }

@@ -90,6 +90,16 @@ export interface ChannelFacts {
   }
   /** inbox events received and not yet applied: how many, the entities they name, the oldest's occurred_at */
   'personio-kafka:webhooks:backlog': { resource: string; events: number; entities: number; oldestMs?: number }
+  /**
+   * a company of this worker changed phase (issue #28): published in the company's engine scope,
+   * so it carries the company; `stopped` once it is no longer this worker's
+   */
+  'personio-kafka:workers:company': {
+    phase: 'starting' | 'running' | 'stopping' | 'failed' | 'stopped'
+    error?: { code: string; message: string }
+  }
+  /** a scan of the companies directory: companies taken, files refused */
+  'personio-kafka:workers:directory': { companies: number; refused: number }
 }
 
 /** What listeners receive: the publisher's facts, stamped with their engine when it is a named one. */

@@ -60,3 +60,11 @@ export function engineOf(message: { engine?: string }): string {
 export function engineLabel(engine: string | undefined): { engine?: string } {
   return engine === undefined || engine === DEFAULT_ENGINE ? {} : { engine }
 }
+
+/**
+ * The engine as metrics and log lines name it: engines are companies (issue #28), so the label is
+ * `company`; none for the default engine, so a single-company deployment reads as it always did.
+ */
+export function companyLabel(engine: string | undefined): { company?: string } {
+  return engine === undefined || engine === DEFAULT_ENGINE ? {} : { company: engine }
+}

@@ -5,7 +5,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import type { Registry } from 'prom-client'
 
-export type ReadinessReport = { ready: true } | { ready: false; reasons: string[] }
+/** `details`: what a worker of a group adds (its assignment, each company's phase), in both answers */
+export type ReadinessReport =
+  { ready: true; details?: unknown } | { ready: false; reasons: string[]; details?: unknown }
 
 export interface OpsServerOptions {
   /** 0 picks a free port (tests); `url` says which one was taken */
@@ -44,9 +46,10 @@ async function route(o: OpsServerOptions, req: IncomingMessage, res: ServerRespo
       } catch (error) {
         report = { ready: false, reasons: [`readiness check failed: ${(error as Error).message}`] }
       }
+      const details = report.details === undefined ? {} : { details: report.details }
       return report.ready
-        ? json(res, 200, { status: 'ready' })
-        : json(res, 503, { status: 'not ready', reasons: report.reasons })
+        ? json(res, 200, { status: 'ready', ...details })
+        : json(res, 503, { status: 'not ready', reasons: report.reasons, ...details })
     }
     default:
       return json(res, 404, { error: 'not found', routes: ['/metrics', '/healthz', '/readyz'] })

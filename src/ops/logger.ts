@@ -6,7 +6,7 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import { randomBytes } from 'node:crypto'
 import pino, { type Logger } from 'pino'
 import type { LogFormat, LogLevel } from '../config'
-import { currentEngine, engineLabel } from './engine-scope'
+import { companyLabel, currentEngine } from './engine-scope'
 import { prettyLine, resolveLogFormat } from './log-format'
 
 export type { Logger }
@@ -41,15 +41,15 @@ export function inCycle<T>(context: CycleContext, fn: () => T): T {
   return cycleContext.run(context, fn)
 }
 
-// Lines logged inside an engine's scope (./engine-scope) carry `engine`, so the lines of two
+// Lines logged inside an engine's scope (./engine-scope) carry `company` (an engine is a company), so the lines of two
 // companies captured by one process can be told apart. Not the default engine's: an operator of one
 // company would read the same word on every line and learn nothing from it.
 function scopeMixin(_merge: object, _level: number, logger: Logger): object {
-  const engine = engineLabel(currentEngine())
+  const engine = companyLabel(currentEngine())
   const cycle = cycleContext.getStore()
-  if (engine.engine === undefined && cycle === undefined) return {}
+  if (engine.company === undefined && cycle === undefined) return {}
   const context = { ...engine, ...cycle }
-  // A child already bound to { engine, resource, cycleId } must not print the keys twice.
+  // A child already bound to { company, resource, cycleId } must not print the keys twice.
   const bound = logger.bindings()
   return Object.fromEntries(Object.entries(context).filter(([key]) => !(key in bound)))
 }

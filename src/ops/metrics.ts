@@ -1,11 +1,11 @@
 // Prometheus metrics, declared once in one table (names in Debezium's vocabulary) and fed ONLY by
 // the diagnostics channels of ./channels: capture/, personio/ and kafka/ never import prom-client.
 // Each call to createMetrics gets its own Registry, so tests and embedders never share the global.
-// Every series carries the engine that published its facts (the `engine` label, first), except the
+// Every series carries the engine that published its facts (the `company` label, first: an engine is a company), except the
 // default engine's: one company per process reads exactly as before engines had names.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import { subscribe } from './channels'
-import { DEFAULT_ENGINE, engineLabel, engineOf } from './engine-scope'
+import { DEFAULT_ENGINE, companyLabel, engineOf } from './engine-scope'
 
 type Kind = 'counter' | 'gauge' | 'histogram'
 
@@ -24,178 +24,196 @@ export const metricTable = [
   {
     name: `${P}events_total`,
     kind: 'counter',
-    labels: ['engine', 'resource', 'op'],
+    labels: ['company', 'resource', 'op'],
     help: 'Change events published, by op: r snapshot read, c create, u update, d delete.',
   },
   {
     name: `${P}pages_total`,
     kind: 'counter',
-    labels: ['engine', 'resource'],
+    labels: ['company', 'resource'],
     help: 'Pages of Personio items read and committed.',
   },
   {
     name: `${P}dead_letters_total`,
     kind: 'counter',
-    labels: ['engine', 'resource', 'stage'],
+    labels: ['company', 'resource', 'stage'],
     help: 'Items sent to the dead-letter topic, by stage (map, encode).',
   },
   {
     name: `${P}personio_requests_total`,
     kind: 'counter',
-    labels: ['engine', 'endpoint', 'status'],
+    labels: ['company', 'endpoint', 'status'],
     help: 'HTTP exchanges with Personio, by endpoint template and status (0: no answer).',
   },
   {
     name: `${P}personio_request_duration_seconds`,
     kind: 'histogram',
-    labels: ['engine', 'endpoint'],
+    labels: ['company', 'endpoint'],
     help: 'Duration of one HTTP exchange with Personio.',
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
   },
   {
     name: `${P}personio_rate_limited_total`,
     kind: 'counter',
-    labels: ['engine', 'endpoint'],
+    labels: ['company', 'endpoint'],
     help: 'Personio answers with status 429 (rate limited).',
   },
   {
     name: `${P}personio_retries_total`,
     kind: 'counter',
-    labels: ['engine', 'endpoint'],
+    labels: ['company', 'endpoint'],
     help: 'Retried attempts of a Personio request (the first attempt is not counted).',
   },
   {
     name: `${P}rate_limit_wait_seconds_total`,
     kind: 'counter',
-    labels: ['engine', 'family'],
+    labels: ['company', 'family'],
     help: "Time spent waiting for the client-side rate limiter's token, by endpoint family.",
   },
   {
     name: `${P}rate_limit_per_second`,
     kind: 'gauge',
-    labels: ['engine', 'family'],
+    labels: ['company', 'family'],
     help: 'The pace the client keeps per endpoint family (requests/s): documented or configured at start, then what the x-ratelimit-* headers say, or else learned (rises while requests queue, backs off on a 429).',
   },
   {
     name: `${P}rate_limit_backoffs_total`,
     kind: 'counter',
-    labels: ['engine', 'family'],
+    labels: ['company', 'family'],
     help: 'Times a learned pace backed off on a 429, by endpoint family (429s to requests already in flight count once).',
   },
   {
     name: `${P}cycles_total`,
     kind: 'counter',
-    labels: ['engine', 'resource', 'kind', 'outcome'],
+    labels: ['company', 'resource', 'kind', 'outcome'],
     help: 'Capture cycles finished, by kind (snapshot, incremental, reconcile, stage) and outcome (ok, error).',
   },
   {
     name: `${P}cycle_duration_seconds`,
     kind: 'histogram',
-    labels: ['engine', 'resource', 'kind'],
+    labels: ['company', 'resource', 'kind'],
     help: 'Duration of a finished capture cycle.',
     buckets: [0.5, 1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600],
   },
   {
     name: `${P}snapshot_running`,
     kind: 'gauge',
-    labels: ['engine', 'resource'],
+    labels: ['company', 'resource'],
     help: '1 while a snapshot of the resource runs, else 0.',
   },
   {
     name: `${P}cursor_lag_seconds`,
     kind: 'gauge',
-    labels: ['engine', 'resource'],
+    labels: ['company', 'resource'],
     help: 'How far capture is behind Personio: its clock at the end of the last cycle less the time changes are covered up to (Debezium ms_behind_source).',
   },
   {
     name: `${P}deletes_held`,
     kind: 'gauge',
-    labels: ['engine', 'resource'],
+    labels: ['company', 'resource'],
     help: 'Deletes a full listing found implausibly many of (DELETE_GUARD_PERCENT), held as waves (approved ones until the next full listing publishes them; rejected ones not counted).',
   },
   {
     name: `${P}deletes_awaiting_approval`,
     kind: 'gauge',
-    labels: ['engine', 'resource'],
+    labels: ['company', 'resource'],
     help: 'Records of held waves of deletes that wait for a person (`personio-kafka deletes approve|reject`); above 0, a wave waits.',
   },
   {
     name: `${P}records_stamped_ahead`,
     kind: 'gauge',
-    labels: ['engine', 'resource'],
+    labels: ['company', 'resource'],
     help: "Records the last cycle read whose change timestamp lies in the future by Personio's own clock.",
   },
   {
     name: `${P}listings_shifted_total`,
     kind: 'counter',
-    labels: ['engine', 'resource'],
+    labels: ['company', 'resource'],
     help: 'Full listings that moved under the reader (count changed, a key twice, a page boundary off): their deletes were checked again.',
   },
   {
     name: `${P}transactions_total`,
     kind: 'counter',
-    labels: ['engine', 'resource', 'outcome'],
+    labels: ['company', 'resource', 'outcome'],
     help: 'Kafka transactions finished, by outcome (committed, aborted).',
   },
   {
     name: `${P}transaction_records_total`,
     kind: 'counter',
-    labels: ['engine', 'resource'],
+    labels: ['company', 'resource'],
     help: 'Records written in committed Kafka transactions (events, dead letters and cursors).',
   },
   {
     name: `${P}resource_running`,
     kind: 'gauge',
-    labels: ['engine', 'resource'],
+    labels: ['company', 'resource'],
     help: '1 while the resource is captured (its last cycle may have failed and be retried), 0 once it stopped on an error retrying cannot heal (refused credentials, a schema the registry refuses): /readyz fails then.',
   },
   {
     name: `${P}last_error_timestamp_seconds`,
     kind: 'gauge',
-    labels: ['engine', 'resource', 'code'],
+    labels: ['company', 'resource', 'code'],
     help: "Unix time of the resource's last failed cycle, by error code (PK_AUTH, PK_PERSONIO_HTTP, PK_KAFKA, …); `personio-kafka status` shows its message.",
   },
   {
     name: `${P}state_restored`,
     kind: 'gauge',
-    labels: ['engine'],
+    labels: ['company'],
     help: '1 once the state topic was read back and capture may start, else 0.',
+  },
+  {
+    name: `${P}company_running`,
+    kind: 'gauge',
+    labels: ['company'],
+    help: "With COMPANIES_DIR (a worker of a group): 1 while the company runs on this worker, 0 while it starts, stops or failed (a refused secret: `personio-kafka status --group` and this worker's /readyz say why); the series goes when the company leaves the worker.",
+  },
+  {
+    name: `${P}company_failures_total`,
+    kind: 'counter',
+    labels: ['company', 'code'],
+    help: 'Starts or runs of a company that failed on this worker, by error code; the company is tried again after a back-off (30 s doubling to 10 min) or when its file changes.',
+  },
+  {
+    name: `${P}companies`,
+    kind: 'gauge',
+    labels: ['state'],
+    help: 'With COMPANIES_DIR: company files in the directory, by state: accepted (any worker may run them) or refused (malformed, a secret file unreadable, a prefix named twice; the log says why).',
   },
   {
     name: `${P}webhook_deliveries_total`,
     kind: 'counter',
-    labels: ['engine', 'outcome'],
+    labels: ['company', 'outcome'],
     help: 'Webhook deliveries the receiver answered, by outcome: accepted (durable in the inbox), unauthorized, malformed, too-large, unavailable (503, Personio retries), ping.',
   },
   {
     name: `${P}webhook_lag_seconds`,
     kind: 'histogram',
-    labels: ['engine', 'resource'],
+    labels: ['company', 'resource'],
     help: "From a webhook event's occurred_at (Personio's clock) to its batch being published.",
     buckets: [0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
   },
   {
     name: `${P}webhooks_following`,
     kind: 'gauge',
-    labels: ['engine', 'resource'],
+    labels: ['company', 'resource'],
     help: "1 while a resource follows Personio's webhooks; 0 while it is polled again because the subscription was deleted or disabled (checked at each gap fill).",
   },
   {
     name: `${P}webhook_backlog_events`,
     kind: 'gauge',
-    labels: ['engine', 'resource'],
+    labels: ['company', 'resource'],
     help: 'Webhook events of the resource read from the inbox and not yet applied (a burst held to be read with one listing, or being applied).',
   },
   {
     name: `${P}webhook_backlog_entities`,
     kind: 'gauge',
-    labels: ['engine', 'resource'],
+    labels: ['company', 'resource'],
     help: 'Distinct records those backlog events name (what reading them by id would cost in requests).',
   },
   {
     name: `${P}webhook_backlog_oldest_seconds`,
     kind: 'gauge',
-    labels: ['engine', 'resource'],
+    labels: ['company', 'resource'],
     help: "Age of the oldest backlog event at scrape time, from its occurred_at (Personio's clock); 0 when none waits.",
   },
 ] as const satisfies readonly MetricSpec[]
@@ -267,12 +285,12 @@ interface Instruments {
 type Off = () => void
 
 // The labels every series of one fact shares: its engine (none for the default one), its resource.
-const of = (e: { engine?: string; resource: string }) => ({ ...engineLabel(e.engine), resource: e.resource })
+const of = (e: { engine?: string; resource: string }) => ({ ...companyLabel(e.engine), resource: e.resource })
 
 function personioListeners({ counter, gauge, histogram }: Instruments): Off[] {
   return [
     subscribe('personio-kafka:personio:request', (e) => {
-      const endpoint = { ...engineLabel(e.engine), endpoint: endpointLabel(e.endpoint) }
+      const endpoint = { ...companyLabel(e.engine), endpoint: endpointLabel(e.endpoint) }
       counter(`${P}personio_requests_total`).inc({ ...endpoint, status: String(e.status) })
       histogram(`${P}personio_request_duration_seconds`).observe(endpoint, e.durationMs / 1000)
       if (e.status === 429) counter(`${P}personio_rate_limited_total`).inc(endpoint)
@@ -280,12 +298,12 @@ function personioListeners({ counter, gauge, histogram }: Instruments): Off[] {
     }),
     subscribe('personio-kafka:personio:rate-limit-wait', (e) =>
       counter(`${P}rate_limit_wait_seconds_total`).inc(
-        { ...engineLabel(e.engine), family: e.family },
+        { ...companyLabel(e.engine), family: e.family },
         e.waitMs / 1000,
       ),
     ),
     subscribe('personio-kafka:personio:rate-limit', (e) => {
-      const family = { ...engineLabel(e.engine), family: e.family }
+      const family = { ...companyLabel(e.engine), family: e.family }
       gauge(`${P}rate_limit_per_second`).set(family, e.perSecond)
       if (e.why === 'back-off') counter(`${P}rate_limit_backoffs_total`).inc(family)
     }),
@@ -336,7 +354,7 @@ function engineListeners({ gauge }: Instruments): Off[] {
         )
     }),
     subscribe('personio-kafka:state:restored', (e) =>
-      gauge(`${P}state_restored`).set(engineLabel(e.engine), 1),
+      gauge(`${P}state_restored`).set(companyLabel(e.engine), 1),
     ),
   ]
 }
@@ -344,10 +362,27 @@ function engineListeners({ gauge }: Instruments): Off[] {
 /** An age grows between events, so it is computed when scraped, from the oldest event per series. */
 type Oldest = Map<string, { labels: ReturnType<typeof of>; atMs: number }>
 
+/** A worker's companies (issue #28): which run here, which failed, what the directory holds. */
+function workerListeners({ counter, gauge }: Instruments): Off[] {
+  return [
+    subscribe('personio-kafka:workers:company', (e) => {
+      const company = companyLabel(e.engine)
+      if (e.phase === 'stopped') gauge(`${P}company_running`).remove(company)
+      else gauge(`${P}company_running`).set(company, e.phase === 'running' ? 1 : 0)
+      if (e.phase === 'failed')
+        counter(`${P}company_failures_total`).inc({ ...company, code: e.error?.code ?? 'INTERNAL' })
+    }),
+    subscribe('personio-kafka:workers:directory', (e) => {
+      gauge(`${P}companies`).set({ state: 'accepted' }, e.companies)
+      gauge(`${P}companies`).set({ state: 'refused' }, e.refused)
+    }),
+  ]
+}
+
 function webhookListeners({ counter, gauge, histogram }: Instruments, oldest: Oldest): Off[] {
   return [
     subscribe('personio-kafka:webhooks:delivery', (e) =>
-      counter(`${P}webhook_deliveries_total`).inc({ ...engineLabel(e.engine), outcome: e.outcome }),
+      counter(`${P}webhook_deliveries_total`).inc({ ...companyLabel(e.engine), outcome: e.outcome }),
     ),
     subscribe('personio-kafka:webhooks:applied', (e) => {
       if (e.lagMs !== undefined && e.entities > 0)
@@ -391,9 +426,10 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     ...cycleListeners(instruments),
     ...engineListeners(instruments),
     ...webhookListeners(instruments, oldest),
+    ...workerListeners(instruments),
   ]
   for (const engine of options.engines ?? [DEFAULT_ENGINE])
-    instruments.gauge(`${P}state_restored`).set(engineLabel(engine), 0)
+    instruments.gauge(`${P}state_restored`).set(companyLabel(engine), 0)
   return {
     registry,
     close: () => offs.forEach((off) => off()),

@@ -21,6 +21,16 @@ export interface ReadinessOptions {
    * ready; by default the first restored state suffices (one engine per process)
    */
   engines?: readonly string[]
+  /**
+   * what else decides readiness, asked on every check: a worker of a group is not ready before it
+   * joined, and shows its companies in `details`
+   */
+  extra?: () => { reasons: string[]; details?: unknown }
+  /**
+   * false for a worker of a group: one company's stopped resource is that company's (in `details`),
+   * never a reason to take the worker — and the webhook ingress of every company — out of service
+   */
+  stoppedResources?: boolean
 }
 
 export interface Readiness {
@@ -65,7 +75,12 @@ export function createReadiness(o: ReadinessOptions): Readiness {
   ]
   return {
     async check() {
-      const reasons = [...stateReasons(o, restored), ...stopped.values()]
+      const extra = o.extra?.()
+      const reasons = [
+        ...stateReasons(o, restored),
+        ...(o.stoppedResources === false ? [] : stopped.values()),
+        ...(extra?.reasons ?? []),
+      ]
       const results = await Promise.allSettled(
         Object.values(o.probes).map((probe) => withTimeout(probe(), o.timeoutMs ?? 3000)),
       )
@@ -73,7 +88,8 @@ export function createReadiness(o: ReadinessOptions): Readiness {
         const r = results[i]
         if (r?.status === 'rejected') reasons.push(`${name} unreachable: ${(r.reason as Error).message}`)
       })
-      return reasons.length === 0 ? { ready: true } : { ready: false, reasons }
+      const details = extra?.details === undefined ? {} : { details: extra.details }
+      return reasons.length === 0 ? { ready: true, ...details } : { ready: false, reasons, ...details }
     },
     close: () => offs.forEach((off) => off()),
   }

@@ -9,6 +9,7 @@ import type { LearnedPace } from './adaptive-pace'
 import type { BucketSpec, EndpointFamily, LearnedFamily } from './rate-families'
 import { RateLimiter } from './rate-limit'
 import { defaultRetryPolicy, type RetryPolicy } from './retry-policy'
+import type { SharedBudget } from './shared-budget'
 import { stoppable } from './stoppable'
 import { createTransport, type Exchange } from './transport'
 
@@ -37,6 +38,11 @@ export interface PersonioClientConfig {
    * end at once with a StoppingError instead of holding the shutdown for minutes.
    */
   signal?: AbortSignal
+  /**
+   * The v1-wide budget shared by every company this process serves (Personio counts it per IP),
+   * drawn on as `tenant`, in place of a v1-wide bucket of this client's own.
+   */
+  sharedV1Budget?: { budget: SharedBudget; tenant: string }
 }
 
 export type Api = 'v1' | 'v2'
@@ -58,7 +64,13 @@ export function createHttp(config: PersonioClientConfig) {
   )
   const limiter = new RateLimiter(
     { now, sleep },
-    { limits: config.rateLimits, ceilings: config.rateCeilings },
+    {
+      limits: config.rateLimits,
+      ceilings: config.rateCeilings,
+      ...(config.sharedV1Budget === undefined
+        ? {}
+        : { v1Budget: { ...config.sharedV1Budget, signal: config.signal } }),
+    },
   )
   const transport = createTransport({
     baseUrl: config.baseUrl,

@@ -1,3 +1,5 @@
 export { createPersonioClient, collect, maxLimits, type PersonioClient } from './endpoints'
 export type { PersonioClientConfig } from './client'
 export type { Page } from './pagination/page'
+export { createSharedBudget, type SharedBudget } from './shared-budget'
+export { wallTiming, type Timing } from './timing'

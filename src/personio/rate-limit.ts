@@ -1,8 +1,10 @@
 // Client-side token buckets per endpoint family (rate-families.ts), so a steady run meets few 429s
 // and a first sync still goes as fast as Personio allows. Where Personio sends `x-ratelimit-*`
 // headers they are the truth for that family; where it does not, the family's pace is learned
-// (adaptive-pace.ts) under a ceiling. Every v1 request also draws from the v1-wide bucket. Time
-// and sleep are injected, so the whole of it runs in virtual time in tests.
+// (adaptive-pace.ts) under a ceiling. Every v1 request also draws from the v1-wide bucket: this
+// client's own, or, where one process serves many companies, the budget they share
+// (shared-budget.ts), since Personio counts it per IP. Time and sleep are injected, so the whole of
+// it runs in virtual time in tests.
 import { publish } from '../ops/channels'
 import {
   AdaptivePace,
@@ -21,10 +23,18 @@ import {
   type EndpointFamily,
   type LearnedFamily,
 } from './rate-families'
+import type { SharedBudget } from './shared-budget'
+import { throwIfStopping } from './stoppable'
+import type { Timing } from './timing'
 
-export interface Timing {
-  now(): number
-  sleep(ms: number): Promise<void>
+export type { Timing } from './timing'
+
+/** The process-wide v1 budget this client draws on, as `tenant` (its engine). */
+export interface V1Budget {
+  budget: SharedBudget
+  tenant: string
+  /** the engine stops: its waits leave the shared queue at once */
+  signal?: AbortSignal
 }
 
 export interface RateLimiterOptions {
@@ -33,6 +43,8 @@ export interface RateLimiterOptions {
   /** PERSONIO_RATE_CEILINGS: how high a learned pace may climb */
   ceilings?: Partial<Record<LearnedFamily, number>>
   rule?: PaceRule
+  /** v1-wide tokens from this budget, shared with the process's other companies, instead of a bucket of our own */
+  v1Budget?: V1Budget
 }
 
 /** A token handed out: what the answer to its request is reported with. */
@@ -68,6 +80,7 @@ export class RateLimiter {
   private readonly starts: Record<EndpointFamily, BucketSpec>
   private readonly ceilings: Record<EndpointFamily, BucketSpec | undefined>
   private readonly rule: PaceRule
+  private readonly v1Budget: V1Budget | undefined
 
   constructor(
     private readonly timing: Timing,
@@ -75,6 +88,7 @@ export class RateLimiter {
   ) {
     const limits = options.limits ?? {}
     this.rule = options.rule ?? defaultPaceRule
+    this.v1Budget = options.v1Budget
     const starts = { ...documentedLimits, ...limits }
     const ceilings = {} as Record<EndpointFamily, BucketSpec | undefined>
     for (const family of endpointFamilies) {
@@ -159,6 +173,22 @@ export class RateLimiter {
     return turn
   }
 
+  /** The v1-wide token: from the shared budget when there is one. */
+  private async takeV1(): Promise<void> {
+    const shared = this.v1Budget
+    if (shared === undefined) {
+      await this.take(this.bucket('v1-global'))
+      return
+    }
+    try {
+      await shared.budget.take(shared.tenant, shared.signal)
+    } catch (error) {
+      // the stop's abort: said as every other stopped wait of the client says it
+      throwIfStopping(shared.signal)
+      throw error
+    }
+  }
+
   /** Waits until a request of this family may go. */
   async acquire(family: EndpointFamily): Promise<Grant> {
     const asked = this.timing.now()
@@ -169,7 +199,7 @@ export class RateLimiter {
       epoch = b.pace.granted(this.timing.now(), queued)
       this.paced(b, 'rise')
     }
-    if (isV1(family)) await this.take(this.bucket('v1-global'))
+    if (isV1(family)) await this.takeV1()
     // The wait includes queueing behind earlier callers: that is what the request felt.
     publish('personio-kafka:personio:rate-limit-wait', { family, waitMs: this.timing.now() - asked })
     return { family, epoch, queued }
@@ -198,9 +228,10 @@ export class RateLimiter {
     if (remaining !== undefined) b.tokens = Math.min(b.tokens, remaining)
     if (status !== 429) return
     // After a 429 the server's bucket is empty whatever ours says; the v1-wide one may be the
-    // one that refused, and nothing in the answer tells which.
+    // one that refused, and nothing in the answer tells which. Shared, it is every company's.
     b.tokens = Math.min(b.tokens, 0)
-    if (isV1(grant.family)) {
+    if (isV1(grant.family) && this.v1Budget !== undefined) this.v1Budget.budget.emptied()
+    else if (isV1(grant.family)) {
       const global = this.bucket('v1-global')
       this.refill(global)
       global.tokens = Math.min(global.tokens, 0)

@@ -102,4 +102,24 @@ describe('dependency rules', () => {
     )
     expect(up).toEqual([])
   })
+
+  it('keeps companies/ as data: it reads files and knows the configuration, nothing of Kafka, capture or ops', () => {
+    const out = arrows.filter(
+      ({ from, to }) =>
+        from.startsWith('src/companies/') &&
+        !/^src\/(companies|config|resources|hash)\/|^src\/errors\.ts/.test(to),
+    )
+    expect(out).toEqual([])
+  })
+
+  it('keeps the workers above capture: nothing below imports src/workers/ but the Kafka adapter of its group', () => {
+    const into = arrows.filter(
+      ({ from, to }) =>
+        to.startsWith('src/workers/') &&
+        !/^src\/(workers|cli)\//.test(from) &&
+        // the kafkajs group speaks the membership port (declared by its user) and runs the pure assignor
+        !(from.startsWith('src/kafka/') && /^src\/workers\/(membership|assignor)\.ts$/.test(to)),
+    )
+    expect(into).toEqual([])
+  })
 })

@@ -8,6 +8,7 @@ import type { Config } from '../../config'
 import type { SchemaRegistryClient } from '../../contract/registry'
 import { DEFAULT_ENGINE, engineScheduler, inEngine } from '../../ops/engine-scope'
 import type { Logger } from '../../ops/logger'
+import type { SharedBudget } from '../../personio/shared-budget'
 import type { Resource, ResourceName } from '../../resources'
 import type { CaptureContext, Clock } from '../context'
 import type { CaptureKafka } from '../ports'
@@ -48,6 +49,17 @@ export interface EngineOptions {
   retry?: CycleRetryPolicy
   /** the service waits out a Personio, registry or Kafka outage at start this long; one-shots: 0 */
   preflightPatienceMs?: number
+  /**
+   * Personio's v1 budget (2,000/min per IP), shared fairly by every engine of the process: each
+   * draws on it under its name, so one company's first sync does not starve another's changes
+   */
+  personioBudget?: SharedBudget
+  /**
+   * Who receives the webhook deliveries: 'own' (default) a receiver of this engine; 'shared' the
+   * worker's one ingress for every company (src/workers/webhook-ingress.ts), which writes them into
+   * this engine's inbox: the engine opens no listener and does all the rest (gap fill, coverage)
+   */
+  webhookIngress?: 'own' | 'shared'
 }
 
 export interface Engine {
@@ -120,6 +132,7 @@ async function wire(options: EngineOptions & { scheduler: SchedulerLike }): Prom
     stopping,
     scheduler: options.scheduler,
     retry: options.retry,
+    webhookIngress: options.webhookIngress ?? 'own',
   }
   await startUp(w, ports, options.preflightPatienceMs ?? 0)
   const running = service(w)

@@ -9,8 +9,10 @@ import { ConfigError } from '../../errors'
 import { openCaptureKafka } from '../../kafka'
 import { batchBudget, DEFAULT_MAX_MESSAGE_BYTES } from '../../kafka/record-size'
 import type { Logger } from '../../ops/logger'
+import { DEFAULT_ENGINE } from '../../ops/engine-scope'
 import { createHttp } from '../../personio/client'
 import { rateSettings } from '../../personio/rate-settings'
+import type { SharedBudget } from '../../personio/shared-budget'
 import { resources, resourceNames, type ResourceName } from '../../resources'
 import { stateTopicFor } from '../context'
 import type { CaptureKafka, EventSink, PersonioClient, StateStore } from '../ports'
@@ -81,6 +83,10 @@ export function openPorts(
     logger: Logger
     kafka?: CaptureKafka
     registry?: SchemaRegistryClient
+    /** the engine's name: its share of the v1 budget is counted under it */
+    engine?: string
+    /** Personio's v1 budget, shared with the process's other engines (one per company) */
+    personioBudget?: SharedBudget
   },
   checked: Pick<ReturnType<typeof checkEngineOptions>, 'personio' | 'rates'>,
   stopping: AbortSignal,
@@ -98,6 +104,9 @@ export function openPorts(
     ...checked.rates,
     logger: logger.child({ component: 'personio' }),
     signal: stopping,
+    ...(options.personioBudget === undefined
+      ? {}
+      : { sharedV1Budget: { budget: options.personioBudget, tenant: options.engine ?? DEFAULT_ENGINE } }),
   })
   const kafka = options.kafka ?? openCaptureKafka(config.kafka, logger)
   const messageLimits = messageLimitsOf()

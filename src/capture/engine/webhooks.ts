@@ -1,13 +1,15 @@
 // `run` with webhooks configured: the receiver first (deliveries land in the inbox from then on),
 // then which resources our subscription covers: those are read from the inbox, gap-filled from the
 // events endpoint, and listed in full only every WEBHOOK_RECONCILE_INTERVAL_MS; the others keep
-// polling. The receiver and the inbox writer are the engine's to close (`Held`).
-import { ConfigError } from '../../errors'
+// polling. The receiver and the inbox writer are the engine's to close (`Held`). An engine of a
+// worker (webhookIngress 'shared', issue #28) opens no receiver: the worker's one ingress writes
+// every company's deliveries into its inbox, and the engine does all the rest as here.
 import { batchBudget } from '../../kafka/record-size'
 import { publish } from '../../ops/channels'
 import { humanDuration } from '../../ops/duration'
 import { inboxGroupFor, inboxRecord, inboxTopicFor } from '../../webhooks/inbox'
-import { startReceiver, type Receiver } from '../../webhooks/receiver'
+import { listenForWebhooks } from '../../webhooks/listen'
+import type { Receiver } from '../../webhooks/receiver'
 import type { DurableWriter } from '../ports'
 import { subscriptionWatch, webhookCoverage, webhookPipeline } from '../sources/webhook/webhook-source'
 import type { InboxWrite } from '../sources/webhook/gap-fill'
@@ -24,35 +26,16 @@ export interface Held {
 
 type Webhooks = Wiring['config']['webhooks'] & { token: string; publicUrl: string }
 
-/** Personio waits 3 s for the answer to a delivery. */
-const WRITE_TIMEOUT_MS = 2_500
-
-async function listen(w: Wiring, hooks: Webhooks, write: InboxWrite): Promise<Receiver> {
-  const { tlsCertFile, tlsKeyFile } = hooks
-  try {
-    return await startReceiver({
-      port: hooks.port,
-      host: hooks.host,
+function listen(w: Wiring, hooks: Webhooks, write: InboxWrite): Promise<Receiver> {
+  return listenForWebhooks(
+    hooks,
+    {
       path: hooks.path ?? (new URL(hooks.publicUrl).pathname || '/'),
       token: hooks.token,
-      maxBodyBytes: hooks.maxBodyBytes,
-      writeTimeoutMs: WRITE_TIMEOUT_MS,
-      ...(tlsCertFile !== undefined && tlsKeyFile !== undefined
-        ? { tls: { certFile: tlsCertFile, keyFile: tlsKeyFile } }
-        : {}),
       inbox: { write: (event, body) => write([{ event, body }], 'delivery') },
-      onRefused: (status, why) => w.logger.warn({ status }, `webhook delivery refused (${status}): ${why}`),
-    })
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw error
-    throw new ConfigError(
-      [
-        `WEBHOOK_PORT / WEBHOOK_HOST (webhooks): the receiver cannot listen on ${hooks.host}:${hooks.port} (${code}); choose another port`,
-      ],
-      { cause: error },
-    )
-  }
+    },
+    (status, why) => w.logger.warn({ status }, `webhook delivery refused (${status}): ${why}`),
+  )
 }
 
 /** The writer the receiver and the gap fill share: durable before the receiver answers 202. */
@@ -69,8 +52,10 @@ function inboxWrite(w: Wiring, held: Held): InboxWrite {
 export async function startWebhooks(w: Wiring, held: Held): Promise<PipelineSlot<Report>[]> {
   const hooks = w.config.webhooks as Webhooks
   const write = inboxWrite(w, held)
-  const receiver = (held.receiver = await listen(w, hooks, write))
-  w.logger.info({ url: receiver.url }, `webhook receiver listening on ${receiver.url}`)
+  if ((w.webhookIngress ?? 'own') === 'own') {
+    const receiver = (held.receiver = await listen(w, hooks, write))
+    w.logger.info({ url: receiver.url }, `webhook receiver listening on ${receiver.url}`)
+  }
   const coverage = await webhookCoverage(w.ctx, hooks.publicUrl, w.chosen)
   if ('why' in coverage) {
     w.logger.warn(`webhooks: ${coverage.why}; every resource keeps polling`)

@@ -43,4 +43,6 @@ export interface Wiring {
   stopping: AbortController
   scheduler: SchedulerLike
   retry?: CycleRetryPolicy
+  /** 'shared': the worker's ingress receives the deliveries into the inbox; the engine opens no receiver */
+  webhookIngress?: 'own' | 'shared'
 }

@@ -112,6 +112,9 @@ export function isHandledElsewhere(
     text.includes('Failed to connect to seed broker') ||
     text.includes('coordinator is loading') ||
     text.includes('another concurrent operation on the same transaction') ||
-    text.includes('Limiting retries for the idempotent producer')
+    text.includes('Limiting retries for the idempotent producer') ||
+    // a rebalance of a workers group is how work moves (issue #28): the worker says its new
+    // assignment itself, at info
+    text.includes('The group is rebalancing, re-joining')
   )
 }

@@ -96,3 +96,84 @@ describe('config > load', () => {
     for (const field of configFields) expect(table).toContain(`\`${field.env}\``)
   })
 })
+
+describe('config > load > workers', () => {
+  it('defaults: one company as today, a rescan every 5 s, 128 partitions, Kafka-like timeouts', () => {
+    expect(loadConfig({ env: {} }).workers).toEqual({
+      rescanMs: 5000,
+      partitions: 128,
+      sessionTimeoutMs: 10000,
+      heartbeatIntervalMs: 1000,
+    })
+  })
+
+  it('reads every setting from the environment', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pk-companies-'))
+    const config = loadConfig({
+      env: {
+        COMPANIES_DIR: dir,
+        COMPANIES_RESCAN_MS: '1000',
+        WORKER_GROUP: 'hr.workers',
+        WORKER_PARTITIONS: '12',
+        WORKER_SESSION_TIMEOUT_MS: '30000',
+        WORKER_HEARTBEAT_MS: '3000',
+        WORKER_NAME: 'worker-1',
+      },
+    })
+    expect(config.workers).toEqual({
+      companiesDir: dir,
+      rescanMs: 1000,
+      group: 'hr.workers',
+      partitions: 12,
+      sessionTimeoutMs: 30000,
+      heartbeatIntervalMs: 3000,
+      name: 'worker-1',
+    })
+  })
+
+  it('names each bad value in one line', () => {
+    const problems = problemsOf(() =>
+      loadConfig({
+        env: {
+          COMPANIES_RESCAN_MS: '100',
+          WORKER_PARTITIONS: '0',
+          WORKER_SESSION_TIMEOUT_MS: '1000',
+          WORKER_HEARTBEAT_MS: 'often',
+        },
+      }),
+    )
+    expect(problems).toEqual([
+      'COMPANIES_RESCAN_MS (workers.rescanMs) must be >= 500, got 100; e.g. COMPANIES_RESCAN_MS=5000',
+      'WORKER_PARTITIONS (workers.partitions) must be >= 1, got 0; e.g. WORKER_PARTITIONS=128',
+      'WORKER_SESSION_TIMEOUT_MS (workers.sessionTimeoutMs) must be >= 6000, got 1000; e.g. WORKER_SESSION_TIMEOUT_MS=10000',
+      'WORKER_HEARTBEAT_MS (workers.heartbeatIntervalMs) must be a whole number, got "often"; e.g. WORKER_HEARTBEAT_MS=1000',
+    ])
+    expect(problemsOf(() => loadConfig({ env: { WORKER_PARTITIONS: '10001' } }))).toEqual([
+      'WORKER_PARTITIONS (workers.partitions) must be <= 10000, got 10001; e.g. WORKER_PARTITIONS=128',
+    ])
+  })
+
+  it('refuses a COMPANIES_DIR that is not a directory', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pk-companies-'))
+    const file = join(dir, 'acme.json')
+    writeFileSync(file, '{}')
+    for (const path of [file, join(dir, 'missing')])
+      expect(problemsOf(() => loadConfig({ env: { COMPANIES_DIR: path } }))).toEqual([
+        `COMPANIES_DIR (workers.companiesDir): no directory at ${path}; give the directory of the company files (<id>.json), e.g. COMPANIES_DIR=/etc/personio-kafka/companies`,
+      ])
+  })
+
+  it('refuses a heartbeat of a third of the session timeout or more', () => {
+    expect(
+      problemsOf(() =>
+        loadConfig({ env: { WORKER_SESSION_TIMEOUT_MS: '9000', WORKER_HEARTBEAT_MS: '3000' } }),
+      ),
+    ).toEqual([
+      'WORKER_HEARTBEAT_MS (workers.heartbeatIntervalMs) must be less than a third of WORKER_SESSION_TIMEOUT_MS (9000), got 3000; e.g. WORKER_HEARTBEAT_MS=2900',
+    ])
+    expect(
+      loadConfig({ env: { WORKER_SESSION_TIMEOUT_MS: '9000', WORKER_HEARTBEAT_MS: '2999' } }).workers
+        .heartbeatIntervalMs,
+    ).toBe(2999)
+  })
+})

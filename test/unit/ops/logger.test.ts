@@ -66,7 +66,7 @@ describe('ops > logger > engine', () => {
       })
     await Promise.all([work('acme', 4), work('globex', 1)])
     logger.info('ops endpoint')
-    expect(parsed().map((l) => `${String(l.engine)}:${String(l.cycleId)}:${String(l.msg)}`)).toEqual([
+    expect(parsed().map((l) => `${String(l.company)}:${String(l.cycleId)}:${String(l.msg)}`)).toEqual([
       'acme:undefined:restored',
       'globex:undefined:restored',
       'globex:globex:personio retry',
@@ -78,9 +78,9 @@ describe('ops > logger > engine', () => {
   it("leaves the default engine's lines as they were, and prints a bound engine once", () => {
     const { logger, lines } = capture()
     inEngine('default', () => logger.info('one company'))
-    inEngine('acme', () => logger.child({ engine: 'acme' }).info('bound'))
-    expect(lines[0]).not.toContain('"engine"')
-    expect(lines[1]?.match(/"engine"/g)).toHaveLength(1)
+    inEngine('acme', () => logger.child({ company: 'acme' }).info('bound'))
+    expect(lines[0]).not.toContain('"company"')
+    expect(lines[1]?.match(/"company"/g)).toHaveLength(1)
   })
 })
 

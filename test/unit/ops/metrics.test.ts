@@ -221,26 +221,26 @@ describe('ops > metrics', () => {
     const text = (await scrape()).split('\n')
     expect(text).toEqual(
       expect.arrayContaining([
-        'personio_kafka_events_total{engine="acme",resource="employees",op="r"} 10',
-        'personio_kafka_events_total{engine="globex",resource="employees",op="r"} 20',
+        'personio_kafka_events_total{company="acme",resource="employees",op="r"} 10',
+        'personio_kafka_events_total{company="globex",resource="employees",op="r"} 20',
         'personio_kafka_events_total{resource="employees",op="r"} 5',
-        'personio_kafka_snapshot_running{engine="acme",resource="employees"} 1',
-        'personio_kafka_personio_requests_total{engine="acme",endpoint="/v1/company/employees",status="200"} 1',
-        'personio_kafka_personio_requests_total{engine="globex",endpoint="/v1/company/employees",status="200"} 1',
-        'personio_kafka_cursor_lag_seconds{engine="acme",resource="employees"} 30',
-        'personio_kafka_cursor_lag_seconds{engine="globex",resource="employees"} 60',
-        'personio_kafka_resource_running{engine="acme",resource="employees"} 0',
-        'personio_kafka_resource_running{engine="globex",resource="employees"} 1',
-        'personio_kafka_webhook_backlog_events{engine="acme",resource="employees"} 10',
-        'personio_kafka_webhook_backlog_events{engine="globex",resource="employees"} 20',
-        'personio_kafka_state_restored{engine="acme"} 1',
-        'personio_kafka_state_restored{engine="globex"} 1',
+        'personio_kafka_snapshot_running{company="acme",resource="employees"} 1',
+        'personio_kafka_personio_requests_total{company="acme",endpoint="/v1/company/employees",status="200"} 1',
+        'personio_kafka_personio_requests_total{company="globex",endpoint="/v1/company/employees",status="200"} 1',
+        'personio_kafka_cursor_lag_seconds{company="acme",resource="employees"} 30',
+        'personio_kafka_cursor_lag_seconds{company="globex",resource="employees"} 60',
+        'personio_kafka_resource_running{company="acme",resource="employees"} 0',
+        'personio_kafka_resource_running{company="globex",resource="employees"} 1',
+        'personio_kafka_webhook_backlog_events{company="acme",resource="employees"} 10',
+        'personio_kafka_webhook_backlog_events{company="globex",resource="employees"} 20',
+        'personio_kafka_state_restored{company="acme"} 1',
+        'personio_kafka_state_restored{company="globex"} 1',
       ]),
     )
     const age = (engine: string) =>
       Number(
         text
-          .find((l) => l.startsWith(`personio_kafka_webhook_backlog_oldest_seconds{engine="${engine}"`))
+          .find((l) => l.startsWith(`personio_kafka_webhook_backlog_oldest_seconds{company="${engine}"`))
           ?.split(' ')[1],
       )
     expect(age('acme')).toBeGreaterThanOrEqual(30)
@@ -256,8 +256,8 @@ describe('ops > metrics', () => {
       .filter((l) => l.startsWith('personio_kafka_state_restored'))
     named.close()
     expect(text).toEqual([
-      'personio_kafka_state_restored{engine="acme"} 0',
-      'personio_kafka_state_restored{engine="globex"} 1',
+      'personio_kafka_state_restored{company="acme"} 0',
+      'personio_kafka_state_restored{company="globex"} 1',
     ])
   })
 

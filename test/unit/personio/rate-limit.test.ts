@@ -1,6 +1,8 @@
 import { subscribe } from '../../../src/ops/channels'
 import { RateLimiter, type RateLimiterOptions } from '../../../src/personio/rate-limit'
+import { StoppingError } from '../../../src/errors'
 import type { LearnedFamily } from '../../../src/personio/rate-families'
+import { createSharedBudget } from '../../../src/personio/shared-budget'
 import { HiddenBucket, VirtualTime } from '../../support/virtual-personio'
 
 /** Time that moves by each sleep, for one caller at a time. */
@@ -270,5 +272,57 @@ describe('personio > rate-limit > learned when Personio does not tell', () => {
     off()
     expect(why.filter((w) => w.startsWith('back-off'))).toEqual(['back-off 16'])
     expect(limiter.learned().v1?.rate).toBe(16)
+  })
+})
+
+describe('personio > rate-limit > the v1 budget shared by the companies of one process', () => {
+  /** Two companies' clients on one budget of 2 v1 requests a second; their own v1-wide buckets nearly shut. */
+  function twoCompanies(budgetSpec = { rate: 2, burst: 2 }) {
+    const t = virtualTime()
+    const budget = createSharedBudget(t.timing, budgetSpec)
+    const options = (tenant: string): RateLimiterOptions => ({
+      limits: { 'v1-global': { rate: 0.001, burst: 1 } },
+      ceilings: { employees: 100, balances: 100, v1: 100 },
+      v1Budget: { budget, tenant },
+    })
+    return { t, a: new RateLimiter(t.timing, options('a')), b: new RateLimiter(t.timing, options('b')) }
+  }
+
+  it("draws every v1 family's v1-wide token from the shared budget, and no v2 family's", async () => {
+    const { t, a, b } = twoCompanies()
+    await a.acquire('employees')
+    await b.acquire('v1')
+    expect(t.at()).toBe(0) // two between them: the budget's burst, not a bucket of each one's own
+    await a.acquire('balances')
+    expect(t.at()).toBe(500) // a waits for b's share too
+    for (let i = 0; i < 5; i++) await b.acquire('v2')
+    expect(t.at()).toBe(500) // v2 is not v1
+  })
+
+  it("a 429 on one company's v1 request holds back the other company's next one; a v2 429 does not", async () => {
+    const { t, a, b } = twoCompanies({ rate: 10, burst: 10 })
+    a.answered(await a.acquire('v2'), 429, {})
+    await b.acquire('employees')
+    expect(t.at()).toBe(0)
+    a.answered(await a.acquire('v1'), 429, {})
+    await b.acquire('employees')
+    expect(t.at()).toBe(100)
+  })
+
+  it("a company that stops leaves the shared queue with a StoppingError; the other's requests go on", async () => {
+    const time = new VirtualTime()
+    const timing = { now: time.now, sleep: time.sleep }
+    const budget = createSharedBudget(timing, { rate: 1, burst: 1 })
+    const stop = new AbortController()
+    const a = new RateLimiter(timing, { v1Budget: { budget, tenant: 'a', signal: stop.signal } })
+    const b = new RateLimiter(timing, { v1Budget: { budget, tenant: 'b' } })
+    await time.run(a.acquire('v1'))
+    const stopped = a.acquire('v1')
+    const going = b.acquire('v1')
+    await time.run(Promise.resolve())
+    stop.abort()
+    await expect(stopped).rejects.toBeInstanceOf(StoppingError)
+    await time.run(going)
+    expect(time.now()).toBe(1000)
   })
 })

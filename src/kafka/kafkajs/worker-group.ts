@@ -1,0 +1,208 @@
+// Workers balanced by Kafka's group protocol (issue #28), on kafkajs: a consumer group over the
+// companies topic whose only product is its assignment. Kafka's coordinator decides who is a
+// member, expels one that stops heartbeating within session.timeout.ms, and makes the group
+// rebalance; our assigner (worker-assigner.ts) decides who holds what. The consumer never needs a
+// record: its partitions are paused at every join, so its fetch loop only sleeps and heartbeats.
+//
+// Heartbeats without records: kafkajs heartbeats from its fetch loop, after every fetch that
+// brought nothing (runner.js `fetch`: no batches → heartbeat) and, with every partition paused,
+// after sleeping maxWaitTimeInMs in place of the fetch (consumerGroup.js `fetch`). With that wait
+// equal to the heartbeat interval, a heartbeat goes out about once per interval, and a rebalance
+// begun by another member is noticed by the next one (REBALANCE_IN_PROGRESS → rejoin): within about
+// one interval.
+import './aborted-filter' // before kafkajs: see that file
+import type { Kafka } from 'kafkajs'
+import { ReplaySubject } from 'rxjs'
+import { KafkaError } from '../../errors'
+import type { Logger } from '../../ops/logger'
+import type {
+  Assignment,
+  GroupMember,
+  WorkerGroup,
+  WorkerGroupDescription,
+  WorkerGroupOptions,
+} from '../../workers/membership'
+import { tapJoinGeneration } from './join-generation'
+import {
+  decodeAssignedPartitions,
+  decodeSubscribedTopic,
+  decodeWorkerMetadata,
+  workerAssigner,
+} from './worker-assigner'
+import { ensureCompaniesTopic } from './worker-group-topic'
+
+const errorType = (error: unknown): string | undefined => {
+  const e = error as { type?: unknown; cause?: unknown }
+  if (typeof e.type === 'string') return e.type
+  return e.cause === undefined ? undefined : errorType(e.cause)
+}
+
+/** One line for a worker that is out of the group for good. */
+function groupFailure(options: WorkerGroupOptions, error: unknown): KafkaError {
+  const type = errorType(error)
+  const message =
+    type === 'INVALID_SESSION_TIMEOUT'
+      ? `Worker group ${options.groupId}: the brokers refuse WORKER_SESSION_TIMEOUT_MS=${options.sessionTimeoutMs}; ` +
+        "set it within the brokers' group.min.session.timeout.ms and group.max.session.timeout.ms (6000 and 1800000 by default)"
+      : `Worker group ${options.groupId} stopped: ${(error as Error).message}. This worker holds no companies ` +
+        'through the group any more (the others take them over); restart it once the brokers answer.'
+  return new KafkaError(message, { cause: error })
+}
+
+export async function joinWorkerGroup(
+  kafka: Kafka,
+  options: WorkerGroupOptions,
+  logger: Logger,
+): Promise<WorkerGroup> {
+  const { topic, groupId } = options
+  const log = logger.child({ component: 'worker-group', group: groupId })
+  if (!(options.heartbeatIntervalMs < options.sessionTimeoutMs))
+    throw new KafkaError(
+      `WORKER_HEARTBEAT_MS=${options.heartbeatIntervalMs} must be below WORKER_SESSION_TIMEOUT_MS=${options.sessionTimeoutMs} ` +
+        '(a third of it or less: a worker misses up to two heartbeats before the group expels it)',
+    )
+  const admin = kafka.admin()
+  let partitions: number
+  try {
+    await admin.connect()
+    partitions = await ensureCompaniesTopic(admin, {
+      topic,
+      partitions: options.partitions,
+      warn: (message) => log.warn(message),
+    })
+  } finally {
+    await admin.disconnect().catch(() => undefined)
+  }
+
+  let owned: readonly number[] = []
+  let joinedGeneration: number | undefined
+  let joins = 0
+  let lastGeneration: number | undefined
+  const assignments = new ReplaySubject<Assignment>(1)
+  const consumer = kafka.consumer({
+    groupId,
+    sessionTimeout: options.sessionTimeoutMs,
+    // the time members have to rejoin once a rebalance began: about one session
+    rebalanceTimeout: options.sessionTimeoutMs,
+    heartbeatInterval: options.heartbeatIntervalMs,
+    maxWaitTimeInMs: options.heartbeatIntervalMs,
+    allowAutoTopicCreation: false,
+    partitionAssigners: [
+      (config) => {
+        tapJoinGeneration(config.cluster, (generation) => (joinedGeneration = generation))
+        return workerAssigner({
+          topic,
+          partitions,
+          weight: (p) => {
+            try {
+              return options.weight(p, partitions)
+            } catch {
+              return 0
+            }
+          },
+          self: () => ({
+            worker: options.worker.name,
+            ...(options.worker.opsUrl === undefined ? {} : { opsUrl: options.worker.opsUrl }),
+            owned,
+            ...(lastGeneration === undefined ? {} : { generation: lastGeneration }),
+          }),
+          logger: log,
+        })(config)
+      },
+    ],
+  })
+
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    joins += 1
+    const generation = joinedGeneration ?? joins
+    const mine = [...(payload.memberAssignment[topic] ?? [])].sort((a, b) => a - b)
+    owned = mine
+    lastGeneration = generation
+    try {
+      consumer.pause([{ topic }])
+    } catch {
+      // not running any more: nothing to fetch anyway
+    }
+    log.info(
+      { generation, memberId: payload.memberId, leader: payload.isLeader, partitions: mine.length },
+      'Joined the worker group',
+    )
+    assignments.next({ generation, memberId: payload.memberId, partitions: mine })
+  })
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (payload.restart) {
+      log.warn(
+        { error: payload.error.message },
+        `Worker group ${groupId}: the consumer failed and rejoins by itself (its companies keep running meanwhile)`,
+      )
+      return
+    }
+    assignments.error(groupFailure(options, payload.error))
+  })
+
+  try {
+    await consumer.connect()
+    await consumer.subscribe({ topics: [topic], fromBeginning: false })
+    // Never called with records (every partition is paused); nothing is ever committed.
+    await consumer.run({ autoCommit: false, eachBatch: () => Promise.resolve() })
+  } catch (error) {
+    await consumer.disconnect().catch(() => undefined)
+    throw new KafkaError(
+      `Cannot join the worker group ${groupId}: ${(error as Error).message}. ` +
+        'Check KAFKA_BROKERS and that this client may join the group and read the companies topic.',
+      { cause: error, retriable: true },
+    )
+  }
+
+  let leaving: Promise<void> | undefined
+  return {
+    partitions,
+    assignments: assignments.asObservable(),
+    leave() {
+      leaving ??= (async () => {
+        try {
+          // LeaveGroup: the coordinator rebalances the others at once, without waiting for a session
+          await consumer.disconnect()
+        } finally {
+          assignments.complete()
+        }
+      })()
+      return leaving
+    },
+  }
+}
+
+/** Who holds what in a worker group, from DescribeGroups alone (without joining it). */
+export async function describeWorkerGroup(kafka: Kafka, groupId: string): Promise<WorkerGroupDescription> {
+  const admin = kafka.admin()
+  try {
+    await admin.connect()
+    const { groups } = await admin.describeGroups([groupId])
+    const group = groups.find((g) => g.groupId === groupId)
+    if (group === undefined) return { state: 'Dead', members: [] }
+    const members = group.members.map((m): GroupMember => {
+      const meta = decodeWorkerMetadata(m.memberMetadata)
+      // the companies topic is the one topic of the member's subscription
+      const topic = decodeSubscribedTopic(m.memberMetadata)
+      return {
+        memberId: m.memberId,
+        worker: meta?.worker || m.clientId,
+        ...(meta?.opsUrl === undefined ? {} : { opsUrl: meta.opsUrl }),
+        clientHost: m.clientHost,
+        partitions: topic === undefined ? [] : decodeAssignedPartitions(m.memberAssignment, topic),
+      }
+    })
+    members.sort((a, b) =>
+      a.worker < b.worker ? -1 : a.worker > b.worker ? 1 : a.memberId < b.memberId ? -1 : 1,
+    )
+    return { state: group.state, members }
+  } catch (error) {
+    throw new KafkaError(
+      `Cannot describe the worker group ${groupId}: ${(error as Error).message}. ` +
+        'Check KAFKA_BROKERS and that this client may describe the group.',
+      { cause: error, retriable: true },
+    )
+  } finally {
+    await admin.disconnect().catch(() => undefined)
+  }
+}

@@ -1,0 +1,215 @@
+// Which companies this worker runs, kept equal to what it should run. The worker hands in the
+// companies it should run now (its partitions of the group, its directory); the supervisor starts
+// what is new, stops what left, restarts what changed, and leaves every other company running —
+// so a rebalance that moves three companies touches those three and nothing else. One company's
+// failure (a refused secret, every resource stopped) is that company's: it is retried on a
+// back-off, or at once when its file changes, and never stops another.
+//
+// Operations on one company are serialised (a stop waits for its start), operations on different
+// companies run side by side. Time and the engine are injected: the rules run in memory.
+import type { Company } from '../companies/company'
+import { PkError } from '../errors'
+
+/** `stopped`: no longer this worker's (told once, as it leaves) */
+export type CompanyPhase = 'starting' | 'running' | 'stopping' | 'failed' | 'stopped'
+
+export interface CompanyState {
+  id: string
+  phase: CompanyPhase
+  /** when it entered the phase */
+  sinceMs: number
+  /** why it failed (phase failed), or why its last run ended */
+  error?: { code: string; message: string }
+  /** failed: when it is tried again (a change of its file tries at once) */
+  retryAtMs?: number
+}
+
+/** A company's capture, opened: what the supervisor needs of it. */
+export interface CompanyRun {
+  /** settles when the capture ended on its own: fenced, or none of its resources can go on */
+  ended: Promise<{ error: unknown }>
+  /** resources with a transaction in flight: what a stop waits for */
+  busy(): string[]
+  /** graceful: the transaction in flight finishes, nothing new starts; then closed */
+  stop(): Promise<void>
+}
+
+/** Opens a company's capture; rejects when it cannot start (refused credentials, an outage waited out). */
+export type CompanyRunner = (company: Company) => Promise<CompanyRun>
+
+export interface SupervisorOptions {
+  runner: CompanyRunner
+  /** a failed company's first retry after this, doubling up to `retryMaxMs` */
+  retryMs: number
+  retryMaxMs: number
+  now(): number
+  /** a cancellable timer (setTimeout in production, virtual in tests) */
+  after(ms: number, fn: () => void): () => void
+  /** told of every phase change (metrics, log lines) */
+  onChange?(state: CompanyState): void
+}
+
+export interface Supervisor {
+  /** the companies to run from now on; returns at once, the starts and stops go on behind */
+  reconcile(desired: ReadonlyMap<string, Company>): void
+  states(): CompanyState[]
+  /** `company/resource` of every transaction in flight */
+  busy(): string[]
+  /** resolves once nothing is starting or stopping (tests, and the stop) */
+  settled(): Promise<void>
+  /** every company stopped gracefully; nothing starts afterwards */
+  stopAll(): Promise<void>
+}
+
+interface Slot {
+  company: Company
+  state: CompanyState
+  run?: CompanyRun
+  /** the operations on this company, one after the other */
+  queue: Promise<void>
+  failures: number
+  cancelRetry?: () => void
+}
+
+const describe = (error: unknown): { code: string; message: string } => ({
+  code: error instanceof PkError ? error.code : 'INTERNAL',
+  message: (error as Error)?.message ?? String(error),
+})
+
+export function createSupervisor(o: SupervisorOptions): Supervisor {
+  const slots = new Map<string, Slot>()
+  let desired: ReadonlyMap<string, Company> = new Map()
+  let closed = false
+
+  const enter = (slot: Slot, phase: CompanyPhase, extra: Partial<CompanyState> = {}) => {
+    slot.state = { id: slot.company.spec.id, phase, sinceMs: o.now(), ...extra }
+    o.onChange?.(slot.state)
+  }
+
+  const wanted = (slot: Slot) => {
+    const want = desired.get(slot.company.spec.id)
+    return !closed && want !== undefined && want.fingerprint === slot.company.fingerprint
+  }
+
+  const enqueue = (slot: Slot, op: () => Promise<void>) => {
+    slot.queue = slot.queue.then(op, op)
+  }
+
+  const scheduleRetry = (slot: Slot) => {
+    slot.cancelRetry?.()
+    const wait = Math.min(o.retryMaxMs, o.retryMs * 2 ** Math.max(0, slot.failures - 1))
+    enter(slot, 'failed', { error: slot.state.error, retryAtMs: o.now() + wait })
+    slot.cancelRetry = o.after(wait, () => {
+      slot.cancelRetry = undefined
+      if (slots.get(slot.company.spec.id) === slot && slot.state.phase === 'failed' && wanted(slot))
+        enqueue(slot, () => start(slot))
+    })
+  }
+
+  const fail = (slot: Slot, error: unknown) => {
+    slot.failures += 1
+    slot.state = { ...slot.state, error: describe(error) }
+    scheduleRetry(slot)
+  }
+
+  async function start(slot: Slot): Promise<void> {
+    if (!wanted(slot) || slot.run !== undefined) return
+    enter(slot, 'starting')
+    let run: CompanyRun
+    try {
+      run = await o.runner(slot.company)
+    } catch (error) {
+      fail(slot, error)
+      return
+    }
+    slot.run = run
+    slot.failures = 0
+    enter(slot, 'running')
+    void run.ended.then(({ error }) => {
+      // a stop we asked for ends the run too: only an end of its own is a failure
+      if (slot.run !== run || slot.state.phase !== 'running') return
+      enqueue(slot, async () => {
+        if (slot.run !== run) return
+        slot.run = undefined
+        await run.stop().catch(() => undefined)
+        fail(slot, error)
+      })
+    })
+    // the company left (or changed) while it started: the queue stops it next
+    if (!wanted(slot)) enqueue(slot, () => stop(slot))
+  }
+
+  async function stop(slot: Slot): Promise<void> {
+    slot.cancelRetry?.()
+    slot.cancelRetry = undefined
+    const run = slot.run
+    if (run === undefined) return
+    enter(slot, 'stopping')
+    slot.run = undefined
+    try {
+      await run.stop()
+    } catch {
+      // a close that fails leaves nothing to undo: what was not committed is read again
+    }
+  }
+
+  const release = (slot: Slot) => {
+    enqueue(slot, async () => {
+      await stop(slot)
+      // still the slot of this id, and still not wanted: it is gone from this worker
+      if (slots.get(slot.company.spec.id) === slot && !desired.has(slot.company.spec.id)) {
+        slots.delete(slot.company.spec.id)
+        enter(slot, 'stopped')
+      }
+    })
+  }
+
+  const open = (company: Company) => {
+    const slot: Slot = {
+      company,
+      state: { id: company.spec.id, phase: 'starting', sinceMs: o.now() },
+      queue: Promise.resolve(),
+      failures: 0,
+    }
+    slots.set(company.spec.id, slot)
+    enqueue(slot, () => start(slot))
+  }
+
+  return {
+    reconcile(next) {
+      if (closed) return
+      desired = next
+      for (const slot of slots.values()) {
+        const want = next.get(slot.company.spec.id)
+        if (want === undefined) release(slot)
+        else if (want.fingerprint !== slot.company.fingerprint) {
+          // a changed file: the old capture stops, then the new one starts (no two at once)
+          const changed = want
+          slot.failures = 0
+          enqueue(slot, async () => {
+            await stop(slot)
+            slot.company = changed
+            await start(slot)
+          })
+        }
+      }
+      for (const [id, company] of next) if (!slots.has(id)) open(company)
+    },
+    states: () => [...slots.values()].map((s) => s.state).sort((a, b) => a.id.localeCompare(b.id)),
+    busy: () =>
+      [...slots.values()].flatMap((s) => (s.run?.busy() ?? []).map((r) => `${s.company.spec.id}/${r}`)),
+    async settled() {
+      for (;;) {
+        const queues = [...slots.values()].map((s) => s.queue)
+        await Promise.all(queues)
+        if ([...slots.values()].every((s, i) => s.queue === queues[i])) return
+      }
+    },
+    async stopAll() {
+      closed = true
+      desired = new Map()
+      for (const slot of slots.values()) release(slot)
+      await this.settled()
+    },
+  }
+}

@@ -1,0 +1,176 @@
+// The supervisor's rules, in memory: a rebalance touches only the companies that move, one
+// company's failure is its own and is retried, a changed file restarts that company alone, and a
+// stop waits for every company's transaction.
+import type { Company } from '../../../src/companies/company'
+import { AuthError } from '../../../src/errors'
+import { createSupervisor, type CompanyRun, type CompanyState } from '../../../src/workers/supervisor'
+
+const company = (id: string, version = 1): Company => ({
+  spec: { id, prefix: id, personio: { clientId: `${id}-client`, clientSecretFile: `${id}.secret` } },
+  file: `${id}.json`,
+  clientSecret: 'secret',
+  fingerprint: `${id}@${version}`,
+})
+
+const companies = (...list: Company[]) => new Map(list.map((c) => [c.spec.id, c]))
+
+/** A fake engine per start: the log says who started and stopped, in order. */
+function world(opts: { refuse?: (c: Company) => boolean; gate?: Promise<void> } = {}) {
+  const log: string[] = []
+  const runs = new Map<string, { run: CompanyRun; end: (error: unknown) => void }>()
+  let now = 0
+  const timers: { at: number; fn: () => void; cancelled: boolean }[] = []
+  const changes: CompanyState[] = []
+  const supervisor = createSupervisor({
+    runner: async (c) => {
+      log.push(`start ${c.fingerprint}`)
+      await (opts.gate ?? Promise.resolve())
+      if (opts.refuse?.(c) === true) throw new AuthError(`Personio refused the credentials of ${c.spec.id}`)
+      let end: (error: unknown) => void = () => undefined
+      const ended = new Promise<{ error: unknown }>((resolve) => (end = (error) => resolve({ error })))
+      const run: CompanyRun = {
+        ended,
+        busy: () => [],
+        stop: async () => {
+          await Promise.resolve()
+          log.push(`stop ${c.fingerprint}`)
+        },
+      }
+      runs.set(c.fingerprint, { run, end })
+      return run
+    },
+    retryMs: 1_000,
+    retryMaxMs: 4_000,
+    now: () => now,
+    after: (ms, fn) => {
+      const timer = { at: now + ms, fn, cancelled: false }
+      timers.push(timer)
+      return () => void (timer.cancelled = true)
+    },
+    onChange: (s) => changes.push(s),
+  })
+  const advance = (ms: number) => {
+    now += ms
+    for (const t of timers.filter((t) => !t.cancelled && t.at <= now)) {
+      t.cancelled = true
+      t.fn()
+    }
+  }
+  const phases = () => Object.fromEntries(supervisor.states().map((s) => [s.id, s.phase]))
+  return { supervisor, log, runs, advance, phases, changes }
+}
+
+describe('workers > supervisor', () => {
+  it('starts what is new and stops what left, leaving the companies that stay put running', async () => {
+    const w = world()
+    w.supervisor.reconcile(companies(company('acme'), company('globex')))
+    await w.supervisor.settled()
+    expect(w.phases()).toEqual({ acme: 'running', globex: 'running' })
+    w.log.length = 0
+    // a rebalance: acme moved to another worker, initech came here, globex stayed
+    w.supervisor.reconcile(companies(company('globex'), company('initech')))
+    await w.supervisor.settled()
+    expect(w.log.sort()).toEqual(['start initech@1', 'stop acme@1'])
+    expect(w.phases()).toEqual({ globex: 'running', initech: 'running' })
+    expect(w.changes.filter((c) => c.id === 'acme').map((c) => c.phase)).toEqual([
+      'starting',
+      'running',
+      'stopping',
+      'stopped',
+    ])
+  })
+
+  it('fails only the company whose start is refused, and retries it on a doubling back-off', async () => {
+    let refuse = true
+    const w = world({ refuse: (c) => c.spec.id === 'bad' && refuse })
+    w.supervisor.reconcile(companies(company('good'), company('bad')))
+    await w.supervisor.settled()
+    expect(w.phases()).toEqual({ bad: 'failed', good: 'running' })
+    const bad = w.supervisor.states().find((s) => s.id === 'bad')
+    expect(bad?.error).toEqual({ code: 'PK_AUTH', message: 'Personio refused the credentials of bad' })
+    expect(bad?.retryAtMs).toBe(1_000)
+    w.advance(1_000)
+    await w.supervisor.settled()
+    // still refused: the next try waits twice as long
+    expect(w.supervisor.states().find((s) => s.id === 'bad')?.retryAtMs).toBe(3_000)
+    refuse = false
+    w.advance(1_999)
+    await w.supervisor.settled()
+    expect(w.phases().bad).toBe('failed')
+    w.advance(1)
+    await w.supervisor.settled()
+    expect(w.phases()).toEqual({ bad: 'running', good: 'running' })
+    expect(w.log.filter((l) => l.startsWith('start bad'))).toHaveLength(3)
+  })
+
+  it('tries a failed company again at once when its file changes', async () => {
+    const w = world({ refuse: (c) => c.fingerprint === 'bad@1' })
+    w.supervisor.reconcile(companies(company('bad')))
+    await w.supervisor.settled()
+    expect(w.phases()).toEqual({ bad: 'failed' })
+    w.supervisor.reconcile(companies(company('bad', 2)))
+    await w.supervisor.settled()
+    expect(w.phases()).toEqual({ bad: 'running' })
+    // the back-off of the old file does not start a second capture
+    w.advance(10_000)
+    await w.supervisor.settled()
+    expect(w.log).toEqual(['start bad@1', 'start bad@2'])
+  })
+
+  it('restarts a company whose file changed, the old capture stopped before the new one starts', async () => {
+    const w = world()
+    w.supervisor.reconcile(companies(company('acme'), company('globex')))
+    await w.supervisor.settled()
+    w.log.length = 0
+    w.supervisor.reconcile(companies(company('acme', 2), company('globex')))
+    await w.supervisor.settled()
+    expect(w.log).toEqual(['stop acme@1', 'start acme@2'])
+  })
+
+  it('marks a company failed when its capture ends on its own, and starts it again later', async () => {
+    const w = world()
+    w.supervisor.reconcile(companies(company('acme'), company('globex')))
+    await w.supervisor.settled()
+    w.runs.get('acme@1')?.end(new AuthError('credentials revoked'))
+    await new Promise((r) => setImmediate(r))
+    await w.supervisor.settled()
+    expect(w.phases()).toEqual({ acme: 'failed', globex: 'running' })
+    expect(w.log).toContain('stop acme@1')
+    w.advance(1_000)
+    await w.supervisor.settled()
+    expect(w.phases()).toEqual({ acme: 'running', globex: 'running' })
+  })
+
+  it('stops a company that left while it was starting, once its start is done', async () => {
+    let open: () => void = () => undefined
+    const w = world({ gate: new Promise<void>((resolve) => (open = resolve)) })
+    w.supervisor.reconcile(companies(company('acme')))
+    await new Promise((r) => setImmediate(r))
+    expect(w.log).toEqual(['start acme@1'])
+    w.supervisor.reconcile(companies())
+    open()
+    await w.supervisor.settled()
+    expect(w.phases()).toEqual({})
+    expect(w.log).toEqual(['start acme@1', 'stop acme@1'])
+  })
+
+  it('never starts a company that left before its start began', async () => {
+    const w = world()
+    w.supervisor.reconcile(companies(company('acme')))
+    w.supervisor.reconcile(companies())
+    await w.supervisor.settled()
+    expect(w.phases()).toEqual({})
+    expect(w.log).toEqual([])
+  })
+
+  it('stops every company on stopAll and starts nothing afterwards', async () => {
+    const w = world()
+    w.supervisor.reconcile(companies(company('acme'), company('globex')))
+    await w.supervisor.settled()
+    await w.supervisor.stopAll()
+    expect(w.log.filter((l) => l.startsWith('stop')).sort()).toEqual(['stop acme@1', 'stop globex@1'])
+    w.supervisor.reconcile(companies(company('acme')))
+    await w.supervisor.settled()
+    expect(w.phases()).toEqual({})
+  })
+})
