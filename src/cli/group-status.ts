@@ -18,6 +18,7 @@ export interface GroupCompany {
   id: string
   /** the worker holding its partition; undefined when none does (no worker, or the group rebalancing) */
   worker?: string
+  memberId?: string
   /** what that worker says of it; undefined when its ops endpoint did not answer */
   phase?: CompanyState['phase']
   error?: CompanyState['error']
@@ -45,8 +46,10 @@ export function groupStatus(
   description: WorkerGroupDescription,
   views: ReadonlyMap<string, WorkerView>,
 ): GroupStatus {
-  // every partition is assigned to some member: their count is the topic's
-  const partitions = description.members.reduce((n, m) => n + m.partitions.length, 0)
+  // in a stable group every partition is assigned to one member: their count is the topic's; while
+  // it rebalances, who holds what is not known (a guess would credit companies to the wrong worker)
+  const partitions =
+    description.state === 'Stable' ? description.members.reduce((n, m) => n + m.partitions.length, 0) : 0
   const holder = new Map<number, (typeof description.members)[number]>()
   for (const m of description.members) for (const p of m.partitions) holder.set(p, m)
   const companies: GroupCompany[] = [...directory.companies.keys()].sort().map((id) => {
@@ -56,6 +59,7 @@ export function groupStatus(
     return {
       id,
       worker: member.worker,
+      memberId: member.memberId,
       ...(state === undefined ? {} : { phase: state.phase }),
       ...(state?.error === undefined ? {} : { error: state.error }),
     }
@@ -69,7 +73,7 @@ export function groupStatus(
         memberId: m.memberId,
         host: m.clientHost,
         ...(m.opsUrl === undefined ? {} : { opsUrl: m.opsUrl }),
-        companies: companies.filter((c) => c.worker === m.worker).map((c) => c.id),
+        companies: companies.filter((c) => c.memberId === m.memberId).map((c) => c.id),
         answered: views.has(m.memberId),
       }))
       .sort((a, b) => a.worker.localeCompare(b.worker)),
@@ -102,7 +106,9 @@ export async function readGroupStatus(config: Config, logger: Logger): Promise<G
   await Promise.all(
     description.members.map(async (m) => {
       const view = m.opsUrl === undefined ? undefined : await askWorker(m.opsUrl)
-      if (view !== undefined) views.set(m.memberId, view)
+      // the endpoint that answered must be this member's (a URL another worker also advertises
+      // would credit its view to both)
+      if (view?.assignment?.memberId === m.memberId) views.set(m.memberId, view)
     }),
   )
   return groupStatus(group, directory, description, views)
@@ -112,6 +118,10 @@ export function groupTable(s: GroupStatus): string[] {
   const lines = [
     `group ${s.group}: ${s.state}, ${s.workers.length} worker(s), ${s.companies.length} companies`,
   ]
+  if (s.state !== 'Stable' && s.workers.length > 0)
+    lines.push(
+      '  the group is rebalancing: who holds what is known once it is Stable; try again in a few seconds',
+    )
   for (const w of s.workers)
     lines.push(
       `  ${w.worker.padEnd(24)} ${String(w.companies.length).padStart(4)} companies${w.answered ? '' : '  (ops endpoint did not answer: phases unknown)'}`,

@@ -4,7 +4,8 @@
 // exits with that error's code, so an orchestrator sees it instead of a healthy-looking idle pod.
 import type { Command } from 'commander'
 import { FencedError, PkError } from '../errors'
-import { captureOutcome } from '../capture/engine/outcome'
+import type { ResourceName } from '../resources'
+import { anyCanRun } from '../capture/engine/outcome'
 import { captureOptions, openCapture, type CaptureFlags } from './capture-run'
 import { exitClassOf, exitCodes } from './exit-codes'
 import { gracefulStop } from './graceful-stop'
@@ -32,7 +33,7 @@ export function registerRun(program: Command): void {
         { resources: engine.selected.map((r) => r.name), source: capture.source },
         'capture running',
       )
-      const outcome = captureOutcome(engine.selected)
+      const stopped = new Map<ResourceName, unknown>()
       let fenced: FencedError | undefined
       let fatal: unknown
       try {
@@ -47,21 +48,23 @@ export function registerRun(program: Command): void {
             return
           }
           const e = event.error
-          const end = outcome.see(event)
+          stopped.set(event.resource, e)
           logger.error(
             { resource: event.resource, code: e instanceof PkError ? e.code : 'INTERNAL' },
             `${event.resource} stopped: ${(e as Error)?.message ?? String(e)}`,
           )
           // Another instance runs this configuration now: every resource of this one must stop.
-          if (end?.why === 'fenced') {
-            fenced = end.error
+          if (e instanceof FencedError && fenced === undefined) {
+            fenced = e
             stop.request('another instance took over')
-          } else if (end?.why === 'nothing-can-run') {
+            return
+          }
+          if (!anyCanRun(engine.selected, new Set(stopped.keys())) && fatal === undefined) {
             fatal = e
             process.exitCode =
               e instanceof PkError ? exitCodes[exitClassOf(e.code)].code : exitCodes.internal.code
             logger.error(
-              { stopped: [...outcome.stopped.keys()] },
+              { stopped: [...stopped.keys()] },
               'no resource can run any more: exiting (fix the cause above, then start again; capture resumes where it stopped)',
             )
             stop.request('no resource can run')
@@ -73,7 +76,7 @@ export function registerRun(program: Command): void {
       }
       logger.info('stopped')
       if (fenced !== undefined) throw fenced
-      if (fatal === undefined && outcome.stopped.size > 0 && !stop.requested)
+      if (fatal === undefined && stopped.size > 0 && !stop.requested)
         process.exitCode = exitCodes.internal.code
       // kafkajs may keep a socket open a little after disconnecting: the service has ended
       setTimeout(() => process.exit(process.exitCode ?? exitCodes.ok.code), 1_000).unref()

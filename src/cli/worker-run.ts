@@ -4,6 +4,7 @@
 // company's refused secret must not take the worker (and every company's webhook ingress) out of
 // service. SIGTERM stops every company gracefully, then leaves the group so the others take over
 // at once; a SIGKILL loses the companies to the others within WORKER_SESSION_TIMEOUT_MS.
+import { networkInterfaces } from 'node:os'
 import type { Config } from '../config'
 import { createSchemaRegistry } from '../contract/registry'
 import { ConfigError } from '../errors'
@@ -17,6 +18,21 @@ import { exitOnSignalWhileStarting } from './startup-stop'
 
 /** A worker stops many companies: each closes its transaction; past this the process exits anyway. */
 const WORKER_STOP_DEADLINE_MS = 20_000
+
+/**
+ * The ops URL other machines reach this worker on (`status --group` reads its /readyz): bound to
+ * every interface, that is this machine's first external IPv4 address (a pod's IP), not 127.0.0.1.
+ */
+export function advertised(url: string, host: string): string {
+  if (host !== '0.0.0.0' && host !== '::') return url
+  const external = Object.values(networkInterfaces())
+    .flat()
+    .find((i) => i !== undefined && i.family === 'IPv4' && !i.internal)
+  if (external === undefined) return url
+  const parsed = new URL(url)
+  parsed.hostname = external.address
+  return parsed.origin
+}
 
 export async function runWorker(flags: CaptureFlags, config: Config): Promise<void> {
   if (flags.simulator !== undefined && flags.simulator !== false)
@@ -55,11 +71,8 @@ export async function runWorker(flags: CaptureFlags, config: Config): Promise<vo
     logger,
   )
   try {
-    worker = await startWorker({
-      config,
-      logger,
-      ...(ops.server === undefined ? {} : { opsUrl: ops.server.url }),
-    })
+    const opsUrl = ops.server === undefined ? undefined : advertised(ops.server.url, config.ops.metricsHost)
+    worker = await startWorker({ config, logger, ...(opsUrl === undefined ? {} : { opsUrl }) })
   } catch (error) {
     await ops.close()
     throw error

@@ -731,7 +731,7 @@ export const configSchema: JSONSchemaType<Config> = {
           env: 'WORKER_GROUP',
           example: 'personio-kafka.workers',
           description:
-            'Consumer group id the workers join to share the companies; every worker of one deployment names the same (default <KAFKA_CLIENT_ID>.workers).',
+            'Consumer group id the workers join to share the companies; every worker of one deployment names the same, and two deployments on one cluster name different ones (default personio-kafka.workers: not derived from KAFKA_CLIENT_ID, which an instance may set for itself and would split the group).',
         },
         partitions: {
           type: 'integer',

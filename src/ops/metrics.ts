@@ -362,13 +362,34 @@ function engineListeners({ gauge }: Instruments): Off[] {
 /** An age grows between events, so it is computed when scraped, from the oldest event per series. */
 type Oldest = Map<string, { labels: ReturnType<typeof of>; atMs: number }>
 
+/**
+ * Every series of a company that left this worker: its lag, its running resources, its backlog
+ * ages would otherwise stay frozen here (or grow) while another worker reports the same company.
+ */
+async function forgetCompany(metrics: Iterable<AnyMetric>, company: string, oldest: Oldest): Promise<void> {
+  for (const [key, entry] of oldest) if (entry.labels.company === company) oldest.delete(key)
+  for (const metric of metrics) {
+    const seen = new Set<string>()
+    for (const { labels } of (await metric.get()).values) {
+      if (labels.company !== company) continue
+      // a histogram's buckets carry `le`: the series is the labels without it
+      const { le: _bucket, ...series } = labels
+      const key = JSON.stringify(series)
+      if (seen.has(key)) continue
+      seen.add(key)
+      metric.remove(series)
+    }
+  }
+}
+
 /** A worker's companies (issue #28): which run here, which failed, what the directory holds. */
-function workerListeners({ counter, gauge }: Instruments): Off[] {
+function workerListeners({ counter, gauge }: Instruments, forget: (company: string) => void): Off[] {
   return [
     subscribe('personio-kafka:workers:company', (e) => {
       const company = companyLabel(e.engine)
-      if (e.phase === 'stopped') gauge(`${P}company_running`).remove(company)
-      else gauge(`${P}company_running`).set(company, e.phase === 'running' ? 1 : 0)
+      if (e.phase === 'stopped') {
+        if (company.company !== undefined) forget(company.company)
+      } else gauge(`${P}company_running`).set(company, e.phase === 'running' ? 1 : 0)
       if (e.phase === 'failed')
         counter(`${P}company_failures_total`).inc({ ...company, code: e.error?.code ?? 'INTERNAL' })
     }),
@@ -426,7 +447,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     ...cycleListeners(instruments),
     ...engineListeners(instruments),
     ...webhookListeners(instruments, oldest),
-    ...workerListeners(instruments),
+    ...workerListeners(instruments, (company) => void forgetCompany(m.values(), company, oldest)),
   ]
   for (const engine of options.engines ?? [DEFAULT_ENGINE])
     instruments.gauge(`${P}state_restored`).set(companyLabel(engine), 0)

@@ -8,7 +8,7 @@
 // Operations on one company are serialised (a stop waits for its start), operations on different
 // companies run side by side. Time and the engine are injected: the rules run in memory.
 import type { Company } from '../companies/company'
-import { PkError } from '../errors'
+import { FencedError, PkError } from '../errors'
 
 /** `stopped`: no longer this worker's (told once, as it leaves) */
 export type CompanyPhase = 'starting' | 'running' | 'stopping' | 'failed' | 'stopped'
@@ -42,6 +42,11 @@ export interface SupervisorOptions {
   /** a failed company's first retry after this, doubling up to `retryMaxMs` */
   retryMs: number
   retryMaxMs: number
+  /**
+   * a company fenced by another worker's start while it is still this one's (a worker that was
+   * slow to let go of it during a rebalance) is taken back after this, not after the back-off
+   */
+  fencedRetryMs: number
   now(): number
   /** a cancellable timer (setTimeout in production, virtual in tests) */
   after(ms: number, fn: () => void): () => void
@@ -95,9 +100,9 @@ export function createSupervisor(o: SupervisorOptions): Supervisor {
     slot.queue = slot.queue.then(op, op)
   }
 
-  const scheduleRetry = (slot: Slot) => {
+  const scheduleRetry = (slot: Slot, soon?: number) => {
     slot.cancelRetry?.()
-    const wait = Math.min(o.retryMaxMs, o.retryMs * 2 ** Math.max(0, slot.failures - 1))
+    const wait = soon ?? Math.min(o.retryMaxMs, o.retryMs * 2 ** Math.max(0, slot.failures - 1))
     enter(slot, 'failed', { error: slot.state.error, retryAtMs: o.now() + wait })
     slot.cancelRetry = o.after(wait, () => {
       slot.cancelRetry = undefined
@@ -109,7 +114,7 @@ export function createSupervisor(o: SupervisorOptions): Supervisor {
   const fail = (slot: Slot, error: unknown) => {
     slot.failures += 1
     slot.state = { ...slot.state, error: describe(error) }
-    scheduleRetry(slot)
+    scheduleRetry(slot, error instanceof FencedError && slot.failures === 1 ? o.fencedRetryMs : undefined)
   }
 
   async function start(slot: Slot): Promise<void> {
@@ -155,7 +160,11 @@ export function createSupervisor(o: SupervisorOptions): Supervisor {
 
   const release = (slot: Slot) => {
     enqueue(slot, async () => {
+      // wanted again, as it was, before its turn came (a rebalance moved it away and back): it stays
+      if (wanted(slot)) return start(slot)
       await stop(slot)
+      // back while it stopped: it starts again here, never left without a capture
+      if (wanted(slot)) return start(slot)
       // still the slot of this id, and still not wanted: it is gone from this worker
       if (slots.get(slot.company.spec.id) === slot && !desired.has(slot.company.spec.id)) {
         slots.delete(slot.company.spec.id)
@@ -182,7 +191,10 @@ export function createSupervisor(o: SupervisorOptions): Supervisor {
       for (const slot of slots.values()) {
         const want = next.get(slot.company.spec.id)
         if (want === undefined) release(slot)
-        else if (want.fingerprint !== slot.company.fingerprint) {
+        else if (want.fingerprint === slot.company.fingerprint) {
+          // wanted as it is: a start behind any stop still queued (start does nothing if it runs)
+          if (slot.run === undefined && slot.state.phase !== 'failed') enqueue(slot, () => start(slot))
+        } else {
           // a changed file: the old capture stops, then the new one starts (no two at once)
           const changed = want
           slot.failures = 0

@@ -4,7 +4,9 @@
 // runs, and writes it into that company's inbox topic `<prefix>._webhooks`, durable before the 202:
 // the load balancer in front may send a delivery to any worker, and the worker that runs the
 // company reads its inbox as a single deployment does. The route is looked up per request from the
-// directory as it is then: a company added has its path at once, a removed one answers 404.
+// directory as it is then: a company added has its path at once; a removed one, like one never served, answers 401 as a
+// wrong token does, so the answers never tell which companies a deployment serves.
+import { randomBytes } from 'node:crypto'
 import type { DurableWriter } from '../capture/ports'
 import type { Company } from '../companies/company'
 import { companiesWebhookPath } from '../companies/company-config'
@@ -22,6 +24,12 @@ export interface WebhookIngressOptions {
   writer: DurableWriter
   /** every company of the deployment as the directory says now, not only those this worker runs */
   companies: () => ReadonlyMap<string, Company>
+}
+
+/** No delivery matches it: a token of 48 random bytes, made once per process and never told. */
+const unknownCompany: Route = {
+  token: randomBytes(48).toString('base64'),
+  inbox: { write: () => Promise.reject(new Error('no such company')) },
 }
 
 /** The company a path directly under the base names (nothing deeper, nothing empty). */
@@ -42,8 +50,11 @@ export function companyRoutes(
 ): (path: string) => Route | undefined {
   return (path) => {
     const id = companyOfPath(base, path)
-    const company = id === undefined ? undefined : companies().get(id)
-    if (company?.webhookToken === undefined) return undefined
+    if (id === undefined) return undefined
+    const company = companies().get(id)
+    // a company we do not serve answers as a wrong token does (401, after the same constant-time
+    // compare): a 404 would let anyone list which companies this deployment serves
+    if (company?.webhookToken === undefined) return unknownCompany
     const topic = inboxTopicFor(company.spec.prefix)
     return {
       company: company.spec.id,

@@ -16,7 +16,7 @@ import { openEngine } from '../capture/engine/engine'
 import { captureOutcome } from '../capture/engine/outcome'
 import type { CaptureKafka } from '../capture/ports'
 import type { Config } from '../config'
-import { AuthError } from '../errors'
+import { AuthError, KafkaError } from '../errors'
 import { batchBudget, DEFAULT_MAX_MESSAGE_BYTES } from '../kafka/record-size'
 import { joinWorkerGroup, openCaptureKafka } from '../kafka'
 import { publish } from '../ops/channels'
@@ -67,6 +67,10 @@ export interface Worker {
 /** A failed company is tried again after this, doubling up to RETRY_MAX_MS (or at once when its file changes). */
 const RETRY_MS = 30_000
 const RETRY_MAX_MS = 10 * 60_000
+/** A stop waits this long for the companies' transactions before it leaves the group regardless. */
+const STOP_BEFORE_LEAVE_MS = 15_000
+/** A company fenced while still this worker's is taken back after this (once; then the back-off). */
+const FENCED_RETRY_MS = 1_000
 /** A worker waits out a Personio, registry or Kafka outage this long at a company's start. */
 const PREFLIGHT_PATIENCE_MS = 120_000
 
@@ -176,6 +180,7 @@ export async function startWorker(o: WorkerOptions): Promise<Worker> {
     runner: companyRunner(config, logger, kafka, budget),
     retryMs: RETRY_MS,
     retryMaxMs: RETRY_MAX_MS,
+    fencedRetryMs: FENCED_RETRY_MS,
     now: Date.now,
     after: (ms, fn) => {
       const timer = setTimeout(fn, ms)
@@ -204,12 +209,12 @@ export async function startWorker(o: WorkerOptions): Promise<Worker> {
   let subscription: Subscription | undefined
   let fail: (error: unknown) => void = () => undefined
   const failed = new Promise<unknown>((resolve) => (fail = resolve))
-  const refusedSeen = new Set<string>()
+  // a refusal is said once while it lasts, and again if a file fixed meanwhile breaks the same way
+  let refusedBefore = new Set<string>()
   const sayRefused = (d: CompanyDirectory & { problem?: string }) => {
-    for (const r of d.refused) {
-      if (!refusedSeen.has(r.why)) logger.error({ file: r.file }, `company file refused: ${r.why}`)
-      refusedSeen.add(r.why)
-    }
+    for (const r of d.refused)
+      if (!refusedBefore.has(r.why)) logger.error({ file: r.file }, `company file refused: ${r.why}`)
+    refusedBefore = new Set(d.refused.map((r) => r.why))
     if (d.problem !== undefined) logger.warn(`${dir}: ${d.problem}; the companies read before are kept`)
     publish('personio-kafka:workers:directory', { companies: d.companies.size, refused: d.refused.length })
   }
@@ -241,6 +246,16 @@ export async function startWorker(o: WorkerOptions): Promise<Worker> {
       watchCompanies(dir, config.workers.rescanMs),
     ]).subscribe({
       next: ([a, d]) => {
+        const beyond = a.partitions.find((p) => p >= joined.partitions)
+        if (beyond !== undefined) {
+          // the topic grew under running workers: companies would hash differently on each
+          fail(
+            new KafkaError(
+              `the companies topic ${companiesTopicOf(groupId)} has more partitions than the ${joined.partitions} this worker joined with (partition ${beyond} assigned): its partition count changed while workers ran; stop every worker and start them again (and never change WORKER_PARTITIONS of a running group)`,
+            ),
+          )
+          return
+        }
         if (d !== directory) sayRefused(d)
         directory = d
         if (assignment?.generation !== a.generation)
@@ -276,8 +291,13 @@ export async function startWorker(o: WorkerOptions): Promise<Worker> {
     stop: () =>
       (stopping ??= (async () => {
         subscription?.unsubscribe()
-        // transactions close first; only then may another worker take the companies over
-        await supervisor.stopAll()
+        // transactions close first; only then may another worker take the companies over. A start
+        // that waits out an outage cannot be cut short: past the deadline the group is left anyway,
+        // and a company still starting here is fenced by its next owner
+        await Promise.race([
+          supervisor.stopAll(),
+          new Promise((r) => setTimeout(r, STOP_BEFORE_LEAVE_MS).unref()),
+        ])
         await group
           ?.leave()
           .catch((error: unknown) =>

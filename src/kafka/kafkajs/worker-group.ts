@@ -133,8 +133,11 @@ export async function joinWorkerGroup(
     if (payload.restart) {
       log.warn(
         { error: payload.error.message },
-        `Worker group ${groupId}: the consumer failed and rejoins by itself (its companies keep running meanwhile)`,
+        `Worker group ${groupId}: the consumer failed and rejoins by itself; its companies stop until it is a member again`,
       )
+      // kafkajs leaves the group before it restarts: the others take these companies over at
+      // once, so they stop here (gracefully) rather than be fenced back and forth
+      assignments.next({ generation: lastGeneration ?? 0, memberId: '', partitions: [] })
       return
     }
     assignments.error(groupFailure(options, payload.error))

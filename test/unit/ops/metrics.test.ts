@@ -248,6 +248,41 @@ describe('ops > metrics', () => {
     expect(age('globex')).toBeGreaterThanOrEqual(60)
   })
 
+  it("forgets every series of a company that left the worker, and keeps the others'", async () => {
+    for (const company of ['acme', 'globex'])
+      inEngine(company, () => {
+        publish('personio-kafka:workers:company', { phase: 'running' })
+        publish('personio-kafka:capture:cursor', { resource: 'employees', lagSeconds: 30 })
+        publish('personio-kafka:webhooks:backlog', {
+          resource: 'employees',
+          events: 2,
+          entities: 1,
+          oldestMs: Date.now() - 30_000,
+        })
+        publish('personio-kafka:webhooks:applied', {
+          resource: 'employees',
+          entities: 1,
+          events: 1,
+          lagMs: 500,
+        })
+      })
+    inEngine('acme', () => publish('personio-kafka:workers:company', { phase: 'stopped' }))
+    await new Promise((r) => setImmediate(r))
+    const text = (await scrape()).split('\n').filter((l) => !l.startsWith('#'))
+    expect(text.filter((l) => l.includes('company="acme"'))).toEqual([])
+    expect(text).toEqual(
+      expect.arrayContaining([
+        'personio_kafka_company_running{company="globex"} 1',
+        'personio_kafka_cursor_lag_seconds{company="globex",resource="employees"} 30',
+        'personio_kafka_webhook_backlog_events{company="globex",resource="employees"} 2',
+        'personio_kafka_webhook_lag_seconds_count{company="globex",resource="employees"} 1',
+      ]),
+    )
+    expect(
+      text.some((l) => l.startsWith('personio_kafka_webhook_backlog_oldest_seconds{company="globex"')),
+    ).toBe(true)
+  })
+
   it('shows each engine it was told of as not restored until it is', async () => {
     const named = createMetrics({ engines: ['acme', 'globex'] })
     inEngine('globex', () => publish('personio-kafka:state:restored', { resources: [] }))

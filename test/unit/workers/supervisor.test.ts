@@ -2,7 +2,7 @@
 // company's failure is its own and is retried, a changed file restarts that company alone, and a
 // stop waits for every company's transaction.
 import type { Company } from '../../../src/companies/company'
-import { AuthError } from '../../../src/errors'
+import { AuthError, FencedError } from '../../../src/errors'
 import { createSupervisor, type CompanyRun, type CompanyState } from '../../../src/workers/supervisor'
 
 const company = (id: string, version = 1): Company => ({
@@ -15,7 +15,9 @@ const company = (id: string, version = 1): Company => ({
 const companies = (...list: Company[]) => new Map(list.map((c) => [c.spec.id, c]))
 
 /** A fake engine per start: the log says who started and stopped, in order. */
-function world(opts: { refuse?: (c: Company) => boolean; gate?: Promise<void> } = {}) {
+function world(
+  opts: { refuse?: (c: Company) => boolean; gate?: Promise<void>; stopGate?: () => Promise<void> } = {},
+) {
   const log: string[] = []
   const runs = new Map<string, { run: CompanyRun; end: (error: unknown) => void }>()
   let now = 0
@@ -32,7 +34,7 @@ function world(opts: { refuse?: (c: Company) => boolean; gate?: Promise<void> } 
         ended,
         busy: () => [],
         stop: async () => {
-          await Promise.resolve()
+          await (opts.stopGate?.() ?? Promise.resolve())
           log.push(`stop ${c.fingerprint}`)
         },
       }
@@ -41,6 +43,7 @@ function world(opts: { refuse?: (c: Company) => boolean; gate?: Promise<void> } 
     },
     retryMs: 1_000,
     retryMaxMs: 4_000,
+    fencedRetryMs: 100,
     now: () => now,
     after: (ms, fn) => {
       const timer = { at: now + ms, fn, cancelled: false }
@@ -172,5 +175,49 @@ describe('workers > supervisor', () => {
     w.supervisor.reconcile(companies(company('acme')))
     await w.supervisor.settled()
     expect(w.phases()).toEqual({})
+  })
+
+  it('keeps a company that a rebalance moved away and back in the same breath', async () => {
+    const w = world()
+    w.supervisor.reconcile(companies(company('acme')))
+    await w.supervisor.settled()
+    w.supervisor.reconcile(companies())
+    w.supervisor.reconcile(companies(company('acme')))
+    await w.supervisor.settled()
+    expect(w.phases()).toEqual({ acme: 'running' })
+    expect(w.log).toEqual(['start acme@1'])
+  })
+
+  it('starts a company again that came back while its stop was under way', async () => {
+    let release: () => void = () => undefined
+    const w = world({ stopGate: () => new Promise<void>((resolve) => (release = resolve)) })
+    w.supervisor.reconcile(companies(company('acme')))
+    await w.supervisor.settled()
+    w.supervisor.reconcile(companies())
+    await new Promise((r) => setImmediate(r))
+    expect(w.phases()).toEqual({ acme: 'stopping' })
+    w.supervisor.reconcile(companies(company('acme')))
+    release()
+    await w.supervisor.settled()
+    expect(w.phases()).toEqual({ acme: 'running' })
+    expect(w.log).toEqual(['start acme@1', 'stop acme@1', 'start acme@1'])
+    // and later reconciles leave it running
+    w.supervisor.reconcile(companies(company('acme')))
+    await w.supervisor.settled()
+    expect(w.log).toHaveLength(3)
+  })
+
+  it('takes a company back soon after another worker fenced it while it is still this one', async () => {
+    const w = world()
+    w.supervisor.reconcile(companies(company('acme')))
+    await w.supervisor.settled()
+    w.runs.get('acme@1')?.end(new FencedError('another producer with this transactional id'))
+    await new Promise((r) => setImmediate(r))
+    await w.supervisor.settled()
+    const fenced = w.supervisor.states()[0]
+    expect([fenced?.phase, fenced?.error?.code, fenced?.retryAtMs]).toEqual(['failed', 'PK_KAFKA', 100])
+    w.advance(100)
+    await w.supervisor.settled()
+    expect(w.phases()).toEqual({ acme: 'running' })
   })
 })

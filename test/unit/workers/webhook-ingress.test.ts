@@ -1,7 +1,7 @@
 // The ingress's routes, without a socket: a company's path with its token and its own inbox topic
 // `<prefix>._webhooks`, keyed by entity; looked up in the directory as it is at each request, so
 // a company added has its path at once and a removed one has none; a company without a webhook
-// token has no path.
+// token is answered as a wrong token is.
 import type { DurableWriter } from '../../../src/capture/ports'
 import type { Company } from '../../../src/companies/company'
 import type { OutgoingRecord } from '../../../src/kafka/port'
@@ -61,25 +61,30 @@ describe('workers > webhook-ingress', () => {
     expect(written[0]?.headers).toEqual({ 'pk.event': 'person.updated', 'pk.source': 'delivery' })
   })
 
-  it('has no route for an unknown company, a path outside the base, or a company without a token', () => {
+  it('has no route outside the base, and a route no token matches for a company not served', () => {
     const { rescan, route } = world()
     rescan((d) => d.set('initech', company('initech', 'hr-initech')))
-    expect(route('/personio/umbrella')).toBeUndefined()
     expect(route('/elsewhere/acme')).toBeUndefined()
     expect(route('/personio')).toBeUndefined()
     expect(route('/personio/')).toBeUndefined()
     expect(route('/personioacme')).toBeUndefined()
     expect(route('/personio/acme/more')).toBeUndefined()
-    expect(route('/personio/initech')).toBeUndefined()
+    // unknown, or known without a token: answered as a wrong token is (401), never 404, so the
+    // answers do not tell which companies the deployment serves
+    const unknown = route('/personio/umbrella')
+    const tokenless = route('/personio/initech')
+    expect(unknown?.company).toBeUndefined()
+    expect(tokenless).toBe(unknown)
+    expect(['Bearer acme-token', 'Bearer globex-token', '']).not.toContain(unknown?.token)
   })
 
   it('follows the directory at each request: a company added has its path at once, a removed one none', () => {
     const { rescan, route } = world()
-    expect(route('/personio/umbrella')).toBeUndefined()
+    expect(route('/personio/umbrella')?.company).toBeUndefined()
     rescan((d) => d.set('umbrella', company('umbrella', 'hr-umbrella', 'Bearer umbrella-token')))
     expect(route('/personio/umbrella')).toMatchObject({ company: 'umbrella' })
     rescan((d) => d.delete('acme'))
-    expect(route('/personio/acme')).toBeUndefined()
+    expect(route('/personio/acme')?.company).toBeUndefined()
     // a token changed in the company's file counts from the next request on
     rescan((d) => d.set('globex', company('globex', 'hr-globex', 'Bearer rotated-token')))
     expect(route('/personio/globex')).toMatchObject({ token: 'Bearer rotated-token' })
