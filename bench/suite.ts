@@ -2,6 +2,7 @@
 // `npm run bench -- <name>`.
 import { changeCost } from './change-cost'
 import { changeLatency } from './change-latency'
+import { companiesBench } from './companies'
 import { contractEncode } from './contract-encode'
 import { cycleRequests } from './cycle-requests'
 import { endToEndVsProducer } from './e2e-vs-producer'
@@ -29,4 +30,5 @@ export const benchmarks: Record<string, () => Promise<BenchResult>> = {
   'change-cost': changeCost,
   'webhooks-vs-polling': webhooksVsPolling,
   'webhook-burst': webhookBurst,
+  companies: companiesBench,
 }
