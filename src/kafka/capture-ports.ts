@@ -58,11 +58,19 @@ async function fenceIds(kafka: Kafka, ids: readonly string[], logger: Logger): P
 
 export function createCaptureKafka(kafka: Kafka, logger: Logger): CaptureKafka {
   const admin = createTopicAdmin(kafka, { warn: (message) => logger.warn(message) })
-  // closed with the whole, should a caller not have closed them itself
-  const opened: { close(): Promise<void> }[] = []
+  // closed with the whole, should a caller not have closed them itself; one it closed is let go
+  // (a worker's shared client sees its companies' engines open and close for as long as it runs)
+  const opened = new Set<{ close(): Promise<void> }>()
   const track = <T extends { close(): Promise<void> }>(closable: T): T => {
-    opened.push(closable)
-    return closable
+    const close = closable.close.bind(closable)
+    const tracked = Object.assign(closable, {
+      close: () => {
+        opened.delete(tracked)
+        return close()
+      },
+    })
+    opened.add(tracked)
+    return tracked
   }
   return {
     admin,
@@ -72,7 +80,7 @@ export function createCaptureKafka(kafka: Kafka, logger: Logger): CaptureKafka {
     durableWriter: (options): DurableWriter => track(createDurableWriter(kafka, options)),
     fence: (ids) => fenceIds(kafka, ids, logger),
     async close() {
-      await Promise.allSettled(opened.map((o) => o.close()))
+      await Promise.allSettled([...opened].map((o) => o.close()))
       await admin.close()
     },
   }

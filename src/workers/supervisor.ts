@@ -18,7 +18,7 @@ export interface CompanyState {
   phase: CompanyPhase
   /** when it entered the phase */
   sinceMs: number
-  /** why it failed (phase failed), or why its last run ended */
+  /** why it failed (phase failed; while it is tried again, phase starting), or why its last run ended */
   error?: { code: string; message: string }
   /** failed: when it is tried again (a change of its file tries at once) */
   retryAtMs?: number
@@ -119,7 +119,8 @@ export function createSupervisor(o: SupervisorOptions): Supervisor {
 
   async function start(slot: Slot): Promise<void> {
     if (!wanted(slot) || slot.run !== undefined) return
-    enter(slot, 'starting')
+    // a retry keeps saying why the last try failed until this one has an outcome
+    enter(slot, 'starting', slot.failures > 0 ? { error: slot.state.error } : {})
     let run: CompanyRun
     try {
       run = await o.runner(slot.company)

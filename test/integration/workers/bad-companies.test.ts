@@ -87,11 +87,10 @@ describe('workers > bad company files stop only themselves', () => {
     const status = await runCli(['status', '--group', '--json'], fleet.env, 60_000)
     expect({ code: status.code, stderr: status.stderr.slice(-1000) }).toMatchObject({ code: 0 })
     const group = JSON.parse(status.stdout) as GroupStatus
-    expect(group.companies.find((c) => c.id === 'wrong-secret')).toMatchObject({
-      worker: 'w1',
-      phase: 'failed',
-      error: { code: 'PK_AUTH' },
-    })
+    // failed, or being tried again by now (30 s later): either way it says why
+    const seen = group.companies.find((c) => c.id === 'wrong-secret')
+    expect(seen).toMatchObject({ worker: 'w1', error: { code: 'PK_AUTH' } })
+    expect(['failed', 'starting']).toContain(seen?.phase)
 
     // the right secret written: tried again at once, without a restart
     fleet.writeFile('wrong-secret.secret', 'sim-secret\n')

@@ -94,6 +94,9 @@ describe('workers > supervisor', () => {
     expect(bad?.retryAtMs).toBe(1_000)
     w.advance(1_000)
     await w.supervisor.settled()
+    // the retry said why the last try failed until it had an outcome of its own
+    const starts = w.changes.filter((c) => c.id === 'bad' && c.phase === 'starting')
+    expect(starts.map((c) => c.error?.code)).toEqual([undefined, 'PK_AUTH'])
     // still refused: the next try waits twice as long
     expect(w.supervisor.states().find((s) => s.id === 'bad')?.retryAtMs).toBe(3_000)
     refuse = false
