@@ -9,10 +9,10 @@ const { statSync } = require('node:fs')
 const Sequencer = require('@jest/test-sequencer').default
 
 const measured = {
-  // issue #28's worker processes, measured beside other suites (not yet on a clean CI run)
-  'test/integration/workers/companies-failover.test.ts': 180,
-  'test/integration/workers/bad-companies.test.ts': 135,
-  'test/integration/workers/warm-standby.test.ts': 125,
+  // issue #28's worker processes, on the clean CI run of 2026-12-07 after #28
+  'test/integration/workers/companies-failover.test.ts': 112,
+  'test/integration/workers/bad-companies.test.ts': 82,
+  'test/integration/workers/warm-standby.test.ts': 43,
   'test/integration/capture/faults-broker.test.ts': 140,
   'test/e2e/cli-messages.test.ts': 128,
   'test/downstream/downstream.test.ts': 123,
