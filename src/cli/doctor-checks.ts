@@ -15,7 +15,7 @@ import { judge, subjectsOf } from './schemas'
 
 export type Verdict = 'ok' | 'fix' | 'skip'
 export interface Finding {
-  area: 'personio' | 'kafka' | 'registry' | 'webhooks'
+  area: 'companies' | 'personio' | 'kafka' | 'registry' | 'webhooks'
   verdict: Verdict
   text: string
 }

@@ -5,12 +5,14 @@ import { type Config } from '../config'
 import { loadCompanyConfig, loadConfig } from './load-config'
 import { ConfigError } from '../errors'
 import { createLogger } from '../ops/logger'
+import { readCompanyDirectory } from '../companies/directory'
 import { checkKafka, checkPersonio, checkRegistry, type Finding } from './doctor-checks'
 import { checkWebhooks } from './doctor-webhooks'
 import { exitCodes } from './exit-codes'
 
 const mark = { ok: '✓', fix: '✗', skip: '-' } as const
 const titles = {
+  companies: 'Companies (COMPANIES_DIR)',
   personio: 'Personio',
   kafka: 'Kafka',
   registry: 'Schema registry',
@@ -24,6 +26,23 @@ function print(findings: readonly Finding[]): void {
     area = finding.area
     console.log(`  ${mark[finding.verdict]} ${finding.text}`)
   }
+}
+
+/** Every company file of the directory: taken, or refused with its one line. */
+function checkCompanies(dir: string): Finding[] {
+  const directory = readCompanyDirectory(dir)
+  const ids = [...directory.companies.keys()]
+  return [
+    {
+      area: 'companies',
+      verdict: ids.length === 0 ? 'fix' : 'ok',
+      text:
+        ids.length === 0
+          ? `${dir} holds no company file: add one <id>.json per company (README: Many companies, one deployment)`
+          : `${ids.length} compan${ids.length === 1 ? 'y' : 'ies'}: ${ids.join(', ')}; check one's Personio and webhooks with doctor --company <id>`,
+    },
+    ...directory.refused.map((r): Finding => ({ area: 'companies', verdict: 'fix', text: r.why })),
+  ]
 }
 
 export function registerDoctor(program: Command): void {
@@ -71,12 +90,21 @@ Examples:
         level: config.log.level === 'info' ? 'warn' : config.log.level,
       })
       console.log('Configuration\n  ✓ every setting valid\n')
-      const findings = [
-        ...(await checkPersonio(config, logger)),
-        ...(await checkKafka(config, logger)),
-        ...(await checkRegistry(config)),
-        ...(await checkWebhooks(config, logger)),
-      ]
+      // a worker's deployment: every company file judged; each company's Personio and webhooks are
+      // its own (--company <id>), the deployment's Kafka and registry are everyone's
+      const group = o.company === undefined && config.workers.companiesDir !== undefined
+      const findings = group
+        ? [
+            ...checkCompanies(config.workers.companiesDir as string),
+            ...(await checkKafka(config, logger)),
+            ...(await checkRegistry(config)),
+          ]
+        : [
+            ...(await checkPersonio(config, logger)),
+            ...(await checkKafka(config, logger)),
+            ...(await checkRegistry(config)),
+            ...(await checkWebhooks(config, logger)),
+          ]
       print(findings)
       const fix = findings.filter((f) => f.verdict === 'fix').length
       console.log(fix === 0 ? '\nall checks passed' : `\n${fix} thing(s) to fix`)

@@ -1,5 +1,8 @@
 // `personio-kafka doctor` as a person runs it: a checklist that passes on a good setup, and for one
 // wrong setting a ✗ line saying what to fix, the other sections still checked, exit 7.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Kafka, logLevel } from 'kafkajs'
 import { exitCodes } from '../../src/cli/exit-codes'
 import { startSimulator, type RunningSimulator } from '../../src/simulator'
@@ -45,6 +48,33 @@ describe('e2e > personio-kafka doctor', () => {
     expect(run.stdout).toMatch(/✓ registry reachable at /)
     expect(run.stdout.trimEnd().split('\n').pop()).toBe('all checks passed')
     expect(run.code).toBe(0)
+  })
+
+  it('with COMPANIES_DIR: every company file judged, a broken one a ✗ line; --company checks that one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'doctor-companies-'))
+    writeFileSync(join(dir, 'acme.secret'), 'sim-secret\n')
+    writeFileSync(
+      join(dir, 'acme.json'),
+      JSON.stringify({
+        prefix: uniqueName('doctor-acme'),
+        personio: { baseUrl: sim.url, clientId: 'sim-client', clientSecretFile: 'acme.secret' },
+        resources: ['employees'],
+      }),
+    )
+    writeFileSync(join(dir, 'broken.json'), '{"prefix": "x",')
+    const { PERSONIO_CLIENT_ID: _id, PERSONIO_CLIENT_SECRET: _secret, ...env } = good()
+    try {
+      const group = await runCli(['doctor'], { ...env, COMPANIES_DIR: dir })
+      expect(group.code).toBe(exitCodes.check.code)
+      expect(group.stdout).toContain('✓ 1 company: acme')
+      expect(fixes(group.stdout)).toEqual([
+        `  ✗ ${join(dir, 'broken.json')}: not JSON (at line 1, column 16); a company file is one JSON object`,
+      ])
+      const one = await runCli(['doctor', '--company', 'acme'], { ...env, COMPANIES_DIR: dir })
+      expect({ code: one.code, fixes: fixes(one.stdout) }).toEqual({ code: 0, fixes: [] })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('a wrong Personio secret: one ✗ naming the settings, Kafka and the registry still checked', async () => {
