@@ -19,6 +19,11 @@ export interface AssignorMember {
   owned: readonly number[]
   /** the generation it got them in: a partition two members claim stays with the later one */
   generation?: number
+  /**
+   * holds nothing, ever: a short-lived member that joins only to make the leader assign again
+   * (kafkajs has no call to ask the group for a rebalance), e.g. after companies were added
+   */
+  observer?: boolean
 }
 
 export interface AssignorInput {
@@ -33,8 +38,11 @@ const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
 /** Every partition 0..partitions-1 to exactly one member; every member listed, partitions ascending. */
 export function assignPartitions(input: AssignorInput): Map<string, number[]> {
-  const ids = [...new Set(input.members.map((m) => m.memberId))].sort(byId)
-  const assignment = new Map(ids.map((id) => [id, [] as number[]]))
+  const workers = input.members.filter((m) => m.observer !== true)
+  const ids = [...new Set(workers.map((m) => m.memberId))].sort(byId)
+  const assignment = new Map(
+    [...new Set(input.members.map((m) => m.memberId))].sort(byId).map((id) => [id, [] as number[]]),
+  )
   const count = Math.max(0, Math.floor(input.partitions))
   if (ids.length === 0 || count === 0) return assignment
 
@@ -42,7 +50,7 @@ export function assignPartitions(input: AssignorInput): Map<string, number[]> {
     const w = input.weight(p)
     return Number.isFinite(w) && w > 0 ? w : 0
   })
-  const owner = currentOwners(input.members, count)
+  const owner = currentOwners(workers, count)
   const all = weights.map((_, p) => p)
   balance(
     ids,
@@ -58,6 +66,16 @@ export function assignPartitions(input: AssignorInput): Map<string, number[]> {
   )
   owner.forEach((id, p) => assignment.get(id as string)?.push(p))
   return assignment
+}
+
+/** Whether assigning again with these weights would move any partition: a rebalance would help. */
+export function wouldMove(input: AssignorInput): boolean {
+  const next = assignPartitions(input)
+  return input.members.some((m) => {
+    const now = [...m.owned].sort((a, b) => a - b)
+    const then = next.get(m.memberId) ?? []
+    return now.length !== then.length || now.some((p, i) => p !== then[i])
+  })
 }
 
 /**

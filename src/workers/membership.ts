@@ -9,6 +9,8 @@ export interface Assignment {
   memberId: string
   /** partitions of the companies topic this worker holds, ascending */
   partitions: readonly number[]
+  /** this worker assigned them (the group's leader): it is the one to ask for a rebalance */
+  leader?: boolean
 }
 
 /** One member of the group as the brokers describe it (status --group). */
@@ -47,6 +49,12 @@ export interface WorkerGroup {
   assignments: Observable<Assignment>
   /** leaves the group (the others rebalance at once); call after the companies stopped */
   leave(): Promise<void>
+  /**
+   * Makes the group assign again when the weights changed (companies added or removed) so that a
+   * new assignment would move something; resolves whether it did. A short-lived member that holds
+   * nothing joins and leaves: two rebalances, and companies that stay put keep running.
+   */
+  rebalance(): Promise<boolean>
 }
 
 export interface WorkerGroupDescription {

@@ -6,7 +6,7 @@
 // companies share in one process is shared once: the Kafka client, the webhook ingress, and
 // Personio's per-IP v1 budget, served fairly across companies.
 import { hostname } from 'node:os'
-import { combineLatest, type Subscription } from 'rxjs'
+import { combineLatest, debounceTime, Subject, type Subscription } from 'rxjs'
 import type { Company, CompanyDirectory } from '../companies/company'
 import { companyConfig } from '../companies/company-config'
 import { readCompanyDirectory } from '../companies/directory'
@@ -67,6 +67,8 @@ export interface Worker {
 /** A failed company is tried again after this, doubling up to RETRY_MAX_MS (or at once when its file changes). */
 const RETRY_MS = 30_000
 const RETRY_MAX_MS = 10 * 60_000
+/** The directory quiet this long after companies were added or removed, the leader rebalances if it helps. */
+const REBALANCE_QUIET_MS = 3_000
 /** A stop waits this long for the companies' transactions before it leaves the group regardless. */
 const STOP_BEFORE_LEAVE_MS = 15_000
 /** A company fenced while still this worker's is taken back after this (once; then the back-off). */
@@ -77,6 +79,9 @@ const PREFLIGHT_PATIENCE_MS = 120_000
 export const workerGroupOf = (config: Config): string =>
   config.workers.group ?? `${config.kafka.clientId}.workers`
 export const companiesTopicOf = (groupId: string): string => `${groupId}.companies`
+
+const sameCompanies = (a: CompanyDirectory, b: CompanyDirectory): boolean =>
+  a.companies.size === b.companies.size && [...a.companies.keys()].every((id) => b.companies.has(id))
 
 /** The companies of `directory` on the partitions of `assignment`. */
 export function companiesOf(
@@ -207,6 +212,7 @@ export async function startWorker(o: WorkerOptions): Promise<Worker> {
   let group: WorkerGroup | undefined
   let assignment: Assignment | undefined
   let subscription: Subscription | undefined
+  const companiesChanged = new Subject<void>()
   let fail: (error: unknown) => void = () => undefined
   const failed = new Promise<unknown>((resolve) => (fail = resolve))
   // a refusal is said once while it lasts, and again if a file fixed meanwhile breaks the same way
@@ -257,6 +263,7 @@ export async function startWorker(o: WorkerOptions): Promise<Worker> {
           return
         }
         if (d !== directory) sayRefused(d)
+        if (d !== directory && !sameCompanies(d, directory)) companiesChanged.next()
         directory = d
         if (assignment?.generation !== a.generation)
           logger.info(
@@ -268,6 +275,20 @@ export async function startWorker(o: WorkerOptions): Promise<Worker> {
       },
       error: (error: unknown) => fail(error),
     })
+    // Companies added or removed change the balance, which the group only recomputes when it
+    // rebalances: once the directory has been quiet a moment, the leader asks for one if it helps.
+    subscription.add(
+      companiesChanged.pipe(debounceTime(REBALANCE_QUIET_MS)).subscribe(() => {
+        if (assignment?.leader !== true) return
+        joined.rebalance().then(
+          (asked) => {
+            if (asked) logger.info('companies added or removed: the group assigned again to balance them')
+          },
+          (error: unknown) =>
+            logger.warn(`asking the group to balance the companies failed: ${(error as Error).message}`),
+        )
+      }),
+    )
   } catch (error) {
     await ingress?.close().catch(() => undefined)
     await kafka.close().catch(() => undefined)

@@ -19,6 +19,8 @@ export interface WorkerMetadata {
   owned: readonly number[]
   /** the generation it got them in: of two members claiming one partition, the later wins */
   generation?: number
+  /** a member that only makes the leader assign again: it gets nothing (assignor.ts) */
+  observer?: boolean
 }
 
 export function encodeWorkerMetadata(topic: string, metadata: WorkerMetadata): Buffer {
@@ -46,6 +48,7 @@ export function decodeWorkerMetadata(buffer: Buffer | null | undefined): WorkerM
       ...(typeof json.opsUrl === 'string' ? { opsUrl: json.opsUrl } : {}),
       owned,
       ...(Number.isInteger(json.generation) ? { generation: json.generation as number } : {}),
+      ...(json.observer === true ? { observer: true } : {}),
     }
   } catch {
     return undefined
@@ -112,6 +115,7 @@ export function workerAssigner(options: WorkerAssignerOptions): PartitionAssigne
           memberId,
           owned: meta?.owned ?? [],
           ...(meta?.generation === undefined ? {} : { generation: meta.generation }),
+          ...(meta?.observer === true ? { observer: true } : {}),
         })),
         partitions,
         weight: options.weight,

@@ -30,6 +30,7 @@ import {
   workerAssigner,
 } from './worker-assigner'
 import { ensureCompaniesTopic } from './worker-group-topic'
+import { wouldMove } from '../../workers/assignor'
 
 const errorType = (error: unknown): string | undefined => {
   const e = error as { type?: unknown; cause?: unknown }
@@ -127,7 +128,7 @@ export async function joinWorkerGroup(
       { generation, memberId: payload.memberId, leader: payload.isLeader, partitions: mine.length },
       'Joined the worker group',
     )
-    assignments.next({ generation, memberId: payload.memberId, partitions: mine })
+    assignments.next({ generation, memberId: payload.memberId, partitions: mine, leader: payload.isLeader })
   })
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     if (payload.restart) {
@@ -158,9 +159,16 @@ export async function joinWorkerGroup(
   }
 
   let leaving: Promise<void> | undefined
+  let rebalancing: Promise<boolean> | undefined
   return {
     partitions,
     assignments: assignments.asObservable(),
+    rebalance() {
+      rebalancing ??= rebalanceIfItHelps(kafka, options, partitions, log).finally(() => {
+        rebalancing = undefined
+      })
+      return rebalancing
+    },
     leave() {
       leaving ??= (async () => {
         try {
@@ -172,6 +180,64 @@ export async function joinWorkerGroup(
       })()
       return leaving
     },
+  }
+}
+
+/**
+ * A rebalance, when one would move something: the group as the brokers describe it, assigned again
+ * with today's weights; if any partition would move, a member that holds nothing (an observer) joins
+ * — the leader assigns with the new weights — and leaves at once (it held nothing: that second
+ * rebalance moves nothing). kafkajs has no call to ask for a rebalance; a join is what asks.
+ */
+async function rebalanceIfItHelps(
+  kafka: Kafka,
+  options: WorkerGroupOptions,
+  partitions: number,
+  log: Logger,
+): Promise<boolean> {
+  const group = await describeWorkerGroup(kafka, options.groupId)
+  if (group.state !== 'Stable' || group.members.length < 2) return false
+  const helps = wouldMove({
+    members: group.members.map((m) => ({ memberId: m.memberId, owned: m.partitions })),
+    partitions,
+    weight: (p) => options.weight(p, partitions),
+  })
+  if (!helps) return false
+  log.info('the companies changed so that the group is out of balance: asking it to assign again')
+  const observer = kafka.consumer({
+    groupId: options.groupId,
+    sessionTimeout: options.sessionTimeoutMs,
+    rebalanceTimeout: options.sessionTimeoutMs,
+    heartbeatInterval: options.heartbeatIntervalMs,
+    maxWaitTimeInMs: options.heartbeatIntervalMs,
+    allowAutoTopicCreation: false,
+    partitionAssigners: [
+      workerAssigner({
+        topic: options.topic,
+        partitions,
+        weight: (p) => options.weight(p, partitions),
+        self: () => ({ worker: `${options.worker.name} (rebalancing)`, owned: [], observer: true }),
+        logger: log,
+      }),
+    ],
+  })
+  try {
+    const joined = new Promise<void>((resolve) => observer.on(observer.events.GROUP_JOIN, () => resolve()))
+    await observer.connect()
+    await observer.subscribe({ topics: [options.topic], fromBeginning: false })
+    await observer.run({ autoCommit: false, eachBatch: () => Promise.resolve() })
+    await Promise.race([
+      joined,
+      new Promise((_, reject) =>
+        setTimeout(
+          () => reject(new Error('the rebalance did not complete')),
+          2 * options.sessionTimeoutMs,
+        ).unref(),
+      ),
+    ])
+    return true
+  } finally {
+    await observer.disconnect().catch(() => undefined)
   }
 }
 

@@ -111,6 +111,61 @@ describe('kafka > worker group', () => {
     }
   })
 
+  it('assigns again when companies were added unevenly, moving only what balance needs', async () => {
+    const topic = uniqueName('companies')
+    const groupId = uniqueName('workers')
+    const partitions = 12
+    // no company at first: the partitions are balanced by count, four each
+    const weights: number[] = new Array<number>(partitions).fill(0)
+    const options = (name: string): WorkerGroupOptions => ({
+      groupId,
+      topic,
+      partitions,
+      sessionTimeoutMs: SESSION_MS,
+      heartbeatIntervalMs: HEARTBEAT_MS,
+      worker: { name },
+      weight: (p) => weights[p] ?? 0,
+    })
+    const members = [] as ReturnType<typeof inProcess>[]
+    try {
+      for (const name of ['a', 'b', 'c'])
+        members.push(inProcess(name, await joinWorkerGroup(kafkaConfig, silentLogger, options(name))))
+      const before = await settled(members, partitions)
+      const leader = members.find((m) => m.latest()?.leader === true)
+      expect(leader).toBeDefined()
+      // then six companies land on the partitions of one worker only
+      const first = [...before.values()][0] ?? []
+      for (const p of first) weights[p] = 2
+      const at = members.map((m) => m.latest()?.generation)
+      expect(await leader?.group.rebalance()).toBe(true)
+      // two rebalances (the observer joined and left): wait for a generation past both
+      const deadline = Date.now() + 30_000
+      while (
+        members.some((m, i) => (m.latest()?.generation ?? 0) < (at[i] ?? 0) + 2) &&
+        Date.now() < deadline
+      )
+        await new Promise((r) => setTimeout(r, 50))
+      const after = await settled(members, partitions)
+      const loads = [...after.values()].map((ps) => load(ps, weights))
+      expect(Math.max(...loads) - Math.min(...loads)).toBeLessThanOrEqual(2)
+      // only what balance needs moved: two of the loaded partitions, and a few empty ones back to
+      // the worker that gave them (a full reshuffle would move about two thirds of the twelve)
+      const ownerOf = (m: Map<string, number[]>, p: number) => [...m].find(([, ps]) => ps.includes(p))?.[0]
+      const moved = Array.from({ length: partitions }, (_, p) => p).filter(
+        (p) => ownerOf(before, p) !== ownerOf(after, p),
+      )
+      expect(moved.length).toBeGreaterThan(0)
+      expect(moved.length).toBeLessThanOrEqual(5)
+      // balanced now: asking again does nothing
+      expect(await leader?.group.rebalance()).toBe(false)
+    } finally {
+      for (const m of members) {
+        m.sub.unsubscribe()
+        await m.group.leave()
+      }
+    }
+  })
+
   it('balances the partitions, moves only what must move, and takes over from a killed worker', async () => {
     // The topic exists already with 30 partitions while the workers are configured for 128: they
     // use the 30 the brokers have, and each says so once.

@@ -1,7 +1,7 @@
 // The leader's assignment of the companies topic: every partition to exactly one worker, balanced
 // by companies per partition, sticky across rebalances, the same on every leader.
 import fc from 'fast-check'
-import { assignPartitions, type AssignorMember } from '../../../src/workers/assignor'
+import { assignPartitions, wouldMove, type AssignorMember } from '../../../src/workers/assignor'
 
 type Assigned = Map<string, number[]>
 
@@ -218,5 +218,31 @@ describe('workers > assignor', () => {
       expect(settled(['solo'], weights).get('solo')).toEqual(weights.map((_, p) => p))
       expect(assignPartitions({ members: [], partitions: 8, weight: () => 1 }).size).toBe(0)
     })
+  })
+
+  it('gives an observer nothing, and assigns the others as if it were not there', () => {
+    const members = [
+      { memberId: 'a', owned: [0, 1, 2] },
+      { memberId: 'b', owned: [3, 4, 5] },
+    ]
+    const weight = (p: number) => (p < 3 ? 2 : 0)
+    const without = assignPartitions({ members, partitions: 6, weight })
+    const withObserver = assignPartitions({
+      members: [...members, { memberId: '0-observer', owned: [4], observer: true }],
+      partitions: 6,
+      weight,
+    })
+    expect(withObserver.get('0-observer')).toEqual([])
+    expect(new Map([...withObserver].filter(([id]) => id !== '0-observer'))).toEqual(without)
+  })
+
+  it('says whether assigning again would move anything', () => {
+    const members = [
+      { memberId: 'a', owned: [0, 1, 2] },
+      { memberId: 'b', owned: [3, 4, 5] },
+    ]
+    expect(wouldMove({ members, partitions: 6, weight: () => 0 })).toBe(false)
+    // companies landed on a's partitions only
+    expect(wouldMove({ members, partitions: 6, weight: (p) => (p < 3 ? 2 : 0) })).toBe(true)
   })
 })
