@@ -50,6 +50,19 @@ function groupFailure(options: WorkerGroupOptions, error: unknown): KafkaError {
   return new KafkaError(message, { cause: error })
 }
 
+/** How every member of the group (a worker, or an observer asking for a rebalance) joins it. */
+function memberSettings(options: WorkerGroupOptions) {
+  return {
+    groupId: options.groupId,
+    sessionTimeout: options.sessionTimeoutMs,
+    // the time members have to rejoin once a rebalance began: about one session
+    rebalanceTimeout: options.sessionTimeoutMs,
+    heartbeatInterval: options.heartbeatIntervalMs,
+    maxWaitTimeInMs: options.heartbeatIntervalMs,
+    allowAutoTopicCreation: false,
+  }
+}
+
 export async function joinWorkerGroup(
   kafka: Kafka,
   options: WorkerGroupOptions,
@@ -81,13 +94,7 @@ export async function joinWorkerGroup(
   let lastGeneration: number | undefined
   const assignments = new ReplaySubject<Assignment>(1)
   const consumer = kafka.consumer({
-    groupId,
-    sessionTimeout: options.sessionTimeoutMs,
-    // the time members have to rejoin once a rebalance began: about one session
-    rebalanceTimeout: options.sessionTimeoutMs,
-    heartbeatInterval: options.heartbeatIntervalMs,
-    maxWaitTimeInMs: options.heartbeatIntervalMs,
-    allowAutoTopicCreation: false,
+    ...memberSettings(options),
     partitionAssigners: [
       (config) => {
         tapJoinGeneration(config.cluster, (generation) => (joinedGeneration = generation))
@@ -205,12 +212,7 @@ async function rebalanceIfItHelps(
   if (!helps) return false
   log.info('the companies changed so that the group is out of balance: asking it to assign again')
   const observer = kafka.consumer({
-    groupId: options.groupId,
-    sessionTimeout: options.sessionTimeoutMs,
-    rebalanceTimeout: options.sessionTimeoutMs,
-    heartbeatInterval: options.heartbeatIntervalMs,
-    maxWaitTimeInMs: options.heartbeatIntervalMs,
-    allowAutoTopicCreation: false,
+    ...memberSettings(options),
     partitionAssigners: [
       workerAssigner({
         topic: options.topic,
