@@ -84,4 +84,35 @@ describe('ops > readiness', () => {
     expect(await readiness.check()).toEqual({ ready: true })
     readiness.close()
   })
+
+  it("a worker's readiness: its own reasons and details, and no company's stopped resource among them", async () => {
+    let joined = false
+    const readiness = createReadiness({
+      probes: { kafka: async () => 'ok' },
+      requireState: false,
+      stoppedResources: false,
+      extra: () => ({
+        reasons: joined ? [] : ['not yet a member of the workers group'],
+        details: { companies: [{ id: 'acme', phase: 'failed' }] },
+      }),
+    })
+    inEngine('acme', () =>
+      publish('personio-kafka:capture:health', {
+        resource: 'employees',
+        running: false,
+        error: { code: 'PK_AUTH', message: 'refused', atMs: 0 },
+      }),
+    )
+    expect(await readiness.check()).toEqual({
+      ready: false,
+      reasons: ['not yet a member of the workers group'],
+      details: { companies: [{ id: 'acme', phase: 'failed' }] },
+    })
+    joined = true
+    expect(await readiness.check()).toEqual({
+      ready: true,
+      details: { companies: [{ id: 'acme', phase: 'failed' }] },
+    })
+    readiness.close()
+  })
 })

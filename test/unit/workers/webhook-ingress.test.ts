@@ -73,6 +73,7 @@ describe('workers > webhook-ingress', () => {
     // answers do not tell which companies the deployment serves
     const unknown = route('/personio/umbrella')
     const tokenless = route('/personio/initech')
+    expect(unknown).toMatchObject({ token: expect.any(String) })
     expect(unknown?.company).toBeUndefined()
     expect(tokenless).toBe(unknown)
     expect(['Bearer acme-token', 'Bearer globex-token', '']).not.toContain(unknown?.token)

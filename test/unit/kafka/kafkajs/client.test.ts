@@ -30,6 +30,11 @@ describe('kafka > kafkajs > client log', () => {
       error: 'The coordinator is loading and hence can not process requests',
     })
     log.namespace('SaslAuthenticator-SCRAM-SHA-256').error('SASL SCRAM SHA256 authentication failed')
+    // a workers group rebalancing is how work moves (the worker logs its new assignment itself)
+    log.namespace('ConsumerGroup').warn('The group is rebalancing, re-joining', {
+      groupId: 'personio-kafka.workers',
+      error: 'The group is rebalancing, so a rejoin is needed',
+    })
     expect(lines).toEqual([])
   })
 
