@@ -83,6 +83,22 @@ export const companiesTopicOf = (groupId: string): string => `${groupId}.compani
 const sameCompanies = (a: CompanyDirectory, b: CompanyDirectory): boolean =>
   a.companies.size === b.companies.size && [...a.companies.keys()].every((id) => b.companies.has(id))
 
+/**
+ * An assignment naming a partition beyond the count this worker joined with: the companies topic
+ * grew under running workers, and companies would hash differently on each — the worker stops.
+ */
+export function grownTopic(
+  assignment: Assignment,
+  partitions: number,
+  topic: string,
+): KafkaError | undefined {
+  const beyond = assignment.partitions.find((p) => p >= partitions)
+  if (beyond === undefined) return undefined
+  return new KafkaError(
+    `the companies topic ${topic} has more partitions than the ${partitions} this worker joined with (partition ${beyond} assigned): its partition count changed while workers ran; stop every worker and start them again (and never change WORKER_PARTITIONS of a running group)`,
+  )
+}
+
 /** The companies of `directory` on the partitions of `assignment`. */
 export function companiesOf(
   directory: CompanyDirectory,
@@ -252,14 +268,9 @@ export async function startWorker(o: WorkerOptions): Promise<Worker> {
       watchCompanies(dir, config.workers.rescanMs),
     ]).subscribe({
       next: ([a, d]) => {
-        const beyond = a.partitions.find((p) => p >= joined.partitions)
-        if (beyond !== undefined) {
-          // the topic grew under running workers: companies would hash differently on each
-          fail(
-            new KafkaError(
-              `the companies topic ${companiesTopicOf(groupId)} has more partitions than the ${joined.partitions} this worker joined with (partition ${beyond} assigned): its partition count changed while workers ran; stop every worker and start them again (and never change WORKER_PARTITIONS of a running group)`,
-            ),
-          )
+        const grown = grownTopic(a, joined.partitions, companiesTopicOf(groupId))
+        if (grown !== undefined) {
+          fail(grown)
           return
         }
         if (d !== directory) sayRefused(d)
