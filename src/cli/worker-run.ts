@@ -10,6 +10,7 @@ import { createSchemaRegistry } from '../contract/registry'
 import { ConfigError } from '../errors'
 import { createLogger } from '../ops/logger'
 import { startOps } from '../ops/start-ops'
+import { membershipReasons } from '../workers/membership'
 import { startWorker, type Worker } from '../workers/worker'
 import type { CaptureFlags } from './capture-run'
 import { exitCodes } from './exit-codes'
@@ -63,7 +64,7 @@ export async function runWorker(flags: CaptureFlags, config: Config): Promise<vo
       extra: () => {
         const view = worker?.view()
         return {
-          reasons: view?.assignment === undefined ? ['not yet a member of the workers group'] : [],
+          reasons: membershipReasons(view?.assignment),
           ...(view === undefined ? {} : { details: view }),
         }
       },
@@ -94,10 +95,10 @@ export async function runWorker(flags: CaptureFlags, config: Config): Promise<vo
   const lost = await Promise.race([stopped.then(() => undefined), running.failed.then((e) => ({ error: e }))])
   if (lost !== undefined) {
     logger.error(
-      `the worker lost its group and cannot rejoin: ${(lost.error as Error)?.message ?? String(lost.error)}; exiting (its companies go to the other workers; start it again)`,
+      `the worker stops: ${(lost.error as Error)?.message ?? String(lost.error)} (its companies go to the other workers)`,
     )
     process.exitCode = exitCodes.kafka.code
-    stop.request('the worker lost its group')
+    stop.request('the worker cannot go on')
     await stopped
   }
   stop.dispose()

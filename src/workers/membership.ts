@@ -11,6 +11,19 @@ export interface Assignment {
   partitions: readonly number[]
   /** this worker assigned them (the group's leader): it is the one to ask for a rebalance */
   leader?: boolean
+  /**
+   * set while the worker is out of the group and joining again (it holds nothing meanwhile): why
+   * it lost its membership, as the brokers or the client said it
+   */
+  rejoining?: string
+}
+
+/** Why a worker is not ready as far as its membership goes: never joined, or out and joining again. */
+export function membershipReasons(assignment: Assignment | undefined): string[] {
+  if (assignment === undefined) return ['not yet a member of the workers group']
+  if (assignment.rejoining !== undefined)
+    return [`out of the workers group, joining again (${assignment.rejoining})`]
+  return []
 }
 
 /** One member of the group as the brokers describe it (status --group). */

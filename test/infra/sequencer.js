@@ -13,6 +13,7 @@ const measured = {
   'test/integration/workers/companies-failover.test.ts': 112,
   'test/integration/workers/bad-companies.test.ts': 82,
   'test/integration/workers/warm-standby.test.ts': 43,
+  'test/integration/workers/broker-restart.test.ts': 70,
   'test/integration/capture/faults-broker.test.ts': 140,
   'test/e2e/cli-messages.test.ts': 128,
   'test/downstream/downstream.test.ts': 123,

@@ -11,7 +11,7 @@
 // begun by another member is noticed by the next one (REBALANCE_IN_PROGRESS → rejoin): within about
 // one interval.
 import './aborted-filter' // before kafkajs: see that file
-import type { Kafka } from 'kafkajs'
+import type { Consumer, Kafka } from 'kafkajs'
 import { ReplaySubject } from 'rxjs'
 import { KafkaError } from '../../errors'
 import type { Logger } from '../../ops/logger'
@@ -22,6 +22,7 @@ import type {
   WorkerGroupDescription,
   WorkerGroupOptions,
 } from '../../workers/membership'
+import { groupFailure, outForGood, rejoinDelayMs } from './group-errors'
 import { tapJoinGeneration } from './join-generation'
 import {
   decodeAssignedPartitions,
@@ -31,24 +32,6 @@ import {
 } from './worker-assigner'
 import { ensureCompaniesTopic } from './worker-group-topic'
 import { wouldMove } from '../../workers/assignor'
-
-const errorType = (error: unknown): string | undefined => {
-  const e = error as { type?: unknown; cause?: unknown }
-  if (typeof e.type === 'string') return e.type
-  return e.cause === undefined ? undefined : errorType(e.cause)
-}
-
-/** One line for a worker that is out of the group for good. */
-function groupFailure(options: WorkerGroupOptions, error: unknown): KafkaError {
-  const type = errorType(error)
-  const message =
-    type === 'INVALID_SESSION_TIMEOUT'
-      ? `Worker group ${options.groupId}: the brokers refuse WORKER_SESSION_TIMEOUT_MS=${options.sessionTimeoutMs}; ` +
-        "set it within the brokers' group.min.session.timeout.ms and group.max.session.timeout.ms (6000 and 1800000 by default)"
-      : `Worker group ${options.groupId} stopped: ${(error as Error).message}. This worker holds no companies ` +
-        'through the group any more (the others take them over); restart it once the brokers answer.'
-  return new KafkaError(message, { cause: error })
-}
 
 /** How every member of the group (a worker, or an observer asking for a rebalance) joins it. */
 function memberSettings(options: WorkerGroupOptions) {
@@ -93,71 +76,128 @@ export async function joinWorkerGroup(
   let joins = 0
   let lastGeneration: number | undefined
   const assignments = new ReplaySubject<Assignment>(1)
-  const consumer = kafka.consumer({
-    ...memberSettings(options),
-    partitionAssigners: [
-      (config) => {
-        tapJoinGeneration(config.cluster, (generation) => (joinedGeneration = generation))
-        return workerAssigner({
-          topic,
-          partitions,
-          weight: (p) => {
-            try {
-              return options.weight(p, partitions)
-            } catch {
-              return 0
-            }
-          },
-          self: () => ({
-            worker: options.worker.name,
-            ...(options.worker.opsUrl === undefined ? {} : { opsUrl: options.worker.opsUrl }),
-            owned,
-            ...(lastGeneration === undefined ? {} : { generation: lastGeneration }),
-          }),
-          logger: log,
-        })(config)
-      },
-    ],
-  })
 
-  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-    joins += 1
-    const generation = joinedGeneration ?? joins
-    const mine = [...(payload.memberAssignment[topic] ?? [])].sort((a, b) => a - b)
-    owned = mine
-    lastGeneration = generation
-    try {
-      consumer.pause([{ topic }])
-    } catch {
-      // not running any more: nothing to fetch anyway
-    }
-    log.info(
-      { generation, memberId: payload.memberId, leader: payload.isLeader, partitions: mine.length },
-      'Joined the worker group',
-    )
-    assignments.next({ generation, memberId: payload.memberId, partitions: mine, leader: payload.isLeader })
-  })
-  consumer.on(consumer.events.CRASH, ({ payload }) => {
-    if (payload.restart) {
-      log.warn(
-        { error: payload.error.message },
-        `Worker group ${groupId}: the consumer failed and rejoins by itself; its companies stop until it is a member again`,
+  /** A consumer that joins the group; its events count only while it is the current one. */
+  const member = () => {
+    const consumer: Consumer = kafka.consumer({
+      ...memberSettings(options),
+      partitionAssigners: [
+        (config) => {
+          tapJoinGeneration(config.cluster, (generation) => (joinedGeneration = generation))
+          return workerAssigner({
+            topic,
+            partitions,
+            weight: (p) => {
+              try {
+                return options.weight(p, partitions)
+              } catch {
+                return 0
+              }
+            },
+            self: () => ({
+              worker: options.worker.name,
+              ...(options.worker.opsUrl === undefined ? {} : { opsUrl: options.worker.opsUrl }),
+              owned,
+              ...(lastGeneration === undefined ? {} : { generation: lastGeneration }),
+            }),
+            logger: log,
+          })(config)
+        },
+      ],
+    })
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      if (consumer !== current) return
+      attempts = 0
+      out = false
+      joins += 1
+      const generation = joinedGeneration ?? joins
+      const mine = [...(payload.memberAssignment[topic] ?? [])].sort((a, b) => a - b)
+      owned = mine
+      lastGeneration = generation
+      try {
+        consumer.pause([{ topic }])
+      } catch {
+        // not running any more: nothing to fetch anyway
+      }
+      log.info(
+        { generation, memberId: payload.memberId, leader: payload.isLeader, partitions: mine.length },
+        'Joined the worker group',
       )
-      // kafkajs leaves the group before it restarts: the others take these companies over at
-      // once, so they stop here (gracefully) rather than be fenced back and forth
-      assignments.next({ generation: lastGeneration ?? 0, memberId: '', partitions: [] })
-      return
-    }
-    assignments.error(groupFailure(options, payload.error))
-  })
+      assignments.next({ generation, memberId: payload.memberId, partitions: mine, leader: payload.isLeader })
+    })
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (consumer !== current || leaving !== undefined) return
+      if (!payload.restart && outForGood(payload.error)) {
+        assignments.error(groupFailure(options, payload.error))
+        return
+      }
+      // Out of the group: kafkajs left it (or never got in), so the others take these companies
+      // over; they stop here gracefully rather than be fenced back and forth.
+      const why = payload.error.message
+      assignments.next({ generation: lastGeneration ?? 0, memberId: '', partitions: [], rejoining: why })
+      if (payload.restart) {
+        log[outAgain() ? 'debug' : 'warn'](
+          { error: why },
+          `Worker group ${groupId}: the consumer failed and rejoins by itself; its companies stop until it is a member again`,
+        )
+        return
+      }
+      rejoinLater(why)
+    })
+    return consumer
+  }
 
+  /** kafkajs gave up on this consumer: a new one joins after a pause, as often as it takes. */
+  const rejoinLater = (why: string) => {
+    attempts += 1
+    const waitMs = rejoinDelayMs(attempts)
+    log[outAgain() ? 'debug' : 'warn'](
+      { error: why, attempt: attempts },
+      `Worker group ${groupId}: out of the group (${why}); this worker holds no companies until it joins again, in ${waitMs / 1000} s`,
+    )
+    const gone = current
+    current = undefined
+    void gone?.disconnect().catch(() => undefined)
+    const timer = setTimeout(() => {
+      pending = undefined
+      if (leaving !== undefined) return
+      const next = member()
+      current = next
+      void join(next).catch((error: unknown) => {
+        if (current !== next || leaving !== undefined) return
+        if (outForGood(error)) assignments.error(groupFailure(options, error))
+        else rejoinLater((error as Error).message)
+      })
+    }, waitMs)
+    pending = () => clearTimeout(timer)
+  }
+
+  const join = async (consumer: Consumer) => {
+    try {
+      await consumer.connect()
+      await consumer.subscribe({ topics: [topic], fromBeginning: false })
+      // Never called with records (every partition is paused); nothing is ever committed.
+      await consumer.run({ autoCommit: false, eachBatch: () => Promise.resolve() })
+    } catch (error) {
+      await consumer.disconnect().catch(() => undefined)
+      throw error
+    }
+  }
+
+  let attempts = 0
+  // said once per outage at warn level (every try again at debug); /readyz says it all along
+  let out = false
+  const outAgain = () => {
+    const again = out
+    out = true
+    return again
+  }
+  let pending: (() => void) | undefined
+  let leaving: Promise<void> | undefined
+  let current: Consumer | undefined = member()
   try {
-    await consumer.connect()
-    await consumer.subscribe({ topics: [topic], fromBeginning: false })
-    // Never called with records (every partition is paused); nothing is ever committed.
-    await consumer.run({ autoCommit: false, eachBatch: () => Promise.resolve() })
+    await join(current)
   } catch (error) {
-    await consumer.disconnect().catch(() => undefined)
     throw new KafkaError(
       `Cannot join the worker group ${groupId}: ${(error as Error).message}. ` +
         'Check KAFKA_BROKERS and that this client may join the group and read the companies topic.',
@@ -165,7 +205,6 @@ export async function joinWorkerGroup(
     )
   }
 
-  let leaving: Promise<void> | undefined
   let rebalancing: Promise<boolean> | undefined
   return {
     partitions,
@@ -178,9 +217,10 @@ export async function joinWorkerGroup(
     },
     leave() {
       leaving ??= (async () => {
+        pending?.()
         try {
           // LeaveGroup: the coordinator rebalances the others at once, without waiting for a session
-          await consumer.disconnect()
+          await current?.disconnect()
         } finally {
           assignments.complete()
         }

@@ -5,6 +5,17 @@ import { inEngine } from '../../../src/ops/engine-scope'
 import { createLogger, cycleLogger, inCycle, silentLogger } from '../../../src/ops/logger'
 import { startProgress } from '../../../src/ops/progress'
 
+// A promise the test opens by hand: the order two concurrent scopes resume in is the test's choice,
+// not a race of timers on a loaded machine.
+function gate() {
+  let open: () => void = () => undefined
+  const opened = new Promise<void>((resolve) => (open = resolve))
+  return { opened, open }
+}
+
+// Lets every continuation queued so far run (a timer hop, so promise chains of any depth settle).
+const settle = () => new Promise((resolve) => setImmediate(resolve))
+
 function capture() {
   const lines: string[] = []
   const logger = createLogger('info', { write: (line: string) => void lines.push(line) })
@@ -39,12 +50,17 @@ describe('ops > logger', () => {
 
   it('keeps two concurrent cycles apart', async () => {
     const { logger, parsed } = capture()
-    const work = (resource: string, cycleId: string, ms: number) =>
+    const [a, b] = [gate(), gate()]
+    const work = (resource: string, cycleId: string, resume: Promise<void>) =>
       inCycle({ resource, cycleId }, async () => {
-        await new Promise((r) => setTimeout(r, ms))
+        await resume
         logger.info('done')
       })
-    await Promise.all([work('employees', 'a', 5), work('projects', 'b', 1)])
+    const both = Promise.all([work('employees', 'a', a.opened), work('projects', 'b', b.opened)])
+    b.open()
+    await settle()
+    a.open()
+    await both
     expect(parsed().map((l) => `${String(l.resource)}:${String(l.cycleId)}`)).toEqual([
       'projects:b',
       'employees:a',
@@ -56,15 +72,20 @@ describe('ops > logger > engine', () => {
   it("adds the engine to every line logged within a named engine's scope, concurrently, and none outside", async () => {
     const { logger, parsed } = capture()
     const personio = logger.child({ component: 'personio' })
-    const work = (engine: string, ms: number) =>
+    const [acme, globex] = [gate(), gate()]
+    const work = (engine: string, resume: Promise<void>) =>
       inEngine(engine, async () => {
         logger.info('restored')
         await inCycle({ resource: 'employees', cycleId: engine }, async () => {
-          await new Promise((r) => setTimeout(r, ms))
+          await resume
           personio.warn('personio retry')
         })
       })
-    await Promise.all([work('acme', 4), work('globex', 1)])
+    const both = Promise.all([work('acme', acme.opened), work('globex', globex.opened)])
+    globex.open()
+    await settle()
+    acme.open()
+    await both
     logger.info('ops endpoint')
     expect(parsed().map((l) => `${String(l.company)}:${String(l.cycleId)}:${String(l.msg)}`)).toEqual([
       'acme:undefined:restored',
