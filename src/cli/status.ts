@@ -2,7 +2,13 @@
 // the state topic. Fits 100 columns; `--wide` shows every time and detail, `--json` all of it.
 import type { Command } from 'commander'
 import { newCaptureState } from '../capture/state/restore'
-import { inboxStatusOf, statusOf, statusTable, type ResourceStatus } from '../capture/engine/status'
+import {
+  inboxStatusOf,
+  shownResources,
+  statusOf,
+  statusTable,
+  type ResourceStatus,
+} from '../capture/engine/status'
 import { resources, type ResourceName } from '../resources'
 import { inboxGroupFor, inboxTopicFor } from '../webhooks/inbox'
 import { resourceList } from './arguments'
@@ -88,7 +94,7 @@ export function registerStatus(program: Command): void {
       const exists = await stateTopicExists(c)
       const state = exists ? await c.kafka.restoreState(c.stateTopic, c.group) : newCaptureState()
       const now = Date.now()
-      const rows = statusOf(state, now, o.resources)
+      const rows = statusOf(state, now, o.resources ?? shownResources(state, c.config.capture.resources))
       await addInboxBacklog(c, rows, now)
       if (o.json === true) console.log(JSON.stringify(rows, null, 2))
       else for (const line of statusTable(rows, { wide: o.wide, now })) console.log(line)

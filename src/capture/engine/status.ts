@@ -81,6 +81,15 @@ function snapshotPhase(c: Cursor, now: number): ResourceStatus['phase'] {
   return running ? 'snapshot running' : 'snapshot paused'
 }
 
+/**
+ * The resources `status` shows unless told which: those the configuration captures, and any other
+ * the state topic holds a cursor for (captured once, since dropped from the list: its topic is still
+ * there). A resource never meant to be captured is not a "not started" row. In resource order.
+ */
+export function shownResources(state: CaptureState, captured: readonly string[]): ResourceName[] {
+  return resourceNames.filter((name) => captured.includes(name) || state.hasCursor(name))
+}
+
 export function statusOf(
   state: CaptureState,
   now: number,

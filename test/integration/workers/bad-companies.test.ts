@@ -4,6 +4,7 @@
 // refused in one line each — and the other companies run and capture all along. Files added,
 // fixed or removed while the worker runs take effect without a restart.
 import { join } from 'node:path'
+import { resourceNames } from '../../../src/resources'
 import { testInfra } from '../../infra/env'
 import { runCli } from '../../support/cli-child'
 import type { GroupStatus } from '../../../src/cli/group-status'
@@ -75,6 +76,11 @@ describe('workers > bad company files stop only themselves', () => {
     expect(ready?.status).toBe(200)
     const failed = ready?.body.details?.companies.find((c) => c.id === 'wrong-secret')
     expect(failed).toMatchObject({ phase: 'failed', error: { code: 'PK_AUTH' } })
+    // the line names what to fix: the company's file and its secret file, not PERSONIO_*
+    expect(failed?.error?.message).toContain(
+      `check personio.clientId in ${join(fleet.dir, 'wrong-secret.json')}`,
+    )
+    expect(failed?.error?.message).toContain('the secret in wrong-secret.secret')
     expect(
       ready?.body.details?.companies.filter((c) => c.id.startsWith('good-')).map((c) => c.phase),
     ).toEqual(['running', 'running'])
@@ -91,6 +97,13 @@ describe('workers > bad company files stop only themselves', () => {
     const seen = group.companies.find((c) => c.id === 'wrong-secret')
     expect(seen).toMatchObject({ worker: 'w1', error: { code: 'PK_AUTH' } })
     expect(['failed', 'starting']).toContain(seen?.phase)
+    // one company's status: the resources its file names, each capturing, none of the others listed
+    const one = await runCli(['status', '--company', 'good-a', '--json'], fleet.env, 60_000)
+    expect({ code: one.code, stderr: one.stderr.slice(-1000) }).toMatchObject({ code: 0 })
+    const rows = JSON.parse(one.stdout) as { resource: string; phase: string }[]
+    expect(rows.map((r) => [r.resource, r.phase])).toEqual(
+      resourceNames.filter((r) => companyResources.includes(r)).map((r) => [r, 'capturing']),
+    )
 
     // the right secret written: tried again at once, without a restart
     fleet.writeFile('wrong-secret.secret', 'sim-secret\n')

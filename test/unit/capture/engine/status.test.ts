@@ -4,6 +4,7 @@ import { initialCursor, type Cursor } from '../../../../src/capture/state/cursor
 import { newCaptureState } from '../../../../src/capture/state/restore'
 import {
   inboxStatusOf,
+  shownResources,
   SNAPSHOT_SILENT_MS,
   statusOf,
   statusTable,
@@ -23,6 +24,13 @@ describe('capture > status', () => {
     return state
   }
   const employees = (extra: Partial<Cursor>) => statusOf(withCursor(extra), now, ['employees'])[0]
+
+  it('shows the captured resources and any other the state holds a cursor for, in resource order', () => {
+    expect(shownResources(newCaptureState(), ['projects', 'employees'])).toEqual(['employees', 'projects'])
+    // employees captured once, since dropped from the list: still shown
+    expect(shownResources(withCursor({}), ['absence_types'])).toEqual(['employees', 'absence_types'])
+    expect(shownResources(newCaptureState(), resourceNames)).toEqual(resourceNames)
+  })
 
   it('says not started for a resource without a cursor', () => {
     expect(statusOf(newCaptureState(), now, ['employees'])).toEqual([
