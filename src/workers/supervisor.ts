@@ -34,8 +34,11 @@ export interface CompanyRun {
   stop(): Promise<void>
 }
 
-/** Opens a company's capture; rejects when it cannot start (refused credentials, an outage waited out). */
-export type CompanyRunner = (company: Company) => Promise<CompanyRun>
+/**
+ * Opens a company's capture; rejects when it cannot start (refused credentials, an outage waited
+ * out), or soon after `abandon` aborts (the company is no longer this worker's while it starts).
+ */
+export type CompanyRunner = (company: Company, abandon: AbortSignal) => Promise<CompanyRun>
 
 export interface SupervisorOptions {
   runner: CompanyRunner
@@ -70,6 +73,8 @@ interface Slot {
   company: Company
   state: CompanyState
   run?: CompanyRun
+  /** aborts the start in progress: a start waiting out an outage would hold every later operation */
+  starting?: AbortController
   /** the operations on this company, one after the other */
   queue: Promise<void>
   failures: number
@@ -122,11 +127,16 @@ export function createSupervisor(o: SupervisorOptions): Supervisor {
     // a retry keeps saying why the last try failed until this one has an outcome
     enter(slot, 'starting', slot.failures > 0 ? { error: slot.state.error } : {})
     let run: CompanyRun
+    const starting = new AbortController()
+    slot.starting = starting
     try {
-      run = await o.runner(slot.company)
+      run = await o.runner(slot.company, starting.signal)
     } catch (error) {
-      fail(slot, error)
+      // abandoned (no longer wanted as it was): not a failure; the operation queued next decides
+      if (!starting.signal.aborted) fail(slot, error)
       return
+    } finally {
+      slot.starting = undefined
     }
     slot.run = run
     slot.failures = 0
@@ -185,10 +195,16 @@ export function createSupervisor(o: SupervisorOptions): Supervisor {
     enqueue(slot, () => start(slot))
   }
 
+  /** a start in progress that is no longer wanted as it was ends now, not when its waits run out */
+  const abandonUnwanted = () => {
+    for (const slot of slots.values()) if (!wanted(slot)) slot.starting?.abort()
+  }
+
   return {
     reconcile(next) {
       if (closed) return
       desired = next
+      abandonUnwanted()
       for (const slot of slots.values()) {
         const want = next.get(slot.company.spec.id)
         if (want === undefined) release(slot)
@@ -221,6 +237,7 @@ export function createSupervisor(o: SupervisorOptions): Supervisor {
     async stopAll() {
       closed = true
       desired = new Map()
+      abandonUnwanted()
       for (const slot of slots.values()) release(slot)
       await this.settled()
     },

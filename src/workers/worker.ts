@@ -150,8 +150,9 @@ function refusedCompany(company: Company, error: AuthError): AuthError {
 
 /** A company's capture as the supervisor runs it: its engine, on the worker's shared Kafka and budget. */
 function companyRunner(config: Config, logger: Logger, kafka: CaptureKafka, budget: SharedBudget) {
-  return async (company: Company): Promise<CompanyRun> => {
+  return async (company: Company, abandon: AbortSignal): Promise<CompanyRun> => {
     const engine = await openEngine({
+      signal: abandon,
       config: companyConfig(config, company),
       logger,
       engine: company.spec.id,

@@ -50,6 +50,11 @@ export interface EngineOptions {
   /** the service waits out a Personio, registry or Kafka outage at start this long; one-shots: 0 */
   preflightPatienceMs?: number
   /**
+   * abandons the start: a wait for an outage ends, the steps left are skipped, what was opened is
+   * closed and openEngine rejects. Only the start: once open, `stop()` ends the engine.
+   */
+  signal?: AbortSignal
+  /**
    * Personio's v1 budget (2,000/min per IP), shared fairly by every engine of the process: each
    * draws on it under its name, so one company's first sync does not starve another's changes
    */
@@ -134,7 +139,16 @@ async function wire(options: EngineOptions & { scheduler: SchedulerLike }): Prom
     retry: options.retry,
     webhookIngress: options.webhookIngress ?? 'own',
   }
-  await startUp(w, ports, options.preflightPatienceMs ?? 0)
+  // the engine's own stop signal ends its Personio waits and requests too: an abandoned start
+  // stops them as a stop would
+  const abandon = () => stopping.abort(options.signal?.reason)
+  if (options.signal?.aborted === true) abandon()
+  options.signal?.addEventListener('abort', abandon, { once: true })
+  try {
+    await startUp(w, ports, options.preflightPatienceMs ?? 0)
+  } finally {
+    options.signal?.removeEventListener('abort', abandon)
+  }
   const running = service(w)
   return {
     ctx,

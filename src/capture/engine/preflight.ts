@@ -3,6 +3,7 @@
 // are topics created and schemas registered, so a wrong secret leaves no topics behind, and its
 // one cause is said once instead of once per resource. The service (`run`) waits out an outage
 // that may heal (no answer, a 5xx) for a while, as its cycles would; one-shot commands say it at once.
+import { setTimeout as delay } from 'node:timers/promises'
 import type { SchemaRegistryClient } from '../../contract/registry'
 import { PersonioHttpError, PkError } from '../../errors'
 import { kafkaUnreachable } from '../../kafka/unreachable'
@@ -26,7 +27,9 @@ export interface PreflightDeps {
   logger: Logger
   /** how long an outage that may heal is waited out; 0: said at once */
   patienceMs: number
-  sleep?: (ms: number) => Promise<void>
+  /** ends a wait at once (the start was abandoned: the company moved to another worker, a stop) */
+  signal?: AbortSignal
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
 }
 
 /** An answer that may change by itself: no answer at all, a 5xx, a broker not up yet. */
@@ -45,8 +48,9 @@ async function pingKafka(deps: PreflightDeps): Promise<void> {
 
 async function patiently(deps: PreflightDeps, what: string, check: () => Promise<unknown>): Promise<void> {
   const started = Date.now()
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)))
+  const sleep = deps.sleep ?? ((ms: number, signal?: AbortSignal) => delay(ms, undefined, { signal }))
   for (let wait = 2_000; ; wait = Math.min(wait * 2, 30_000)) {
+    deps.signal?.throwIfAborted()
     try {
       await check()
       return
@@ -56,7 +60,7 @@ async function patiently(deps: PreflightDeps, what: string, check: () => Promise
         { check: what, retryInMs: wait },
         `before starting: ${(error as Error).message}; trying again`,
       )
-      await sleep(wait)
+      await sleep(wait, deps.signal)
     }
   }
 }

@@ -77,15 +77,20 @@ export async function startUp(w: Wiring, ports: EnginePorts, patienceMs: number)
         prefix: ctx.prefix,
         logger: w.logger,
         patienceMs,
+        signal: w.stopping.signal,
       },
       w.chosen,
     )
+    // an abandoned start goes no further than the step it was in (each is bounded by its retries)
+    w.stopping.signal.throwIfAborted()
     await ensureTopics(w)
+    w.stopping.signal.throwIfAborted()
     // Fence older instances first: their open transactions are aborted before the state is read,
     // so the restore sees everything committed and nothing that will not be.
     await Promise.all(w.chosen.map((r) => ctx.events.open(r.name)))
     await fenceLegacyIds(w)
     crashPoint('after-fence')
+    w.stopping.signal.throwIfAborted()
     await ctx.stateStore.restore(ctx.state, ctx.limits)
     // before the first request a learned pace governs (preflight only authenticated, and the
     // auth endpoints keep their documented figures)

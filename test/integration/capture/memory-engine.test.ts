@@ -2,6 +2,7 @@
 // is touched, only the simulator's socket (which is why this file is not a unit test). A first
 // sync is compared record by record with the simulator, and the next cycle picks up a change and
 // a delete — the assertions sync.test.ts makes on a real broker, here in well under a second each.
+import pino from 'pino'
 import { subscribe } from '../../../src/ops/channels'
 import { resourceNames } from '../../../src/resources'
 import { startSimulator, type RunningSimulator } from '../../../src/simulator'
@@ -95,4 +96,25 @@ describe('capture > a whole engine in memory', () => {
     )
     expect(seen.filter((s) => s.engine !== 'acme')).toEqual([])
   })
+
+  it('a start waiting out a Personio outage ends when it is abandoned', async () => {
+    // Personio does not answer at all (a refused connection): the service would wait that out for
+    // two minutes; a worker whose company moved elsewhere abandons the start instead
+    const abandon = new AbortController()
+    let waited: () => void = () => undefined
+    const waiting = new Promise<void>((resolve) => (waited = resolve))
+    const logger = pino(
+      { level: 'warn' },
+      { write: (line: string) => void (line.includes('before starting') && waited()) },
+    )
+    const opened = world.open(
+      { PERSONIO_BASE_URL: 'http://127.0.0.1:1' },
+      { preflightPatienceMs: 120_000, signal: abandon.signal, logger },
+    )
+    opened.catch(() => undefined)
+    await waiting
+    abandon.abort()
+    // within this test's 10 s, not after the two minutes of patience
+    await expect(opened).rejects.toThrow()
+  }, 10_000)
 })

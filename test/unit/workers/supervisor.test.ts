@@ -16,7 +16,13 @@ const companies = (...list: Company[]) => new Map(list.map((c) => [c.spec.id, c]
 
 /** A fake engine per start: the log says who started and stopped, in order. */
 function world(
-  opts: { refuse?: (c: Company) => boolean; gate?: Promise<void>; stopGate?: () => Promise<void> } = {},
+  opts: {
+    refuse?: (c: Company) => boolean
+    gate?: Promise<void>
+    stopGate?: () => Promise<void>
+    /** these starts wait out an outage that does not end: until the supervisor abandons them */
+    outage?: (c: Company) => boolean
+  } = {},
 ) {
   const log: string[] = []
   const runs = new Map<string, { run: CompanyRun; end: (error: unknown) => void }>()
@@ -24,8 +30,12 @@ function world(
   const timers: { at: number; fn: () => void; cancelled: boolean }[] = []
   const changes: CompanyState[] = []
   const supervisor = createSupervisor({
-    runner: async (c) => {
+    runner: async (c, abandon) => {
       log.push(`start ${c.fingerprint}`)
+      if (opts.outage?.(c) === true)
+        await new Promise((_, reject) =>
+          abandon.addEventListener('abort', () => reject(new Error('the start was abandoned'))),
+        )
       await (opts.gate ?? Promise.resolve())
       if (opts.refuse?.(c) === true) throw new AuthError(`Personio refused the credentials of ${c.spec.id}`)
       let end: (error: unknown) => void = () => undefined
@@ -158,6 +168,52 @@ describe('workers > supervisor', () => {
     await w.supervisor.settled()
     expect(w.phases()).toEqual({})
     expect(w.log).toEqual(['start acme@1', 'stop acme@1'])
+  })
+
+  describe('a start waiting out an outage', () => {
+    it('is abandoned when the company leaves: nothing waits for it, and it is no failure', async () => {
+      const w = world({ outage: (c) => c.spec.id === 'acme' })
+      w.supervisor.reconcile(companies(company('acme'), company('globex')))
+      await new Promise((r) => setImmediate(r))
+      expect(w.phases()).toEqual({ acme: 'starting', globex: 'running' })
+      w.supervisor.reconcile(companies(company('globex')))
+      await w.supervisor.settled()
+      expect(w.phases()).toEqual({ globex: 'running' })
+      expect(w.changes.filter((c) => c.id === 'acme').map((c) => c.phase)).toEqual(['starting', 'stopped'])
+    })
+
+    it('is abandoned by stopAll: the stop does not wait for the outage to end', async () => {
+      const w = world({ outage: () => true })
+      w.supervisor.reconcile(companies(company('acme'), company('globex')))
+      await new Promise((r) => setImmediate(r))
+      await w.supervisor.stopAll()
+      expect(w.phases()).toEqual({})
+      expect(w.changes.some((c) => c.phase === 'failed')).toBe(false)
+    })
+
+    it('is abandoned when its file changes: the new file starts at once', async () => {
+      const w = world({ outage: (c) => c.fingerprint === 'acme@1' })
+      w.supervisor.reconcile(companies(company('acme', 1)))
+      await new Promise((r) => setImmediate(r))
+      w.supervisor.reconcile(companies(company('acme', 2)))
+      await w.supervisor.settled()
+      expect(w.phases()).toEqual({ acme: 'running' })
+      expect(w.log).toEqual(['start acme@1', 'start acme@2'])
+    })
+
+    it('moved away and back while it waited: started again, not failed', async () => {
+      let outage = true
+      const w = world({ outage: () => outage })
+      w.supervisor.reconcile(companies(company('acme')))
+      await new Promise((r) => setImmediate(r))
+      outage = false
+      w.supervisor.reconcile(companies())
+      w.supervisor.reconcile(companies(company('acme')))
+      await w.supervisor.settled()
+      expect(w.phases()).toEqual({ acme: 'running' })
+      expect(w.log).toEqual(['start acme@1', 'start acme@1'])
+      expect(w.changes.some((c) => c.phase === 'failed')).toBe(false)
+    })
   })
 
   it('never starts a company that left before its start began', async () => {
