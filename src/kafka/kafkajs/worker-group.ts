@@ -22,7 +22,15 @@ import type {
   WorkerGroupDescription,
   WorkerGroupOptions,
 } from '../../workers/membership'
-import { groupFailure, outForGood, rejoinDelayMs } from './group-errors'
+import {
+  groupAccessHint,
+  groupFailure,
+  NEVER_JOINED_PATIENCE_MS,
+  neverJoined,
+  outForGood,
+  rejoinDelayMs,
+  WARN_AGAIN_EVERY,
+} from './group-errors'
 import { tapJoinGeneration } from './join-generation'
 import {
   decodeAssignedPartitions,
@@ -77,6 +85,24 @@ export async function joinWorkerGroup(
   let lastGeneration: number | undefined
   const assignments = new ReplaySubject<Assignment>(1)
 
+  let attempts = 0
+  let everJoined = false
+  /** out of the group since the last join (said once at warn level per outage) */
+  let out = false
+  const firstTryAt = Date.now()
+  let pending: (() => void) | undefined
+  let joining: Promise<void> | undefined
+  let leaving: Promise<void> | undefined
+  let current: Consumer | undefined
+
+  /**
+   * A consumer that is not ours any more (replaced, or we are leaving) but still alive: kafkajs may
+   * have armed its own restart, or joined, around our disconnect. Stopped once kafkajs is done
+   * with the event, so the stop clears what it armed.
+   */
+  const retire = (consumer: Consumer) =>
+    void setImmediate(() => void consumer.disconnect().catch(() => undefined))
+
   /** A consumer that joins the group; its events count only while it is the current one. */
   const member = () => {
     const consumer: Consumer = kafka.consumer({
@@ -106,9 +132,10 @@ export async function joinWorkerGroup(
       ],
     })
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      if (consumer !== current) return
+      if (consumer !== current || leaving !== undefined) return retire(consumer)
       attempts = 0
       out = false
+      everJoined = true
       joins += 1
       const generation = joinedGeneration ?? joins
       const mine = [...(payload.memberAssignment[topic] ?? [])].sort((a, b) => a - b)
@@ -126,8 +153,9 @@ export async function joinWorkerGroup(
       assignments.next({ generation, memberId: payload.memberId, partitions: mine, leader: payload.isLeader })
     })
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (consumer !== current || leaving !== undefined) return
+      if (consumer !== current || leaving !== undefined) return retire(consumer)
       if (!payload.restart && outForGood(payload.error)) {
+        current = undefined
         assignments.error(groupFailure(options, payload.error))
         return
       }
@@ -135,38 +163,52 @@ export async function joinWorkerGroup(
       // over; they stop here gracefully rather than be fenced back and forth.
       const why = payload.error.message
       assignments.next({ generation: lastGeneration ?? 0, memberId: '', partitions: [], rejoining: why })
+      const firstOut = !out
+      out = true
       if (payload.restart) {
-        log[outAgain() ? 'debug' : 'warn'](
-          { error: why },
-          `Worker group ${groupId}: the consumer failed and rejoins by itself; its companies stop until it is a member again`,
-        )
+        if (firstOut)
+          log.warn(
+            { error: why },
+            `Worker group ${groupId}: the consumer failed and rejoins by itself; its companies stop until it is a member again`,
+          )
         return
       }
-      rejoinLater(why)
+      rejoinLater(payload.error)
     })
     return consumer
   }
 
-  /** kafkajs gave up on this consumer: a new one joins after a pause, as often as it takes. */
-  const rejoinLater = (why: string) => {
-    attempts += 1
-    const waitMs = rejoinDelayMs(attempts)
-    log[outAgain() ? 'debug' : 'warn'](
-      { error: why, attempt: attempts },
-      `Worker group ${groupId}: out of the group (${why}); this worker holds no companies until it joins again, in ${waitMs / 1000} s`,
-    )
+  /** kafkajs gave up on the current consumer: a new one joins after a pause, as often as it takes. */
+  const rejoinLater = (error: Error) => {
     const gone = current
     current = undefined
-    void gone?.disconnect().catch(() => undefined)
+    if (gone !== undefined) void gone.disconnect().catch(() => undefined)
+    const waitedMs = Date.now() - firstTryAt
+    if (!everJoined && waitedMs > NEVER_JOINED_PATIENCE_MS) {
+      assignments.error(neverJoined(options, error, waitedMs))
+      return
+    }
+    attempts += 1
+    const waitMs = rejoinDelayMs(attempts)
+    // said when the worker falls out, and again now and then while it stays out; /readyz all along
+    const say = attempts === 1 || attempts % WARN_AGAIN_EVERY === 0
+    log[say ? 'warn' : 'debug'](
+      { error: error.message, attempt: attempts },
+      `Worker group ${groupId}: out of the group (${error.message}); this worker holds no companies until it ` +
+        `joins again, in ${waitMs / 1000} s` +
+        (attempts === 1 ? '' : ` (try ${attempts}; ${groupAccessHint(groupId)})`),
+    )
     const timer = setTimeout(() => {
       pending = undefined
       if (leaving !== undefined) return
       const next = member()
       current = next
-      void join(next).catch((error: unknown) => {
+      joining = join(next).catch((failure: unknown) => {
         if (current !== next || leaving !== undefined) return
-        if (outForGood(error)) assignments.error(groupFailure(options, error))
-        else rejoinLater((error as Error).message)
+        if (outForGood(failure)) {
+          current = undefined
+          assignments.error(groupFailure(options, failure))
+        } else rejoinLater(failure as Error)
       })
     }, waitMs)
     pending = () => clearTimeout(timer)
@@ -184,17 +226,7 @@ export async function joinWorkerGroup(
     }
   }
 
-  let attempts = 0
-  // said once per outage at warn level (every try again at debug); /readyz says it all along
-  let out = false
-  const outAgain = () => {
-    const again = out
-    out = true
-    return again
-  }
-  let pending: (() => void) | undefined
-  let leaving: Promise<void> | undefined
-  let current: Consumer | undefined = member()
+  current = member()
   try {
     await join(current)
   } catch (error) {
@@ -219,6 +251,9 @@ export async function joinWorkerGroup(
       leaving ??= (async () => {
         pending?.()
         try {
+          // a join in flight finishes first: a disconnect during it would not hold, as kafkajs'
+          // run() connects again by itself
+          await joining
           // LeaveGroup: the coordinator rebalances the others at once, without waiting for a session
           await current?.disconnect()
         } finally {
