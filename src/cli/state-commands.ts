@@ -42,7 +42,7 @@ export function open(configFile: string | undefined, company?: string) {
  */
 export async function stateTopicExists(o: ReturnType<typeof open>): Promise<boolean> {
   try {
-    return (await o.kafka.listTopics()).includes(o.stateTopic)
+    return (await o.kafka.existingTopics([o.stateTopic])).has(o.stateTopic)
   } catch (error) {
     throw kafkaUnreachable(o.config.kafka.brokers, error)
   }

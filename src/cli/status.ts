@@ -38,7 +38,7 @@ async function addInboxBacklog(c: ReturnType<typeof open>, rows: ResourceStatus[
   const { webhooks, kafka } = c.config
   if (webhooks.publicUrl === undefined || webhooks.token === undefined) return
   const topic = inboxTopicFor(c.prefix)
-  if (!(await c.kafka.listTopics()).includes(topic)) return
+  if (!(await c.kafka.existingTopics([topic])).has(topic)) return
   for (const row of rows) {
     // only a captured resource Personio announces by webhook reads the inbox
     if (resources[row.resource].webhook === undefined || !c.config.capture.resources.includes(row.resource))

@@ -15,6 +15,7 @@ import { createKafka } from './kafkajs/client'
 import { inspectCluster, type ClusterInspection } from './kafkajs/inspection'
 import { restoreState } from './kafkajs/state-store'
 import { createTopicAdmin } from './kafkajs/topic-admin'
+import { existingTopics } from './kafkajs/topic-exists'
 import { createTransactionalSink } from './kafkajs/transactional-sink'
 import * as workerGroup from './kafkajs/worker-group'
 import type { TopicAdmin, TransactionalSink } from './port'
@@ -32,8 +33,8 @@ export function openCaptureKafka(config: Config['kafka'], logger: Logger): Captu
 
 /** What the commands beside the engine (status, reset, deletes, doctor) do with Kafka. */
 export interface KafkaTools {
-  /** the topic names, on a connection of its own */
-  listTopics(): Promise<string[]>
+  /** which of these topics exist, on a connection of its own (asked for these topics alone) */
+  existingTopics(topics: readonly string[]): Promise<Set<string>>
   /** doctor's look at the cluster, on one admin connection until `close` */
   inspect(): ClusterInspection
   topicAdmin(): TopicAdmin
@@ -52,11 +53,11 @@ export interface KafkaTools {
 export function kafkaTools(config: Config['kafka'], logger: Logger): KafkaTools {
   const kafka = createKafka({ ...config, logger })
   return {
-    async listTopics() {
+    async existingTopics(topics) {
       const admin = kafka.admin()
       try {
         await admin.connect()
-        return await admin.listTopics()
+        return await existingTopics(admin, topics)
       } finally {
         await admin.disconnect()
       }

@@ -5,6 +5,7 @@ import { KafkaError } from '../../errors'
 import type { TopicAdmin, TopicSpec } from '../port'
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../record-size'
 import { minInsyncFor, topicConflict } from '../topic-policy'
+import { existingTopics } from './topic-exists'
 
 /** About 7 s in all: what a busy broker takes to spread a new topic's metadata. */
 const propagationAttempts = 6
@@ -82,7 +83,10 @@ export function createTopicAdmin(kafka: Kafka, options: TopicAdminOptions = {}):
   }
 
   async function prepare(specs: readonly TopicSpec[]): Promise<void> {
-    const existing = new Set(await admin.listTopics())
+    const existing = await existingTopics(
+      admin,
+      specs.map((s) => s.topic),
+    )
     const missing = specs.filter((s) => !existing.has(s.topic))
     if (missing.length > 0) {
       await admin.createTopics({
@@ -152,7 +156,7 @@ export function createTopicAdmin(kafka: Kafka, options: TopicAdminOptions = {}):
     async durability(topics) {
       connected ??= admin.connect()
       await connected
-      const existing = new Set(await admin.listTopics())
+      const existing = await existingTopics(admin, topics)
       const present = topics.filter((t) => existing.has(t))
       if (present.length === 0) return {}
       const [replicas, configs] = await Promise.all([replicasOf(present), describe(present)])

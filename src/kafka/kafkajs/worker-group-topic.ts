@@ -5,6 +5,7 @@
 // must hash over the count the brokers assign, not over the one it was configured with.
 import type { Admin } from 'kafkajs'
 import { KafkaError } from '../../errors'
+import { existingTopics } from './topic-exists'
 
 export interface CompaniesTopicOptions {
   topic: string
@@ -65,7 +66,7 @@ async function partitionCount(admin: Admin, topic: string): Promise<number> {
 export async function ensureCompaniesTopic(admin: Admin, options: CompaniesTopicOptions): Promise<number> {
   const { topic, partitions } = options
   try {
-    if (!(await admin.listTopics()).includes(topic)) {
+    if (!(await existingTopics(admin, [topic])).has(topic)) {
       try {
         await create(admin, topic, partitions, -1)
       } catch (error) {

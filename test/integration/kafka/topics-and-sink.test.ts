@@ -72,11 +72,25 @@ describe('kafka > kafkajs adapter', () => {
     try {
       await admin.ensureTopics([webhookInboxTopicSpec(inbox, { ...defaults, replicationFactor: -1 })])
       await raw.connect()
-      const { resources } = await raw.describeConfigs({
-        includeSynonyms: false,
-        resources: [{ type: ConfigResourceTypes.TOPIC, name: inbox }],
-      })
-      const entry = (name: string) => resources[0]?.configEntries.find((e) => e.configName === name)
+      // KRaft applies an AlterConfigs on the controller and the brokers learn it from the metadata
+      // log: a loaded broker may describe the topic as it was for a moment
+      const described = async () =>
+        (
+          await raw.describeConfigs({
+            includeSynonyms: false,
+            resources: [{ type: ConfigResourceTypes.TOPIC, name: inbox }],
+          })
+        ).resources[0]?.configEntries ?? []
+      let entries = await described()
+      for (
+        let i = 0;
+        i < 50 && !entries.some((e) => e.configName === 'min.insync.replicas' && e.configSource === 1);
+        i++
+      ) {
+        await new Promise((r) => setTimeout(r, 200))
+        entries = await described()
+      }
+      const entry = (name: string) => entries.find((e) => e.configName === name)
       // min(2, one replica on this broker), set on the topic, not the broker's default
       expect(entry('min.insync.replicas')).toMatchObject({
         configValue: '1',

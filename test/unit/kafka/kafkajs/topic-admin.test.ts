@@ -21,7 +21,11 @@ function brokerThat(createTopics: () => Promise<boolean>) {
   const admin = {
     connect: () => Promise.resolve(),
     disconnect: () => Promise.resolve(),
-    listTopics: () => Promise.resolve([...topics]),
+    // as a broker answers for a topic it does not host: kafkajs throws the topic's error
+    fetchTopicMetadata: ({ topics: asked }: { topics: string[] }) =>
+      asked.every((t) => topics.has(t))
+        ? Promise.resolve({ topics: asked.map((name) => ({ name, partitions: [{ replicas: [1] }] })) })
+        : Promise.reject(notHosted),
     createTopics: async () => {
       calls.createTopics++
       topics.add(spec.topic) // created on the controller, whatever the metadata says next
@@ -56,13 +60,13 @@ describe('kafka > kafkajs > topic admin', () => {
     jest.useFakeTimers()
     const { kafka } = brokerThat(() => Promise.reject(notHosted))
     const admin = createTopicAdmin(kafka)
-    const listTopics = jest.spyOn(kafka.admin(), 'listTopics').mockRejectedValue(notHosted)
+    const asked = jest.spyOn(kafka.admin(), 'fetchTopicMetadata').mockRejectedValue(notHosted)
     const outcome = admin.ensureTopics([spec]).catch((e: unknown) => e)
     await jest.advanceTimersByTimeAsync(7_000)
     const error = await outcome
     expect(error).toBeInstanceOf(KafkaError)
     expect((error as Error).message).toMatch(/^Cannot prepare topics p\.employees: This server does not host/)
-    expect(listTopics).toHaveBeenCalledTimes(6)
+    expect(asked).toHaveBeenCalledTimes(6)
   })
 
   it('any other failure is said at once', async () => {
@@ -84,12 +88,14 @@ describe('kafka > kafkajs > topic admin', () => {
       type: 'TOPIC_AUTHORIZATION_FAILED',
     })
     const brokenDisk = Object.assign(new Error('Kafka storage error'), { type: 'KAFKA_STORAGE_ERROR' })
+    let created = false
     const adminThat = (alterConfigs: () => Promise<unknown>) => ({
       connect: () => Promise.resolve(),
-      listTopics: () => Promise.resolve([]),
-      createTopics: () => Promise.resolve(true),
+      createTopics: () => Promise.resolve(void (created = true)),
       fetchTopicMetadata: () =>
-        Promise.resolve({ topics: [{ name: inbox.topic, partitions: [{ replicas: [1, 2, 3] }] }] }),
+        created
+          ? Promise.resolve({ topics: [{ name: inbox.topic, partitions: [{ replicas: [1, 2, 3] }] }] })
+          : Promise.reject(notHosted),
       alterConfigs,
     })
     const warnings: string[] = []
@@ -101,6 +107,7 @@ describe('kafka > kafkajs > topic admin', () => {
       'Cannot set min.insync.replicas on p._webhooks (the broker refused AlterConfigs: grant it on the topic, or set min.insync.replicas there yourself; doctor says how)',
     ])
     // any other failure still stops
+    created = false
     const failing = { admin: () => adminThat(() => Promise.reject(brokenDisk)) } as unknown as Kafka
     await expect(createTopicAdmin(failing).ensureTopics([inbox])).rejects.toThrow(/storage error/)
   })

@@ -16,7 +16,6 @@ function cluster(o: { existing?: number; brokers?: number; refuses?: (rf: number
   let partitions = o.existing
   const created: Created[] = []
   const admin = {
-    listTopics: () => Promise.resolve(partitions === undefined ? [] : ['acme.companies']),
     createTopics: ({ topics }: { topics: Created[] }) => {
       const t = topics[0] as Created
       if (o.refuses?.(t.replicationFactor ?? 0) === true)
@@ -32,15 +31,22 @@ function cluster(o: { existing?: number; brokers?: number; refuses?: (rf: number
     },
     describeCluster: () =>
       Promise.resolve({ brokers: Array.from({ length: o.brokers ?? 1 }, (_, nodeId) => ({ nodeId })) }),
+    // as a broker answers for a topic it does not host: kafkajs throws the topic's error
     fetchTopicMetadata: () =>
-      Promise.resolve({
-        topics: [
-          {
-            name: 'acme.companies',
-            partitions: Array.from({ length: partitions ?? 0 }, (_, p) => ({ partitionId: p })),
-          },
-        ],
-      }),
+      partitions === undefined
+        ? Promise.reject(
+            Object.assign(new Error('This server does not host this topic-partition'), {
+              type: 'UNKNOWN_TOPIC_OR_PARTITION',
+            }),
+          )
+        : Promise.resolve({
+            topics: [
+              {
+                name: 'acme.companies',
+                partitions: Array.from({ length: partitions ?? 0 }, (_, p) => ({ partitionId: p })),
+              },
+            ],
+          }),
   }
   return { admin: admin as unknown as Admin, created }
 }
@@ -91,7 +97,8 @@ describe('kafka > kafkajs > worker-group-topic', () => {
 
   it('fails in one line when the cluster cannot be asked', async () => {
     const admin = {
-      listTopics: () => Promise.reject(new Error('Connection error: connect ECONNREFUSED 127.0.0.1:9')),
+      fetchTopicMetadata: () =>
+        Promise.reject(new Error('Connection error: connect ECONNREFUSED 127.0.0.1:9')),
     } as unknown as Admin
     const error = await ensure(admin).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(KafkaError)
