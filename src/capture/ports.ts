@@ -61,7 +61,10 @@ export interface CaptureKafka {
   feeds: FeedFactory
   /** opened on first use only: deployments without webhooks never connect it */
   durableWriter(options: { batchBudget: (topic: string) => number }): DurableWriter
-  /** opens and closes one writer per id: fences instances of releases that named their ids otherwise */
-  fence(transactionalIds: readonly string[]): Promise<void>
+  /**
+   * opens and closes one writer per id: fences instances of releases that named their ids otherwise
+   * (`knownTopic`: one that exists, which the writers may ask about instead of every topic)
+   */
+  fence(transactionalIds: readonly string[], knownTopic?: string): Promise<void>
   close(): Promise<void>
 }

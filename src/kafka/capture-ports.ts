@@ -3,7 +3,7 @@
 // instance on the same topics fences the first; the state store on the compacted state topic;
 // read_committed feeds; the inbox writer, connected on first use only.
 import type { Kafka } from 'kafkajs'
-import { transactionalIdFor } from '../capture/context'
+import { stateTopicFor, transactionalIdFor } from '../capture/context'
 import type { CaptureKafka, DurableWriter, EventSink } from '../capture/ports'
 import type { Logger } from '../ops/logger'
 import { createDurableWriter } from './kafkajs/durable-writer'
@@ -24,6 +24,7 @@ function resourceSinks(
       sink = createTransactionalSink(kafka, {
         transactionalId: transactionalIdFor(options.prefix, resource),
         batchBudget: options.batchBudget,
+        knownTopic: stateTopicFor(options.prefix),
       })
       sinks.set(resource, sink)
     }
@@ -41,10 +42,18 @@ function resourceSinks(
  * transaction a killed one left open. Best effort: a principal that may not use an id never ran
  * an instance with it.
  */
-async function fenceIds(kafka: Kafka, ids: readonly string[], logger: Logger): Promise<void> {
+async function fenceIds(
+  kafka: Kafka,
+  ids: readonly string[],
+  logger: Logger,
+  knownTopic: string | undefined,
+): Promise<void> {
   await Promise.all(
     ids.map(async (transactionalId) => {
-      const sink = createTransactionalSink(kafka, { transactionalId })
+      const sink = createTransactionalSink(kafka, {
+        transactionalId,
+        ...(knownTopic === undefined ? {} : { knownTopic }),
+      })
       try {
         await sink.open()
       } catch (error) {
@@ -78,7 +87,7 @@ export function createCaptureKafka(kafka: Kafka, logger: Logger): CaptureKafka {
     state: (options) => createStateStore(kafka, options),
     feeds: (options) => createFeed(kafka, options),
     durableWriter: (options): DurableWriter => track(createDurableWriter(kafka, options)),
-    fence: (ids) => fenceIds(kafka, ids, logger),
+    fence: (ids, knownTopic) => fenceIds(kafka, ids, logger, knownTopic),
     async close() {
       await Promise.allSettled([...opened].map((o) => o.close()))
       await admin.close()

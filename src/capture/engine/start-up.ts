@@ -15,7 +15,7 @@ import { publish } from '../../ops/channels'
 import { crashPoint } from '../../ops/crash-points'
 import type { Resource, ResourceName } from '../../resources'
 import { inboxTopicFor } from '../../webhooks/inbox'
-import { transactionalIdFor } from '../context'
+import { stateTopicFor, transactionalIdFor } from '../context'
 import { stageInputs } from '../sources/stage/stage-work'
 import type { EnginePorts } from './open-ports'
 import { preflight } from './preflight'
@@ -62,7 +62,7 @@ async function fenceLegacyIds(w: Wiring): Promise<void> {
   const prefix = w.config.topics.prefix
   const legacy = w.chosen.map((r) => `${w.config.kafka.clientId}.${prefix}.${r.name}`)
   if (legacy.every((id, i) => id === transactionalIdFor(prefix, (w.chosen[i] as Resource).name))) return
-  await w.kafka.fence(legacy)
+  await w.kafka.fence(legacy, stateTopicFor(prefix))
 }
 
 export async function startUp(w: Wiring, ports: EnginePorts, patienceMs: number): Promise<void> {

@@ -8,6 +8,7 @@ import type { Kafka } from 'kafkajs'
 import { KafkaError, PkError } from '../../errors'
 import type { Feed, FeedBatch, FeedOptions } from '../port'
 import { committedEnds } from './commit-ledger'
+import { withKnownTopics } from './known-topics'
 
 const pkey = (topic: string, partition: number) => `${topic}#${partition}`
 
@@ -30,7 +31,8 @@ async function endOffsets(
   groupId: string,
   topics: readonly string[],
 ): Promise<Map<string, bigint>> {
-  const admin = kafka.admin()
+  // the topics it reads exist (else subscribing fails): its admin asks about them alone
+  const admin = withKnownTopics(kafka, topics, () => kafka.admin())
   await admin.connect()
   try {
     const pending = new Map<string, bigint>()

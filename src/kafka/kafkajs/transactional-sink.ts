@@ -10,6 +10,7 @@ import { recordCommitted } from './commit-ledger'
 import { transactionFailure } from '../transaction-failure'
 import type { ConsumedOffsets, OutgoingRecord, TransactionalSink } from '../port'
 import { chunkByBytes, DEFAULT_BATCH_BUDGET_BYTES } from '../record-size'
+import { withKnownTopics } from './known-topics'
 
 export interface SinkOptions {
   /** Stable per logical producer: a restarted instance fences its zombie predecessor. */
@@ -19,6 +20,11 @@ export interface SinkOptions {
    * pieces below it, as the broker refuses a partition's batch above max.message.bytes.
    */
   batchBudget?: (topic: string) => number
+  /**
+   * a topic that exists and that the producer may ask about: its first metadata request names it
+   * alone, not every topic of the cluster (known-topics.ts)
+   */
+  knownTopic?: string
 }
 
 /** Records as kafkajs `topicMessages`, one entry per topic (the durable writer sends them too). */
@@ -52,16 +58,18 @@ function offsetsOf(consumed: ConsumedOffsets) {
 
 export function createTransactionalSink(kafka: Kafka, options: SinkOptions): TransactionalSink {
   const newProducer = (): Producer =>
-    kafka.producer({
-      idempotent: true,
-      transactionalId: options.transactionalId,
-      maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
-      // Right after a commit the broker answers the next transaction's AddPartitionsToTxn with
-      // CONCURRENT_TRANSACTIONS until the commit markers are written; the Java client retries that
-      // within ~20 ms. kafkajs' default first retry (300 ms) would add that to every transaction.
-      retry: { initialRetryTime: 25, retries: 10, maxRetryTime: 5_000 },
-    })
+    withKnownTopics(kafka, options.knownTopic === undefined ? [] : [options.knownTopic], () =>
+      kafka.producer({
+        idempotent: true,
+        transactionalId: options.transactionalId,
+        maxInFlightRequests: 1,
+        createPartitioner: Partitioners.DefaultPartitioner,
+        // Right after a commit the broker answers the next transaction's AddPartitionsToTxn with
+        // CONCURRENT_TRANSACTIONS until the commit markers are written; the Java client retries that
+        // within ~20 ms. kafkajs' default first retry (300 ms) would add that to every transaction.
+        retry: { initialRetryTime: 25, retries: 10, maxRetryTime: 5_000 },
+      }),
+    )
   const budget = options.batchBudget ?? (() => DEFAULT_BATCH_BUDGET_BYTES)
   let producer = newProducer()
   let connected: Promise<void> | undefined
