@@ -138,6 +138,12 @@ export function createSupervisor(o: SupervisorOptions): Supervisor {
     } finally {
       slot.starting = undefined
     }
+    if (starting.signal.aborted) {
+      // abandoned just as it opened: the capture was told to stop, so it is not kept; the
+      // operation queued next starts the company afresh if it is wanted again
+      await run.stop().catch(() => undefined)
+      return
+    }
     slot.run = run
     slot.failures = 0
     enter(slot, 'running')

@@ -201,6 +201,20 @@ describe('workers > supervisor', () => {
       expect(w.log).toEqual(['start acme@1', 'start acme@2'])
     })
 
+    it('one that opened although abandoned is not kept: stopped, and started afresh when wanted again', async () => {
+      // this runner does not heed the abort: its start opens all the same
+      let open: () => void = () => undefined
+      const w = world({ gate: new Promise<void>((resolve) => (open = resolve)) })
+      w.supervisor.reconcile(companies(company('acme')))
+      await new Promise((r) => setImmediate(r))
+      w.supervisor.reconcile(companies())
+      w.supervisor.reconcile(companies(company('acme')))
+      open()
+      await w.supervisor.settled()
+      expect(w.phases()).toEqual({ acme: 'running' })
+      expect(w.log).toEqual(['start acme@1', 'stop acme@1', 'start acme@1'])
+    })
+
     it('moved away and back while it waited: started again, not failed', async () => {
       let outage = true
       const w = world({ outage: () => outage })
