@@ -35,8 +35,12 @@ describe('capture > learned rate limits', () => {
     expect(written.length).toBeGreaterThanOrEqual(1)
     const last = written[written.length - 1]
     expect(last?.v).toBe(1)
+    // Learned: backed off at least once from the starting 5/s (our burst of 15 meets the hidden
+    // burst of 8 at once), and never far below the hidden 2.5/s. How many more 429s the 40 reads
+    // meet depends on the machine's speed (a loaded one reads slower than the limit and meets one),
+    // so the learning's precision is measured in virtual time (test/unit/personio/rate-limit.test.ts).
     expect(last?.rate).toBeGreaterThan(1.5)
-    expect(last?.rate).toBeLessThan(3.5)
+    expect(last?.rate).toBeLessThanOrEqual(4)
 
     const engine = await openEngine({ config: configFor(sim, prefix, resources), logger: silentLogger })
     try {
