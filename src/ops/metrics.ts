@@ -171,7 +171,7 @@ export const metricTable = [
     name: `${P}company_failures_total`,
     kind: 'counter',
     labels: ['company', 'code'],
-    help: 'Starts or runs of a company that failed on this worker, by error code; the company is tried again after a back-off (30 s doubling to 10 min) or when its file changes.',
+    help: 'Starts or runs of a company that failed on this worker, by error code; the company is tried again after a back-off (30 s doubling to 10 min; 2 s doubling for a failure that may pass by itself, such as a busy broker) or when its file changes.',
   },
   {
     name: `${P}companies`,

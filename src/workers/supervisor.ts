@@ -3,7 +3,8 @@
 // what is new, stops what left, restarts what changed, and leaves every other company running —
 // so a rebalance that moves three companies touches those three and nothing else. One company's
 // failure (a refused secret, every resource stopped) is that company's: it is retried on a
-// back-off, or at once when its file changes, and never stops another.
+// back-off (a short one when the error may pass by itself), or at once when its file changes, and
+// never stops another.
 //
 // Operations on one company are serialised (a stop waits for its start), operations on different
 // companies run side by side. Time and the engine are injected: the rules run in memory.
@@ -44,6 +45,12 @@ export interface SupervisorOptions {
   runner: CompanyRunner
   /** a failed company's first retry after this, doubling up to `retryMaxMs` */
   retryMs: number
+  /**
+   * the first retry of a company whose failure said it may pass by itself (a `retriable` error: a
+   * busy or briefly unreachable broker), doubling up to `retryMaxMs` too: a capture that met a
+   * loaded broker is back in seconds, not after the half minute a refused secret waits
+   */
+  transientRetryMs: number
   retryMaxMs: number
   /**
    * a company fenced by another worker's start while it is still this one's (a worker that was
@@ -78,6 +85,8 @@ interface Slot {
   /** the operations on this company, one after the other */
   queue: Promise<void>
   failures: number
+  /** the last failure said it may pass by itself */
+  transient: boolean
   cancelRetry?: () => void
 }
 
@@ -107,7 +116,8 @@ export function createSupervisor(o: SupervisorOptions): Supervisor {
 
   const scheduleRetry = (slot: Slot, soon?: number) => {
     slot.cancelRetry?.()
-    const wait = soon ?? Math.min(o.retryMaxMs, o.retryMs * 2 ** Math.max(0, slot.failures - 1))
+    const first = slot.transient ? o.transientRetryMs : o.retryMs
+    const wait = soon ?? Math.min(o.retryMaxMs, first * 2 ** Math.max(0, slot.failures - 1))
     enter(slot, 'failed', { error: slot.state.error, retryAtMs: o.now() + wait })
     slot.cancelRetry = o.after(wait, () => {
       slot.cancelRetry = undefined
@@ -117,7 +127,10 @@ export function createSupervisor(o: SupervisorOptions): Supervisor {
   }
 
   const fail = (slot: Slot, error: unknown) => {
-    slot.failures += 1
+    // a transient failure after a lasting one (or the reverse) starts its own back-off afresh
+    const transient = (error as { retriable?: unknown } | undefined)?.retriable === true
+    slot.failures = transient === slot.transient ? slot.failures + 1 : 1
+    slot.transient = transient
     slot.state = { ...slot.state, error: describe(error) }
     scheduleRetry(slot, error instanceof FencedError && slot.failures === 1 ? o.fencedRetryMs : undefined)
   }
@@ -196,6 +209,7 @@ export function createSupervisor(o: SupervisorOptions): Supervisor {
       state: { id: company.spec.id, phase: 'starting', sinceMs: o.now() },
       queue: Promise.resolve(),
       failures: 0,
+      transient: false,
     }
     slots.set(company.spec.id, slot)
     enqueue(slot, () => start(slot))

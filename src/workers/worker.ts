@@ -66,6 +66,11 @@ export interface Worker {
 
 /** A failed company is tried again after this, doubling up to RETRY_MAX_MS (or at once when its file changes). */
 const RETRY_MS = 30_000
+/**
+ * A company whose failure may pass by itself (a loaded broker timed out its start: seen in CI with
+ * 20 companies starting beside two JVMs) is tried again after this, doubling up to RETRY_MAX_MS.
+ */
+const TRANSIENT_RETRY_MS = 2_000
 const RETRY_MAX_MS = 10 * 60_000
 /** The directory quiet this long after companies were added or removed, the leader rebalances if it helps. */
 const REBALANCE_QUIET_MS = 3_000
@@ -201,6 +206,7 @@ export async function startWorker(o: WorkerOptions): Promise<Worker> {
   const supervisor: Supervisor = createSupervisor({
     runner: companyRunner(config, logger, kafka, budget),
     retryMs: RETRY_MS,
+    transientRetryMs: TRANSIENT_RETRY_MS,
     retryMaxMs: RETRY_MAX_MS,
     fencedRetryMs: FENCED_RETRY_MS,
     now: Date.now,

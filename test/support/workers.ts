@@ -488,12 +488,21 @@ export async function waitPlaced(
 
 export function describeObservation(o: Observation | undefined): string {
   if (o === undefined) return 'nothing'
-  return o.answers
-    .map(
-      (a) =>
-        `${a.worker} (${String(a.status)}): ${(a.view?.companies ?? []).map((c) => `${c.id}=${c.phase}${c.error === undefined ? '' : `[${c.error.code}]`}`).join(' ')}`,
-    )
-    .join(' | ')
+  const companies = o.answers.flatMap((a) => a.view?.companies ?? [])
+  // why a company failed, once per distinct message: the codes alone do not say what to fix
+  const why = [
+    ...new Set(
+      companies.flatMap((c) => (c.error === undefined ? [] : [`${c.error.code}: ${c.error.message}`])),
+    ),
+  ]
+  return (
+    o.answers
+      .map(
+        (a) =>
+          `${a.worker} (${String(a.status)}): ${(a.view?.companies ?? []).map((c) => `${c.id}=${c.phase}${c.error === undefined ? '' : `[${c.error.code}]`}`).join(' ')}`,
+      )
+      .join(' | ') + (why.length === 0 ? '' : `; why: ${why.join(' / ')}`)
+  )
 }
 
 // ---- the audit ---------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 // company's failure is its own and is retried, a changed file restarts that company alone, and a
 // stop waits for every company's transaction.
 import type { Company } from '../../../src/companies/company'
-import { AuthError, FencedError } from '../../../src/errors'
+import { AuthError, FencedError, KafkaError } from '../../../src/errors'
 import { createSupervisor, type CompanyRun, type CompanyState } from '../../../src/workers/supervisor'
 
 const company = (id: string, version = 1): Company => ({
@@ -18,6 +18,8 @@ const companies = (...list: Company[]) => new Map(list.map((c) => [c.spec.id, c]
 function world(
   opts: {
     refuse?: (c: Company) => boolean
+    /** these starts meet a busy broker (a retriable error) */
+    busy?: (c: Company) => boolean
     gate?: Promise<void>
     stopGate?: () => Promise<void>
     /** these starts wait out an outage that does not end: until the supervisor abandons them */
@@ -38,6 +40,10 @@ function world(
         )
       await (opts.gate ?? Promise.resolve())
       if (opts.refuse?.(c) === true) throw new AuthError(`Personio refused the credentials of ${c.spec.id}`)
+      if (opts.busy?.(c) === true)
+        throw new KafkaError(`Cannot connect the producer ${c.spec.id}: the request timed out`, {
+          retriable: true,
+        })
       let end: (error: unknown) => void = () => undefined
       const ended = new Promise<{ error: unknown }>((resolve) => (end = (error) => resolve({ error })))
       const run: CompanyRun = {
@@ -52,6 +58,7 @@ function world(
       return run
     },
     retryMs: 1_000,
+    transientRetryMs: 100,
     retryMaxMs: 4_000,
     fencedRetryMs: 100,
     now: () => now,
@@ -117,6 +124,32 @@ describe('workers > supervisor', () => {
     await w.supervisor.settled()
     expect(w.phases()).toEqual({ bad: 'running', good: 'running' })
     expect(w.log.filter((l) => l.startsWith('start bad'))).toHaveLength(3)
+  })
+
+  it('tries a company that met a busy broker again soon, doubling; a refusal then waits the full back-off', async () => {
+    let outcome: 'busy' | 'refused' | 'ok' = 'busy'
+    const w = world({
+      busy: (c) => c.spec.id === 'acme' && outcome === 'busy',
+      refuse: (c) => c.spec.id === 'acme' && outcome === 'refused',
+    })
+    w.supervisor.reconcile(companies(company('acme')))
+    await w.supervisor.settled()
+    const acme = () => w.supervisor.states().find((s) => s.id === 'acme')
+    expect(acme()).toMatchObject({ phase: 'failed', error: { code: 'PK_KAFKA' }, retryAtMs: 100 })
+    w.advance(100)
+    await w.supervisor.settled()
+    // still busy: twice as long, still far from the back-off of a lasting failure
+    expect(acme()).toMatchObject({ phase: 'failed', retryAtMs: 300 })
+    outcome = 'refused'
+    w.advance(200)
+    await w.supervisor.settled()
+    // a lasting failure after transient ones starts its own back-off, from its own first wait
+    expect(acme()).toMatchObject({ phase: 'failed', error: { code: 'PK_AUTH' }, retryAtMs: 1_300 })
+    outcome = 'ok'
+    w.advance(1_000)
+    await w.supervisor.settled()
+    expect(w.phases()).toEqual({ acme: 'running' })
+    expect(w.log.filter((l) => l.startsWith('start acme'))).toHaveLength(4)
   })
 
   it('tries a failed company again at once when its file changes', async () => {
