@@ -54,7 +54,9 @@ export interface SupervisorOptions {
   retryMaxMs: number
   /**
    * a company fenced by another worker's start while it is still this one's (a worker that was
-   * slow to let go of it during a rebalance) is taken back after this, not after the back-off
+   * slow to let go of it during a rebalance) is taken back after this, doubling up to `retryMaxMs`:
+   * a broker too busy to keep heartbeats can rebalance the group several times in a minute, and
+   * each may fence a company once; the doubling still parts two deployments that share a prefix
    */
   fencedRetryMs: number
   now(): number
@@ -85,10 +87,21 @@ interface Slot {
   /** the operations on this company, one after the other */
   queue: Promise<void>
   failures: number
-  /** the last failure said it may pass by itself */
-  transient: boolean
+  /** what the last failure was: each kind has its own back-off */
+  kind: FailureKind
+  /** when it last failed: a failure of the same kind within `retryMaxMs` of it doubles the wait */
+  failedAtMs: number
   cancelRetry?: () => void
 }
+
+type FailureKind = 'fenced' | 'transient' | 'lasting'
+
+const kindOf = (error: unknown): FailureKind =>
+  error instanceof FencedError
+    ? 'fenced'
+    : (error as { retriable?: unknown } | undefined)?.retriable === true
+      ? 'transient'
+      : 'lasting'
 
 const describe = (error: unknown): { code: string; message: string } => ({
   code: error instanceof PkError ? error.code : 'INTERNAL',
@@ -114,10 +127,15 @@ export function createSupervisor(o: SupervisorOptions): Supervisor {
     slot.queue = slot.queue.then(op, op)
   }
 
-  const scheduleRetry = (slot: Slot, soon?: number) => {
+  const firstWait: Record<FailureKind, number> = {
+    fenced: o.fencedRetryMs,
+    transient: o.transientRetryMs,
+    lasting: o.retryMs,
+  }
+
+  const scheduleRetry = (slot: Slot) => {
     slot.cancelRetry?.()
-    const first = slot.transient ? o.transientRetryMs : o.retryMs
-    const wait = soon ?? Math.min(o.retryMaxMs, first * 2 ** Math.max(0, slot.failures - 1))
+    const wait = Math.min(o.retryMaxMs, firstWait[slot.kind] * 2 ** Math.max(0, slot.failures - 1))
     enter(slot, 'failed', { error: slot.state.error, retryAtMs: o.now() + wait })
     slot.cancelRetry = o.after(wait, () => {
       slot.cancelRetry = undefined
@@ -127,18 +145,27 @@ export function createSupervisor(o: SupervisorOptions): Supervisor {
   }
 
   const fail = (slot: Slot, error: unknown) => {
-    // a transient failure after a lasting one (or the reverse) starts its own back-off afresh
-    const transient = (error as { retriable?: unknown } | undefined)?.retriable === true
-    slot.failures = transient === slot.transient ? slot.failures + 1 : 1
-    slot.transient = transient
+    // A failure of another kind than the last (a transient one after a refusal, or the reverse)
+    // starts its own back-off afresh, and so does one long after the last. One soon after a start
+    // that succeeded does not: two deployments fencing each other over one prefix each start
+    // fine, then fence the other, and only a growing wait parts them.
+    const kind = kindOf(error)
+    const recent = kind === slot.kind && o.now() - slot.failedAtMs < o.retryMaxMs
+    slot.failures = recent ? slot.failures + 1 : 1
+    slot.kind = kind
+    slot.failedAtMs = o.now()
     slot.state = { ...slot.state, error: describe(error) }
-    scheduleRetry(slot, error instanceof FencedError && slot.failures === 1 ? o.fencedRetryMs : undefined)
+    scheduleRetry(slot)
   }
 
   async function start(slot: Slot): Promise<void> {
     if (!wanted(slot) || slot.run !== undefined) return
     // a retry keeps saying why the last try failed until this one has an outcome
-    enter(slot, 'starting', slot.failures > 0 ? { error: slot.state.error } : {})
+    enter(
+      slot,
+      'starting',
+      slot.state.phase === 'failed' && slot.failures > 0 ? { error: slot.state.error } : {},
+    )
     let run: CompanyRun
     const starting = new AbortController()
     slot.starting = starting
@@ -158,7 +185,8 @@ export function createSupervisor(o: SupervisorOptions): Supervisor {
       return
     }
     slot.run = run
-    slot.failures = 0
+    // the count of failures stays: it fades with time (fail), so a company that fails soon after
+    // each start still waits longer each time
     enter(slot, 'running')
     void run.ended.then(({ error }) => {
       // a stop we asked for ends the run too: only an end of its own is a failure
@@ -209,7 +237,8 @@ export function createSupervisor(o: SupervisorOptions): Supervisor {
       state: { id: company.spec.id, phase: 'starting', sinceMs: o.now() },
       queue: Promise.resolve(),
       failures: 0,
-      transient: false,
+      kind: 'lasting',
+      failedAtMs: Number.NEGATIVE_INFINITY,
     }
     slots.set(company.spec.id, slot)
     enqueue(slot, () => start(slot))
@@ -235,6 +264,7 @@ export function createSupervisor(o: SupervisorOptions): Supervisor {
           // a changed file: the old capture stops, then the new one starts (no two at once)
           const changed = want
           slot.failures = 0
+          slot.failedAtMs = Number.NEGATIVE_INFINITY
           enqueue(slot, async () => {
             await stop(slot)
             slot.company = changed

@@ -76,7 +76,10 @@ const RETRY_MAX_MS = 10 * 60_000
 const REBALANCE_QUIET_MS = 3_000
 /** A stop waits this long for the companies' transactions before it leaves the group regardless. */
 const STOP_BEFORE_LEAVE_MS = 15_000
-/** A company fenced while still this worker's is taken back after this (once; then the back-off). */
+/**
+ * A company fenced while still this worker's (a rebalance that moved it away and back) is taken
+ * back after this, doubling while fencings follow each other (a loaded broker rebalances often).
+ */
 const FENCED_RETRY_MS = 1_000
 /** A worker waits out a Personio, registry or Kafka outage this long at a company's start. */
 const PREFLIGHT_PATIENCE_MS = 120_000

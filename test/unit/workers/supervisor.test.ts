@@ -313,7 +313,7 @@ describe('workers > supervisor', () => {
     expect(w.log).toHaveLength(3)
   })
 
-  it('takes a company back soon after another worker fenced it while it is still this one', async () => {
+  it('takes a company back soon after another worker fenced it while it is still this one, later each time it follows soon', async () => {
     const w = world()
     w.supervisor.reconcile(companies(company('acme')))
     await w.supervisor.settled()
@@ -325,5 +325,24 @@ describe('workers > supervisor', () => {
     w.advance(100)
     await w.supervisor.settled()
     expect(w.phases()).toEqual({ acme: 'running' })
+    // fenced again soon after (the group rebalanced once more, or another deployment shares the
+    // prefix): twice as long, not the back-off of a refused secret, and longer each time
+    const again = async (run: string) => {
+      w.runs.get(run)?.end(new FencedError('another producer with this transactional id'))
+      await new Promise((r) => setImmediate(r))
+      await w.supervisor.settled()
+      return w.supervisor.states()[0]?.retryAtMs
+    }
+    w.advance(50)
+    expect(await again('acme@1')).toBe(150 + 200)
+    w.advance(200)
+    await w.supervisor.settled()
+    expect(w.phases()).toEqual({ acme: 'running' })
+    expect(await again('acme@1')).toBe(350 + 400)
+    // long after the last failure, a fencing is news again: the first short wait
+    w.advance(400)
+    await w.supervisor.settled()
+    w.advance(4_000)
+    expect(await again('acme@1')).toBe(4_750 + 100)
   })
 })
