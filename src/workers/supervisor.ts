@@ -89,7 +89,7 @@ interface Slot {
   failures: number
   /** what the last failure was: each kind has its own back-off */
   kind: FailureKind
-  /** when it last failed: a failure of the same kind within `retryMaxMs` of it doubles the wait */
+  /** when it last failed: a failure of the same kind soon after it doubles the wait */
   failedAtMs: number
   cancelRetry?: () => void
 }
@@ -146,11 +146,12 @@ export function createSupervisor(o: SupervisorOptions): Supervisor {
 
   const fail = (slot: Slot, error: unknown) => {
     // A failure of another kind than the last (a transient one after a refusal, or the reverse)
-    // starts its own back-off afresh, and so does one long after the last. One soon after a start
-    // that succeeded does not: two deployments fencing each other over one prefix each start
-    // fine, then fence the other, and only a growing wait parts them.
+    // starts its own back-off afresh, and so does one long after the last: more than twice the
+    // longest wait (a retry at the longest wait, and its start, still follow). One soon after a
+    // start that succeeded does not: two deployments fencing each other over one prefix each
+    // start fine, then fence the other, and only a growing wait parts them.
     const kind = kindOf(error)
-    const recent = kind === slot.kind && o.now() - slot.failedAtMs < o.retryMaxMs
+    const recent = kind === slot.kind && o.now() - slot.failedAtMs < 2 * o.retryMaxMs
     slot.failures = recent ? slot.failures + 1 : 1
     slot.kind = kind
     slot.failedAtMs = o.now()

@@ -126,6 +126,22 @@ describe('workers > supervisor', () => {
     expect(w.log.filter((l) => l.startsWith('start bad'))).toHaveLength(3)
   })
 
+  it('keeps a company refused for good at the longest wait, never back to the first', async () => {
+    const w = world({ refuse: (c) => c.spec.id === 'bad' })
+    w.supervisor.reconcile(companies(company('bad')))
+    await w.supervisor.settled()
+    const waits: number[] = []
+    for (let i = 0; i < 6; i++) {
+      const state = w.supervisor.states()[0]
+      const wait = (state?.retryAtMs ?? 0) - (state?.sinceMs ?? 0)
+      waits.push(wait)
+      // each start takes a while (an outage waited out at its preflight)
+      w.advance(wait + 500)
+      await w.supervisor.settled()
+    }
+    expect(waits).toEqual([1_000, 2_000, 4_000, 4_000, 4_000, 4_000])
+  })
+
   it('tries a company that met a busy broker again soon, doubling; a refusal then waits the full back-off', async () => {
     let outcome: 'busy' | 'refused' | 'ok' = 'busy'
     const w = world({
@@ -342,7 +358,7 @@ describe('workers > supervisor', () => {
     // long after the last failure, a fencing is news again: the first short wait
     w.advance(400)
     await w.supervisor.settled()
-    w.advance(4_000)
-    expect(await again('acme@1')).toBe(4_750 + 100)
+    w.advance(8_000)
+    expect(await again('acme@1')).toBe(8_750 + 100)
   })
 })
