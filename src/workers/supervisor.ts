@@ -162,11 +162,7 @@ export function createSupervisor(o: SupervisorOptions): Supervisor {
   async function start(slot: Slot): Promise<void> {
     if (!wanted(slot) || slot.run !== undefined) return
     // a retry keeps saying why the last try failed until this one has an outcome
-    enter(
-      slot,
-      'starting',
-      slot.state.phase === 'failed' && slot.failures > 0 ? { error: slot.state.error } : {},
-    )
+    enter(slot, 'starting', slot.failures > 0 ? { error: slot.state.error } : {})
     let run: CompanyRun
     const starting = new AbortController()
     slot.starting = starting
@@ -265,7 +261,6 @@ export function createSupervisor(o: SupervisorOptions): Supervisor {
           // a changed file: the old capture stops, then the new one starts (no two at once)
           const changed = want
           slot.failures = 0
-          slot.failedAtMs = Number.NEGATIVE_INFINITY
           enqueue(slot, async () => {
             await stop(slot)
             slot.company = changed
